@@ -1,0 +1,45 @@
+package io.kvswitch.dataplane.port;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A port backend: where frames enter and leave the switch (AF_PACKET on a veth, a TAP fd, a
+ * VXLAN tunnel, an in-memory test port). Backends do I/O only; every forwarding decision is the
+ * engine's.
+ *
+ * <p>A port is driven by one forwarding thread at a time, so implementations need no locking on
+ * the receive and transmit paths, and must not allocate per frame.
+ */
+public interface Port extends AutoCloseable {
+
+  /** The interface or logical name, as configured. */
+  String name();
+
+  /**
+   * Hands up to {@code maxFrames} waiting frames to {@code sink} and returns at once.
+   *
+   * @return how many frames were delivered (0 when none were waiting)
+   */
+  int receiveBatch(FrameSink sink, int maxFrames);
+
+  /**
+   * Copies one frame into the transmit queue. The frame goes out at the latest on the next
+   * {@link #flushTransmit()}.
+   *
+   * @return false when the queue is full or the frame is too big for the port; the caller counts
+   *     the drop
+   */
+  boolean transmit(MemorySegment buffer, long offset, int length);
+
+  /** Pushes queued frames to the kernel or peer; called once per batch, not per frame. */
+  void flushTransmit();
+
+  /** Whether the link is usable; a bond fails over when this turns false. */
+  boolean isLinkUp();
+
+  /** A file descriptor that polls readable when frames wait, or -1 when there is none. */
+  int pollFd();
+
+  @Override
+  void close();
+}
