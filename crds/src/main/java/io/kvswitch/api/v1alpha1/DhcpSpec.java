@@ -50,10 +50,7 @@ public class DhcpSpec {
   private Integer leaseSeconds = 3600;
 
   @Size(max = 8)
-  @ValidationRule(
-      value = "self.all(s, s.matches(r'" + ApiPatterns.IPV4 + "'))",
-      message = "dnsServers entries must be IPv4 addresses")
-  private List<String> dnsServers = new ArrayList<>();
+  private List<@Pattern(ApiPatterns.IPV4) @Size(max = 15) String> dnsServers = new ArrayList<>();
 
   @Pattern(ApiPatterns.DOMAIN)
   @Size(max = 253)
@@ -69,7 +66,7 @@ public class DhcpSpec {
   private Integer mtu;
 
   /** Fixed addresses for known MACs, such as VMs that must keep theirs. */
-  @Size(max = 1024)
+  @Size(max = 512)
   private List<DhcpReservation> reservations = new ArrayList<>();
 
   public Boolean getEnabled() {

@@ -24,10 +24,7 @@ public class IpBlock {
   private String cidr;
 
   @Size(max = 64)
-  @ValidationRule(
-      value = "self.all(e, e.matches(r'" + ApiPatterns.IPV4_CIDR + "'))",
-      message = "except entries must be IPv4 blocks such as 10.0.5.0/24")
-  private List<String> except = new ArrayList<>();
+  private List<@Pattern(ApiPatterns.IPV4_CIDR) @Size(max = 18) String> except = new ArrayList<>();
 
   public String getCidr() {
     return cidr;

@@ -1,6 +1,8 @@
 package io.kvswitch.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -26,10 +28,7 @@ public class MirrorFilter {
 
   /** Source or destination ports. */
   @Size(max = 32)
-  @ValidationRule(
-      value = "self.all(p, p >= 1 && p <= 65535)",
-      message = "filter ports must lie within 1-65535")
-  private List<Integer> ports = new ArrayList<>();
+  private List<@Min(1) @Max(65535) Integer> ports = new ArrayList<>();
 
   public TrafficProtocol getProtocol() {
     return protocol;

@@ -30,12 +30,10 @@ public class UplinkSpec {
   @Required
   @Size(min = 1, max = 8)
   @ValidationRule(
-      value = "self.all(i, i.matches('" + ApiPatterns.INTERFACE_NAME + "'))",
-      message = "interface names are 1 to 15 characters of letters, digits and _.:-")
-  @ValidationRule(
       value = "self.all(i, self.exists_one(j, j == i))",
       message = "an interface may be listed once")
-  private List<String> interfaces = new ArrayList<>();
+  private List<@Pattern(ApiPatterns.INTERFACE_NAME) @Size(max = 15) String> interfaces =
+      new ArrayList<>();
 
   private BondSpec bond;
 
@@ -44,9 +42,6 @@ public class UplinkSpec {
    * or absent carries every VLAN of the switch.
    */
   @Size(max = 256)
-  @ValidationRule(
-      value = "self.all(r, r.matches('" + ApiPatterns.VLAN_RANGE + "'))",
-      message = "allowedVlans entries are a VLAN id or a range such as 200-300")
   @ValidationRule(
       value =
           "self.all(r, !r.matches('"
@@ -59,7 +54,8 @@ public class UplinkSpec {
               + ApiPatterns.VLAN_RANGE
               + "') || size(r.split('-')) == 1 || int(r.split('-')[0]) <= int(r.split('-')[1]))",
       message = "an allowedVlans range must run from low to high, such as 200-300")
-  private List<String> allowedVlans = new ArrayList<>();
+  private List<@Pattern(ApiPatterns.VLAN_RANGE) @Size(max = 9) String> allowedVlans =
+      new ArrayList<>();
 
   /** The VLAN that crosses the trunk untagged; absent means untagged frames are dropped. */
   @Min(1)

@@ -154,10 +154,7 @@ public class VlanNetworkSpec {
 
   /** Addresses of the subnet that DHCP never hands out. */
   @Size(max = 1024)
-  @ValidationRule(
-      value = "self.all(e, e.matches(r'" + ApiPatterns.IPV4 + "'))",
-      message = "excludeIps entries must be IPv4 addresses such as 10.0.0.5")
-  private List<String> excludeIps = new ArrayList<>();
+  private List<@Pattern(ApiPatterns.IPV4) @Size(max = 15) String> excludeIps = new ArrayList<>();
 
   private DhcpSpec dhcp;
 

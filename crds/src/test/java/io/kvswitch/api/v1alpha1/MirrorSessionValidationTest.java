@@ -68,8 +68,8 @@ class MirrorSessionValidationTest {
         BadTwin.of(
             "filter port 70000",
             set("/spec/filter/ports", "[70000]"),
-            "spec.filter.ports",
-            "filter ports must lie within 1-65535"),
+            "spec.filter.ports[0]",
+            "maximum value of 65535"),
         BadTwin.of(
             "filter CIDR malformed",
             set("/spec/filter/cidr", "10.0.0.0"),

@@ -55,8 +55,8 @@ class VirtualSwitchValidationTest {
         BadTwin.of(
             "interface name with a slash",
             set("/spec/uplinks/1/interfaces", "[eth/3]"),
-            "spec.uplinks[1].interfaces",
-            "interface names are 1 to 15 characters"),
+            "spec.uplinks[1].interfaces[0]",
+            "pattern"),
         BadTwin.of(
             "interface listed twice",
             set("/spec/uplinks/0/interfaces", "[eth1, eth1]"),
@@ -95,8 +95,8 @@ class VirtualSwitchValidationTest {
         BadTwin.of(
             "VLAN by name",
             set("/spec/uplinks/1/allowedVlans", "[storage]"),
-            "spec.uplinks[1].allowedVlans",
-            "allowedVlans entries are a VLAN id or a range"),
+            "spec.uplinks[1].allowedVlans[0]",
+            "pattern"),
         BadTwin.of(
             "native VLAN 4095",
             set("/spec/uplinks/0/nativeVlan", "4095"),

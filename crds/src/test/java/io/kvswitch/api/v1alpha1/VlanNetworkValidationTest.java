@@ -50,8 +50,8 @@ class VlanNetworkValidationTest {
         BadTwin.of(
             "excluded address malformed",
             set("/spec/excludeIps", "[10.10.0]"),
-            "spec.excludeIps",
-            "excludeIps entries must be IPv4 addresses"),
+            "spec.excludeIps[0]",
+            "pattern"),
         BadTwin.of(
             "range start outside subnet",
             List.of(set("/spec/gateway", "10.10.0.254"), set("/spec/dhcp/rangeStart", "10.9.0.10")),
@@ -86,9 +86,9 @@ class VlanNetworkValidationTest {
             "minimum value of 60"),
         BadTwin.of(
             "DNS server malformed",
-            set("/spec/dhcp/dnsServers", "[dns.example.com]"),
-            "spec.dhcp.dnsServers",
-            "dnsServers entries must be IPv4 addresses"),
+            set("/spec/dhcp/dnsServers", "[dns.example]"),
+            "spec.dhcp.dnsServers[0]",
+            "pattern"),
         BadTwin.of(
             "route next hop off-link",
             set("/spec/dhcp/routes/0/nextHop", "192.168.1.1"),
@@ -177,6 +177,11 @@ class VlanNetworkValidationTest {
             "every except block must lie inside cidr"),
         BadTwin.of(
             "misspelt field", set("/spec/vlan", "100"), "spec.vlan", "unknown field \"vlan\""),
+        BadTwin.of(
+            "except block malformed",
+            set("/spec/rules/2/peers/0", "{ipBlock: {cidr: 10.0.0.0/8, except: [10.1.0.0]}}"),
+            "spec.rules[2].peers[0].ipBlock.except[0]",
+            "pattern"),
         BadTwin.of("no spec", remove("/spec"), "", "spec is required"));
   }
 
