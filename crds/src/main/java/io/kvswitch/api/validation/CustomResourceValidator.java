@@ -46,20 +46,24 @@ public final class CustomResourceValidator {
   /** Reads a CRD (YAML or JSON) with one version and builds its validator. */
   public static CustomResourceValidator fromCrd(InputStream crd) {
     try {
-      JsonNode root = YAML.readTree(crd);
-      JsonNode versions = root.path("spec").path("versions");
-      if (versions.size() != 1) {
-        throw new IllegalArgumentException("expected a CRD with exactly one version");
-      }
-      JsonNode schema = versions.get(0).path("schema").path("openAPIV3Schema");
-      if (schema.isMissingNode()) {
-        throw new IllegalArgumentException("the CRD has no openAPIV3Schema");
-      }
-      return new CustomResourceValidator(
-          root.path("spec").path("names").path("kind").asText(), schema);
+      return fromCrd(YAML.readTree(crd));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Builds the validator of a CRD with one version. */
+  public static CustomResourceValidator fromCrd(JsonNode crd) {
+    JsonNode versions = crd.path("spec").path("versions");
+    if (versions.size() != 1) {
+      throw new IllegalArgumentException("expected a CRD with exactly one version");
+    }
+    JsonNode schema = versions.get(0).path("schema").path("openAPIV3Schema");
+    if (schema.isMissingNode()) {
+      throw new IllegalArgumentException("the CRD has no openAPIV3Schema");
+    }
+    return new CustomResourceValidator(
+        crd.path("spec").path("names").path("kind").asText(), schema);
   }
 
   /** The kind this CRD defines. */

@@ -1,0 +1,148 @@
+package io.kvswitch.e2e.sandbox.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Config;
+import io.fabric8.kubernetes.api.model.ConfigBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamedAuthInfoBuilder;
+import io.fabric8.kubernetes.api.model.NamedClusterBuilder;
+import io.fabric8.kubernetes.api.model.NamedContextBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.VersionInfo;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+
+/**
+ * The sandbox's Kubernetes API: fabric8's mock server in CRUD mode on loopback, extended (see
+ * {@link SandboxDispatcher}) so that the operator, the agents and kubectl can all use it.
+ */
+public final class SandboxApiServer implements AutoCloseable {
+
+  /** The version it reports; kubectl only warns about skew. */
+  private static final VersionInfo VERSION =
+      new VersionInfo.Builder()
+          .withMajor("1")
+          .withMinor("32")
+          .withGitVersion("v1.32.0-kvswitch-sandbox")
+          .withPlatform("linux/amd64")
+          .build();
+
+  private final KubernetesMockServer server;
+  private final KubernetesSerialization serialization = new KubernetesSerialization();
+
+  private SandboxApiServer(KubernetesMockServer server) {
+    this.server = server;
+  }
+
+  /**
+   * Starts the server on loopback.
+   *
+   * @param port TCP port, or 0 for any free one
+   */
+  public static SandboxApiServer start(int port) {
+    ObjectMapper json = new ObjectMapper();
+    SandboxDispatcher dispatcher = new SandboxDispatcher(json, Clock.systemUTC(), VERSION);
+    KubernetesMockServer server =
+        new KubernetesMockServer(
+            new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false, VERSION);
+    server.init(InetAddress.getLoopbackAddress(), port);
+    return new SandboxApiServer(server);
+  }
+
+  public String url() {
+    return "http://" + server.getHostName() + ":" + server.getPort();
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  /** A client of this server that does what the mock server supports (no server-side apply). */
+  public KubernetesClient client() {
+    return new KubernetesClientBuilder()
+        .withConfig(
+            new io.fabric8.kubernetes.client.ConfigBuilder()
+                .withMasterUrl(url())
+                .withNamespace("default")
+                .build())
+        .build();
+  }
+
+  /** Creates the CRDs in a YAML file, as {@code kubectl apply -f} would. */
+  public void installCrds(Path file) throws IOException {
+    try (KubernetesClient client = client();
+        InputStream in = Files.newInputStream(file)) {
+      for (HasMetadata item : client.load(in).items()) {
+        client.resource(item).createOr(NonDeletingOperation::update);
+      }
+    }
+  }
+
+  /** Writes a kubeconfig for kubectl and clients, with namespace {@code default}. */
+  public Path writeKubeconfig(Path file) throws IOException {
+    Config config =
+        new ConfigBuilder()
+            .withApiVersion("v1")
+            .withKind("Config")
+            .withClusters(
+                new NamedClusterBuilder()
+                    .withName("kvswitch-sandbox")
+                    .withNewCluster()
+                    .withServer(url())
+                    .endCluster()
+                    .build())
+            .withUsers(
+                new NamedAuthInfoBuilder()
+                    .withName("kvswitch-sandbox")
+                    .withNewUser()
+                    .withToken("sandbox")
+                    .endUser()
+                    .build())
+            .withContexts(
+                new NamedContextBuilder()
+                    .withName("kvswitch-sandbox")
+                    .withNewContext()
+                    .withCluster("kvswitch-sandbox")
+                    .withUser("kvswitch-sandbox")
+                    .withNamespace("default")
+                    .endContext()
+                    .build())
+            .withCurrentContext("kvswitch-sandbox")
+            .build();
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    Files.writeString(file, serialization.asYaml(config));
+    return file;
+  }
+
+  @Override
+  public void close() {
+    server.destroy();
+  }
+
+  /** Runs the server alone: {@code SandboxApiServer PORT KUBECONFIG [CRD.yaml...]}. */
+  public static void main(String[] args) throws Exception {
+    if (args.length < 2) {
+      System.err.println("usage: SandboxApiServer PORT KUBECONFIG [CRD.yaml...]");
+      System.exit(2);
+    }
+    SandboxApiServer server = start(Integer.parseInt(args[0]));
+    for (int i = 2; i < args.length; i++) {
+      server.installCrds(Path.of(args[i]));
+    }
+    Path kubeconfig = server.writeKubeconfig(Path.of(args[1]));
+    System.out.println("API server at " + server.url() + ", kubeconfig " + kubeconfig);
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+    Thread.currentThread().join();
+  }
+}
