@@ -115,6 +115,13 @@ class ChartObjectsTest {
     assertThat(budget.getSpec().getSelector().getMatchLabels())
         .isEqualTo(chart.one(Deployment.class, OPERATOR).getSpec().getSelector().getMatchLabels());
     assertThat(
+            KvswitchChart.render(Map.of("podDisruptionBudget.maxUnavailable", "50%"))
+                .one(PodDisruptionBudget.class, OPERATOR)
+                .getSpec()
+                .getMaxUnavailable()
+                .getStrVal())
+        .isEqualTo("50%");
+    assertThat(
             KvswitchChart.render(Map.of("podDisruptionBudget.enabled", false))
                 .find(PodDisruptionBudget.class, OPERATOR))
         .isEmpty();
