@@ -235,6 +235,13 @@ public final class DhcpServer {
     Optional<Versioned<Lease>> previous = store.byClient(client.key);
     Optional<Versioned<Lease>> current = store.byAddress(address);
     Instant now = clock.instant();
+    // Decide on the very record whose version the write names: if another node took the
+    // address after the caller looked, the version moved and the write conflicts; if it took it
+    // before this read, this check sees it.
+    if (current.isPresent() && !current.get().value().freeFor(client.key, now)) {
+      pool.endCommit(address, client.key);
+      return conflictNak(client, address);
+    }
     Lease lease =
         new Lease(
             address,
