@@ -34,4 +34,8 @@ final class KeyedRateLimiter<K> {
         .computeIfAbsent(key, k -> new TokenBucket(ratePerSecond, burst, now))
         .tryTake(now);
   }
+
+  synchronized int trackedKeys() {
+    return buckets.size();
+  }
 }
