@@ -29,6 +29,9 @@ public final class AddressPool {
 
   private record Hold(ClientKey client, Instant until, boolean committing) {}
 
+  /** Lapsed offer holds are swept this often, so the maps stay as small as the live offers. */
+  private static final int SWEEP_EVERY_OFFERS = 1024;
+
   private final DhcpNetworkConfig config;
   private final LeaseStore store;
   private final BlockAllocator blocks;
@@ -37,6 +40,7 @@ public final class AddressPool {
   private final Map<Ipv4Address, Hold> holds = new HashMap<>();
   private final Map<ClientKey, Ipv4Address> holdByClient = new HashMap<>();
   private boolean exhausted;
+  private int offersSinceSweep;
 
   public AddressPool(
       DhcpNetworkConfig config,
@@ -164,8 +168,17 @@ public final class AddressPool {
   /** Keeps an offered address for the client for the configured offer hold time. */
   public synchronized void holdOffer(Ipv4Address address, ClientKey client) {
     dropHold(client);
-    holds.put(address, new Hold(client, clock.instant().plus(config.offerHold()), false));
+    Hold previous =
+        holds.put(address, new Hold(client, clock.instant().plus(config.offerHold()), false));
+    if (previous != null && !previous.client.equals(client)) {
+      // The previous holder's offer had lapsed; forget it on its side too.
+      holdByClient.remove(previous.client, address);
+    }
     holdByClient.put(client, address);
+    if (++offersSinceSweep >= SWEEP_EVERY_OFFERS) {
+      offersSinceSweep = 0;
+      expireHolds();
+    }
   }
 
   /** Forgets what was offered to the client (it chose another server, or declined). */
@@ -230,5 +243,10 @@ public final class AddressPool {
               }
               return stale;
             });
+  }
+
+  /** Offers and commits currently held on this node. */
+  public synchronized int heldAddresses() {
+    return holds.size();
   }
 }

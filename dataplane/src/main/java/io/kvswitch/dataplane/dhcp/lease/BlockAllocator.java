@@ -17,7 +17,11 @@ import java.util.TreeSet;
  */
 public final class BlockAllocator {
 
-  private static final int CLAIM_ATTEMPTS = 8;
+  /**
+   * Each lost race means another claim succeeded, so at most one loss per block can happen before
+   * the ledger is full; the extra attempts cover ledger changes that are not claims.
+   */
+  private static final int EXTRA_CLAIM_ATTEMPTS = 8;
 
   private final AddressRange range;
   private final int blockSize;
@@ -75,7 +79,7 @@ public final class BlockAllocator {
    * @return the claimed block, or empty when every block has an owner
    */
   public synchronized Optional<Integer> claimBlock() {
-    for (int attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
+    for (int attempt = 0; attempt < blockCount() + EXTRA_CLAIM_ATTEMPTS; attempt++) {
       Versioned<Map<Integer, String>> ledgerState = ledger.read();
       Optional<Integer> free = firstUnowned(ledgerState.value());
       if (free.isEmpty()) {

@@ -224,4 +224,18 @@ class AddressPoolTest {
     assertThat(pool.isAvailable(parse("10.0.0.10"), key("b"), mac(2))).isTrue();
     assertThat(pool.choose(key("a"), mac(1), Optional.empty())).contains(parse("10.0.0.10"));
   }
+
+  @Test
+  void aFloodOfDiscoveringClientsHoldsAtMostOneEntryPerAddress() {
+    AddressPool pool = pool(net().range("10.0.0.10", "10.0.0.13").build());
+
+    for (int i = 0; i < 5_000; i++) {
+      clock.advance(Duration.ofSeconds(31));
+      ClientKey spoofed = key("spoofed-" + i);
+      pool.choose(spoofed, mac(i), Optional.empty())
+          .ifPresent(address -> pool.holdOffer(address, spoofed));
+    }
+
+    assertThat(pool.heldAddresses()).isLessThanOrEqualTo(4);
+  }
 }
