@@ -119,6 +119,29 @@ class TwoNodeAllocationTest {
     assertThat(ledger.read().value().values()).contains("node-a", "node-b");
   }
 
+  @Test
+  void aClientKeepsItsAddressWhenItMovesToTheOtherNodeAndAfterARestart() {
+    DhcpServer nodeA = node("node-a");
+    DhcpServer nodeB = node("node-b");
+    TestClient vm = new TestClient("02:00:00:00:aa:01");
+    Ipv4Address onA = exchange(nodeA, vm).orElseThrow();
+    for (int i = 0; i < 20; i++) {
+      exchange(nodeB, new TestClient(String.format("02:00:00:00:bb:%02x", i))).orElseThrow();
+    }
+
+    // Live migration: the VM reboots its DHCP client on node B (INIT-REBOOT), or starts over.
+    Optional<DhcpMessage> reboot = nodeB.handle(vm.reboot(onA), "port").join();
+    Optional<DhcpMessage> discover = nodeB.handle(vm.discover(), "port").join();
+    // Agent restart: a fresh server on node A over the same store and ledger.
+    Optional<DhcpMessage> afterRestart = node("node-a").handle(vm.discover(), "port").join();
+
+    assertThat(reboot.orElseThrow().messageType()).contains(DhcpMessageType.ACK);
+    assertThat(reboot.orElseThrow().yiaddr()).isEqualTo(onA);
+    assertThat(store.byAddress(onA).orElseThrow().value().node()).isEqualTo("node-b");
+    assertThat(discover.orElseThrow().yiaddr()).isEqualTo(onA);
+    assertThat(afterRestart.orElseThrow().yiaddr()).isEqualTo(onA);
+  }
+
   private Optional<Ipv4Address> exchange(DhcpServer server, TestClient client) {
     Optional<DhcpMessage> offer = server.handle(client.discover(), "port").join();
     if (offer.isEmpty()) {
