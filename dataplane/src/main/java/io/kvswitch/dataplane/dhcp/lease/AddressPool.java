@@ -41,6 +41,7 @@ public final class AddressPool {
   private final Map<ClientKey, Ipv4Address> holdByClient = new HashMap<>();
   private boolean exhausted;
   private int offersSinceSweep;
+  private int blockHint;
 
   public AddressPool(
       DhcpNetworkConfig config,
@@ -98,9 +99,15 @@ public final class AddressPool {
     if (requested.isPresent() && isAvailable(requested.get(), client, mac)) {
       return requested;
     }
-    for (int block : blocks.ownedBlocks()) {
+    // Start at the block that last had room: the blocks before it were full when last seen, so
+    // while the pool fills, a choice costs one block's scan instead of all of them.
+    List<Integer> owned = blocks.ownedBlocks();
+    int start = Math.max(0, owned.indexOf(blockHint));
+    for (int i = 0; i < owned.size(); i++) {
+      int block = owned.get((start + i) % owned.size());
       Optional<Ipv4Address> free = firstFree(blocks.addressesOf(block), client, mac);
       if (free.isPresent()) {
+        blockHint = block;
         return free;
       }
     }
@@ -108,6 +115,7 @@ public final class AddressPool {
     while ((claimed = blocks.claimBlock()).isPresent()) {
       Optional<Ipv4Address> free = firstFree(blocks.addressesOf(claimed.get()), client, mac);
       if (free.isPresent()) {
+        blockHint = claimed.get();
         return free;
       }
     }
@@ -128,14 +136,16 @@ public final class AddressPool {
   private Optional<Ipv4Address> firstFree(
       List<Ipv4Address> candidates, ClientKey client, MacAddress mac) {
     Ipv4Address reusable = null;
+    Instant now = clock.instant();
     for (Ipv4Address address : candidates) {
-      if (!isAvailable(address, client, mac)) {
+      if (!isAssignable(address, client, mac, now)) {
         continue;
       }
-      if (store.byAddress(address).isEmpty()) {
+      Optional<Versioned<Lease>> record = store.byAddress(address);
+      if (record.isEmpty()) {
         return Optional.of(address);
       }
-      if (reusable == null) {
+      if (reusable == null && record.get().value().freeFor(client, now)) {
         reusable = address;
       }
     }
@@ -147,6 +157,13 @@ public final class AddressPool {
    * dynamic address of the range; no other client holds or leases it; it is not quarantined.
    */
   public synchronized boolean isAvailable(Ipv4Address address, ClientKey client, MacAddress mac) {
+    Instant now = clock.instant();
+    return isAssignable(address, client, mac, now)
+        && store.byAddress(address).map(v -> v.value().freeFor(client, now)).orElse(true);
+  }
+
+  /** Everything {@link #isAvailable} checks except the store's record. */
+  private boolean isAssignable(Ipv4Address address, ClientKey client, MacAddress mac, Instant now) {
     Optional<Reservation> reservation = config.reservationOf(address);
     if (reservation.isPresent()) {
       if (!reservation.get().mac().equals(mac)) {
@@ -155,14 +172,10 @@ public final class AddressPool {
     } else if (!config.isDynamic(address)) {
       return false;
     }
-    Instant now = clock.instant();
     Hold hold = holds.get(address);
-    if (hold != null
-        && !hold.client.equals(client)
-        && (hold.committing || now.isBefore(hold.until))) {
-      return false;
-    }
-    return store.byAddress(address).map(v -> v.value().freeFor(client, now)).orElse(true);
+    return hold == null
+        || hold.client.equals(client)
+        || (!hold.committing && !now.isBefore(hold.until));
   }
 
   /** Keeps an offered address for the client for the configured offer hold time. */

@@ -76,6 +76,19 @@ class DhcpServerTest {
   }
 
   @Test
+  void unknownOptionsInRequestsAreIgnored() {
+    TestClient odd =
+        new TestClient("02:00:00:00:00:0e")
+            .withOptions(o -> o.raw(224, new byte[] {1, 2, 3}).raw(77, new byte[] {'x'}));
+
+    DhcpMessage offer = f.expect(odd.discover(), DhcpMessageType.OFFER);
+    DhcpMessage ack = f.expect(odd.select(offer.yiaddr(), SERVER_ID), DhcpMessageType.ACK);
+
+    assertThat(ack.options().contains(224)).isFalse();
+    assertThat(ack.options().contains(77)).isFalse();
+  }
+
+  @Test
   void onlyRequestedParametersAreSent() {
     TestClient bob =
         new TestClient("02:00:00:00:00:0b").withOptions(o -> o.parameterRequestList(List.of(1, 3)));
