@@ -1,6 +1,26 @@
 package io.kvswitch.dataplane.dhcp.codec;
 
-import static io.kvswitch.dataplane.dhcp.codec.DhcpOptionCodes.*;
+import static io.kvswitch.dataplane.dhcp.codec.DhcpOptionCodes.CLASSLESS_STATIC_ROUTES;
+import static io.kvswitch.dataplane.dhcp.codec.DhcpOptionCodes.CLIENT_ID;
+import static io.kvswitch.dataplane.dhcp.codec.DhcpOptionCodes.DNS_SERVERS;
+import static io.kvswitch.dataplane.dhcp.codec.DhcpOptionCodes.DOMAIN_NAME;
+import static io.kvswitch.dataplane.dhcp.codec.DhcpOptionCodes.END;
+import static io.kvswitch.dataplane.dhcp.codec.DhcpOptionCodes.HOSTNAME;
+import static io.kvswitch.dataplane.dhcp.codec.DhcpOptionCodes.INTERFACE_MTU;
+import static io.kvswitch.dataplane.dhcp.codec.DhcpOptionCodes.LEASE_TIME;
+import static io.kvswitch.dataplane.dhcp.codec.DhcpOptionCodes.MAX_MESSAGE_SIZE;
+import static io.kvswitch.dataplane.dhcp.codec.DhcpOptionCodes.MESSAGE;
+import static io.kvswitch.dataplane.dhcp.codec.DhcpOptionCodes.MESSAGE_TYPE;
+import static io.kvswitch.dataplane.dhcp.codec.DhcpOptionCodes.OVERLOAD;
+import static io.kvswitch.dataplane.dhcp.codec.DhcpOptionCodes.PAD;
+import static io.kvswitch.dataplane.dhcp.codec.DhcpOptionCodes.PARAMETER_REQUEST_LIST;
+import static io.kvswitch.dataplane.dhcp.codec.DhcpOptionCodes.REBINDING_TIME;
+import static io.kvswitch.dataplane.dhcp.codec.DhcpOptionCodes.RELAY_AGENT_INFO;
+import static io.kvswitch.dataplane.dhcp.codec.DhcpOptionCodes.RENEWAL_TIME;
+import static io.kvswitch.dataplane.dhcp.codec.DhcpOptionCodes.REQUESTED_IP;
+import static io.kvswitch.dataplane.dhcp.codec.DhcpOptionCodes.ROUTER;
+import static io.kvswitch.dataplane.dhcp.codec.DhcpOptionCodes.SERVER_ID;
+import static io.kvswitch.dataplane.dhcp.codec.DhcpOptionCodes.SUBNET_MASK;
 
 import io.kvswitch.dataplane.dhcp.net.Ipv4Address;
 import java.nio.charset.StandardCharsets;

@@ -65,8 +65,9 @@ public final class DhcpUdpTransport implements AutoCloseable {
     DhcpCodecCounters codecCounters = new DhcpCodecCounters();
     LongAdder dropped = new LongAdder();
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+    EpollDatagramChannel channel = null;
     try {
-      EpollDatagramChannel channel =
+      channel =
           namespace.isPresent()
               ? LinuxSockets.callInNamespace(namespace.get(), DhcpUdpTransport::newChannel)
               : newChannel();
@@ -82,6 +83,9 @@ public final class DhcpUdpTransport implements AutoCloseable {
       await(channel.bind(new InetSocketAddress(ReplyDestination.SERVER_PORT)), "bind port 67");
       return new DhcpUdpTransport(group, channel, codecCounters, dropped);
     } catch (IOException | RuntimeException e) {
+      if (channel != null) {
+        channel.unsafe().closeForcibly();
+      }
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       throw e;
     }
