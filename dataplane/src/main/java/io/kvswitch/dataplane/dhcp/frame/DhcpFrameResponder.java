@@ -21,6 +21,7 @@ public final class DhcpFrameResponder {
   private final MacAddress serverMac;
   private final ByteBufAllocator alloc;
   private final LongAdder malformed = new LongAdder();
+  private final LongAdder failed = new LongAdder();
 
   /**
    * @param serverMac the source MAC of replies; a locally administered address of the switch
@@ -46,9 +47,20 @@ public final class DhcpFrameResponder {
       malformed.increment();
       return CompletableFuture.completedFuture(Optional.empty());
     }
-    return server
-        .handle(request.message(), ingressPort)
-        .thenApply(reply -> reply.map(r -> frameFor(request, r)));
+    try {
+      return server
+          .handle(request.message(), ingressPort)
+          .thenApply(reply -> reply.map(r -> frameFor(request, r)))
+          .exceptionally(
+              failure -> {
+                failed.increment();
+                return Optional.empty();
+              });
+    } catch (RuntimeException e) {
+      // A bug in the server must cost one reply, never the engine thread that called.
+      failed.increment();
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
   }
 
   private ByteBuf frameFor(DhcpFrame request, DhcpMessage reply) {
@@ -60,5 +72,10 @@ public final class DhcpFrameResponder {
   /** Frames refused as malformed. */
   public long malformedFrames() {
     return malformed.sum();
+  }
+
+  /** Requests the server failed on; each one is a bug worth a look. */
+  public long failedRequests() {
+    return failed.sum();
   }
 }

@@ -141,6 +141,9 @@ class DhcpFrameResponderTest {
     }
 
     assertThat(responder.malformedFrames()).isPositive();
+    assertThat(responder.failedRequests())
+        .as("the server never failed on what it accepted")
+        .isZero();
     assertThat(exchange(client.discover())).isPresent();
   }
 }
