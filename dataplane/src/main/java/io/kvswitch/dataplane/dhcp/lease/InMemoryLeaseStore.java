@@ -1,6 +1,7 @@
 package io.kvswitch.dataplane.dhcp.lease;
 
 import io.kvswitch.dataplane.dhcp.net.Ipv4Address;
+import io.kvswitch.dataplane.dhcp.net.MacAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -20,6 +21,7 @@ public final class InMemoryLeaseStore implements LeaseStore {
 
   private final Map<Ipv4Address, Versioned<Lease>> records = new HashMap<>();
   private final Map<ClientKey, Set<Ipv4Address>> addressesByClient = new HashMap<>();
+  private final Map<MacAddress, Set<Ipv4Address>> addressesByMac = new HashMap<>();
   private long nextVersion = 1;
   private int conflictsToSimulate;
   private boolean available = true;
@@ -40,6 +42,11 @@ public final class InMemoryLeaseStore implements LeaseStore {
         .max(
             Comparator.comparing((Versioned<Lease> v) -> v.value().state() == LeaseState.BOUND)
                 .thenComparing(v -> v.value().expiresAt()));
+  }
+
+  @Override
+  public synchronized List<Versioned<Lease>> byMac(MacAddress mac) {
+    return addressesByMac.getOrDefault(mac, Set.of()).stream().map(records::get).toList();
   }
 
   @Override
@@ -76,16 +83,25 @@ public final class InMemoryLeaseStore implements LeaseStore {
     if (currentVersion != write.expectedVersion()) {
       return new WriteOutcome.Conflict(Optional.ofNullable(current));
     }
-    if (current != null && !current.value().client().equals(write.lease().client())) {
-      Set<Ipv4Address> previous = addressesByClient.get(current.value().client());
-      if (previous != null) {
-        previous.remove(address);
-      }
+    if (current != null) {
+      unindex(addressesByClient, current.value().client(), address);
+      unindex(addressesByMac, current.value().mac(), address);
     }
     Versioned<Lease> stored = new Versioned<>(write.lease(), nextVersion++);
     records.put(address, stored);
     addressesByClient.computeIfAbsent(write.lease().client(), c -> new HashSet<>()).add(address);
+    addressesByMac.computeIfAbsent(write.lease().mac(), m -> new HashSet<>()).add(address);
     return new WriteOutcome.Committed(stored);
+  }
+
+  private static <K> void unindex(Map<K, Set<Ipv4Address>> index, K key, Ipv4Address address) {
+    Set<Ipv4Address> addresses = index.get(key);
+    if (addresses != null) {
+      addresses.remove(address);
+      if (addresses.isEmpty()) {
+        index.remove(key);
+      }
+    }
   }
 
   /** The next {@code count} writes conflict as if another node had just written the record. */

@@ -1,6 +1,7 @@
 package io.kvswitch.dataplane.dhcp.lease;
 
 import io.kvswitch.dataplane.dhcp.net.Ipv4Address;
+import io.kvswitch.dataplane.dhcp.net.MacAddress;
 import java.util.List;
 import java.util.Optional;
 
@@ -25,6 +26,9 @@ public interface LeaseStore {
 
   /** The client's most recent record (the one expiring last), if it has one. */
   Optional<Versioned<Lease>> byClient(ClientKey client);
+
+  /** Every record of a hardware address, whatever client identifiers it used. */
+  List<Versioned<Lease>> byMac(MacAddress mac);
 
   /**
    * Writes a batch. Each write succeeds or conflicts on its own; a batch is one round trip to the

@@ -60,6 +60,7 @@ public final class DhcpServer {
   private final List<ReplyOptionHandler> optionHandlers;
   private final KeyedRateLimiter<String> portLimiter;
   private final KeyedRateLimiter<MacAddress> macLimiter;
+  private final int maxLeasesPerMac;
   private final DhcpServerCounters counters = new DhcpServerCounters();
 
   public DhcpServer(
@@ -82,6 +83,7 @@ public final class DhcpServer {
     this.macLimiter =
         new KeyedRateLimiter<>(
             limits.macMessagesPerSecond(), limits.macBurst(), limits.maxTrackedKeys(), clock);
+    this.maxLeasesPerMac = limits.maxLeasesPerMac();
   }
 
   public DhcpServerCounters counters() {
@@ -138,6 +140,9 @@ public final class DhcpServer {
     if (!withinRate(client, port)) {
       return drop(DropReason.RATE_LIMITED);
     }
+    if (overLeaseLimit(client)) {
+      return drop(DropReason.LEASE_LIMIT);
+    }
     Optional<Ipv4Address> address =
         pool.choose(client.key, client.mac, client.request.options().requestedIp());
     if (address.isEmpty()) {
@@ -177,6 +182,9 @@ public final class DhcpServer {
     }
     if (!withinRate(client, port)) {
       return drop(DropReason.RATE_LIMITED);
+    }
+    if (overLeaseLimit(client)) {
+      return drop(DropReason.LEASE_LIMIT);
     }
     if (!pool.isAvailable(requested, client.key, client.mac)) {
       return nak(client.request, "address " + requested + " is not available");
@@ -438,6 +446,20 @@ public final class DhcpServer {
     boolean portOk = portLimiter.tryAcquire(port);
     boolean macOk = macLimiter.tryAcquire(client.mac);
     return portOk && macOk;
+  }
+
+  /**
+   * Whether the client's MAC already holds the most live leases it may under other client
+   * identifiers; a client that changes its identifier on every attempt cannot drain the pool.
+   */
+  private boolean overLeaseLimit(Client client) {
+    Instant now = clock.instant();
+    long others =
+        store.byMac(client.mac).stream()
+            .map(Versioned::value)
+            .filter(l -> l.isBoundAt(now) && !l.client().equals(client.key))
+            .count();
+    return others >= maxLeasesPerMac;
   }
 
   private OptionalLong leaseSeconds() {

@@ -12,6 +12,8 @@ public enum DropReason {
   MALFORMED_REQUEST,
   /** The port or the MAC sent more than its rate allows. */
   RATE_LIMITED,
+  /** The MAC already holds as many live leases (under other client identifiers) as allowed. */
+  LEASE_LIMIT,
   /** No address was free. */
   POOL_EXHAUSTED,
   /** The client addressed another server (option 54), or chose another server's offer. */

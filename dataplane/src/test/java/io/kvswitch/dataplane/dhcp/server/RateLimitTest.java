@@ -7,6 +7,8 @@ import io.kvswitch.dataplane.dhcp.codec.DhcpMessage;
 import io.kvswitch.dataplane.dhcp.codec.DhcpMessageType;
 import io.kvswitch.dataplane.dhcp.config.RateLimits;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +18,9 @@ class RateLimitTest {
   void portBurstIsServedThenDiscoversAreDroppedUntilTokensFlowBack() {
     ServerFixture f =
         new ServerFixture(
-            ServerFixture.network().build(), new RateLimits(5, 10, 1000, 1000, 100), Runnable::run);
+            ServerFixture.network().build(),
+            new RateLimits(5, 10, 1000, 1000, 100, 100),
+            Runnable::run);
 
     for (int i = 0; i < 10; i++) {
       f.expect(
@@ -37,7 +41,9 @@ class RateLimitTest {
   void portsHaveSeparateBuckets() {
     ServerFixture f =
         new ServerFixture(
-            ServerFixture.network().build(), new RateLimits(1, 1, 1000, 1000, 100), Runnable::run);
+            ServerFixture.network().build(),
+            new RateLimits(1, 1, 1000, 1000, 100, 100),
+            Runnable::run);
 
     assertThat(f.server.handle(new TestClient("02:00:00:00:00:01").discover(), "p1").join())
         .isPresent();
@@ -51,7 +57,9 @@ class RateLimitTest {
   void oneMacCannotDrainThePoolByChangingItsClientIdentifier() {
     ServerFixture f =
         new ServerFixture(
-            ServerFixture.network().build(), new RateLimits(1000, 1000, 1, 4, 100), Runnable::run);
+            ServerFixture.network().build(),
+            new RateLimits(1000, 1000, 1, 4, 100, 100),
+            Runnable::run);
 
     int leased = 0;
     for (int i = 1; i <= 20; i++) {
@@ -72,10 +80,36 @@ class RateLimitTest {
   }
 
   @Test
+  void oneMacHoldsAtMostItsShareOfLiveLeases() {
+    ServerFixture f =
+        new ServerFixture(
+            ServerFixture.network().build(),
+            new RateLimits(1000, 1000, 1000, 1000, 100, 2),
+            Runnable::run);
+    List<TestClient> identities = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      byte[] clientId = {0, (byte) i};
+      identities.add(new TestClient("02:00:00:00:00:77").withOptions(o -> o.clientId(clientId)));
+    }
+    var first = f.lease(identities.get(0));
+    f.lease(identities.get(1));
+
+    f.expectSilence(identities.get(2).discover());
+    f.expectSilence(identities.get(2).select(f.config.range().last(), f.config.serverId()));
+    f.expect(identities.get(0).renew(first), DhcpMessageType.ACK);
+    f.expectSilence(identities.get(0).release(first, f.config.serverId()));
+
+    assertThat(f.server.counters().dropped(DropReason.LEASE_LIMIT)).isEqualTo(2);
+    assertThat(f.config.isDynamic(f.lease(identities.get(2)))).isTrue();
+  }
+
+  @Test
   void renewalsAreNotRateLimited() {
     ServerFixture f =
         new ServerFixture(
-            ServerFixture.network().build(), new RateLimits(1000, 1000, 1, 2, 100), Runnable::run);
+            ServerFixture.network().build(),
+            new RateLimits(1000, 1000, 1, 2, 100, 100),
+            Runnable::run);
     TestClient client = new TestClient("02:00:00:00:00:01");
     var bound = f.lease(client);
 
