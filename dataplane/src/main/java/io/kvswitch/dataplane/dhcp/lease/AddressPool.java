@@ -64,6 +64,8 @@ public final class AddressPool {
    * Picks an address for a client that is looking for one (DHCPDISCOVER).
    *
    * @return empty when nothing is free; the pool then reports itself exhausted
+   * @throws LeaseStoreUnavailableException when a new block was needed and the ledger could not be
+   *     reached; the pool is not reported exhausted for that
    */
   public synchronized Optional<Ipv4Address> choose(
       ClientKey client, MacAddress mac, Optional<Ipv4Address> requested) {

@@ -13,6 +13,7 @@ import io.kvswitch.dataplane.dhcp.lease.GroupCommitter;
 import io.kvswitch.dataplane.dhcp.lease.Lease;
 import io.kvswitch.dataplane.dhcp.lease.LeaseState;
 import io.kvswitch.dataplane.dhcp.lease.LeaseStore;
+import io.kvswitch.dataplane.dhcp.lease.LeaseStoreUnavailableException;
 import io.kvswitch.dataplane.dhcp.lease.LeaseWrite;
 import io.kvswitch.dataplane.dhcp.lease.Versioned;
 import io.kvswitch.dataplane.dhcp.lease.WriteOutcome;
@@ -143,8 +144,12 @@ public final class DhcpServer {
     if (overLeaseLimit(client)) {
       return drop(DropReason.LEASE_LIMIT);
     }
-    Optional<Ipv4Address> address =
-        pool.choose(client.key, client.mac, client.request.options().requestedIp());
+    Optional<Ipv4Address> address;
+    try {
+      address = pool.choose(client.key, client.mac, client.request.options().requestedIp());
+    } catch (LeaseStoreUnavailableException e) {
+      return drop(DropReason.STORE_UNAVAILABLE);
+    }
     if (address.isEmpty()) {
       return drop(DropReason.POOL_EXHAUSTED);
     }

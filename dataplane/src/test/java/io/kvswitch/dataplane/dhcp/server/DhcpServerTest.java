@@ -362,6 +362,25 @@ class DhcpServerTest {
   }
 
   @Test
+  void unreachableBlockLedgerMeansNoNewBlockButNoFalseExhaustion() {
+    ServerFixture small =
+        new ServerFixture(ServerFixture.network().range("10.0.0.10", "10.0.0.41").build());
+    for (int i = 0; i < 16; i++) {
+      small.lease(new TestClient(String.format("02:00:00:00:02:%02x", i)));
+    }
+    small.ledger.setAvailable(false);
+    TestClient seventeenth = new TestClient("02:00:00:00:02:99");
+
+    small.expectSilence(seventeenth.discover());
+
+    assertThat(small.server.counters().dropped(DropReason.STORE_UNAVAILABLE)).isEqualTo(1);
+    assertThat(small.server.poolExhausted()).isFalse();
+    assertThat(small.poolEvents).isEmpty();
+    small.ledger.setAvailable(true);
+    assertThat(small.lease(seventeenth)).isEqualTo(parse("10.0.0.26"));
+  }
+
+  @Test
   void oneConflictIsRetriedTwoAreNaked() {
     DhcpMessage offer = f.expect(alice.discover(), DhcpMessageType.OFFER);
     f.store.simulateConflicts(1);
