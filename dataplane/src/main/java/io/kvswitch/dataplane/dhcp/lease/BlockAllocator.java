@@ -1,0 +1,107 @@
+package io.kvswitch.dataplane.dhcp.lease;
+
+import io.kvswitch.dataplane.dhcp.config.AddressRange;
+import io.kvswitch.dataplane.dhcp.net.Ipv4Address;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Claims blocks of the dynamic range for one node through the {@link BlockLedger}, so that each
+ * node allocates new addresses from its own slice without asking the cluster per lease.
+ *
+ * <p>Blocks are {@code blockSize} consecutive addresses of the range; the last one may be shorter.
+ * After a restart the node adopts the blocks the ledger still lists as its own.
+ */
+public final class BlockAllocator {
+
+  /**
+   * Each lost race means another claim succeeded, so at most one loss per block can happen before
+   * the ledger is full; the extra attempts cover ledger changes that are not claims.
+   */
+  private static final int EXTRA_CLAIM_ATTEMPTS = 8;
+
+  private final AddressRange range;
+  private final int blockSize;
+  private final BlockLedger ledger;
+  private final String node;
+  private final TreeSet<Integer> owned = new TreeSet<>();
+
+  public BlockAllocator(AddressRange range, int blockSize, BlockLedger ledger, String node) {
+    if (blockSize < 1) {
+      throw new IllegalArgumentException("block size must be at least 1");
+    }
+    this.range = range;
+    this.blockSize = blockSize;
+    this.ledger = ledger;
+    this.node = node;
+    adoptOwnBlocks();
+  }
+
+  /** Takes over the blocks the ledger lists for this node (after an agent restart). */
+  public synchronized void adoptOwnBlocks() {
+    ledger
+        .read()
+        .value()
+        .forEach(
+            (block, owner) -> {
+              if (owner.equals(node)) {
+                owned.add(block);
+              }
+            });
+  }
+
+  public int blockCount() {
+    return (int) ((range.size() + blockSize - 1) / blockSize);
+  }
+
+  public synchronized List<Integer> ownedBlocks() {
+    return List.copyOf(owned);
+  }
+
+  /** The addresses of a block, in order. */
+  public List<Ipv4Address> addressesOf(int block) {
+    long from = (long) block * blockSize;
+    long to = Math.min(range.size(), from + blockSize);
+    List<Ipv4Address> addresses = new ArrayList<>((int) (to - from));
+    for (long i = from; i < to; i++) {
+      addresses.add(range.get(i));
+    }
+    return addresses;
+  }
+
+  /**
+   * Claims the lowest unowned block. Losing a race to another node re-reads the ledger and tries
+   * the next block.
+   *
+   * @return the claimed block, or empty when every block has an owner
+   */
+  public synchronized Optional<Integer> claimBlock() {
+    for (int attempt = 0; attempt < blockCount() + EXTRA_CLAIM_ATTEMPTS; attempt++) {
+      Versioned<Map<Integer, String>> ledgerState = ledger.read();
+      Optional<Integer> free = firstUnowned(ledgerState.value());
+      if (free.isEmpty()) {
+        return Optional.empty();
+      }
+      try {
+        ledger.claim(free.get(), node, ledgerState.version());
+        owned.add(free.get());
+        return free;
+      } catch (LeaseConflictException lost) {
+        // Someone else claimed in between; read again.
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Optional<Integer> firstUnowned(Map<Integer, String> owners) {
+    for (int block = 0; block < blockCount(); block++) {
+      if (!owners.containsKey(block)) {
+        return Optional.of(block);
+      }
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,136 @@
+package io.kvswitch.dataplane.dhcp.lease;
+
+import io.kvswitch.dataplane.dhcp.net.Ipv4Address;
+import io.kvswitch.dataplane.dhcp.net.MacAddress;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * A {@link LeaseStore} in memory with the semantics of the Kubernetes-backed one: one record per
+ * address, conditional writes, per-write conflicts inside a batch. Used by tests and by the
+ * standalone server; it can simulate concurrent writers and an unreachable API.
+ */
+public final class InMemoryLeaseStore implements LeaseStore {
+
+  private final Map<Ipv4Address, Versioned<Lease>> records = new HashMap<>();
+  private final Map<ClientKey, Set<Ipv4Address>> addressesByClient = new HashMap<>();
+  private final Map<MacAddress, Set<Ipv4Address>> addressesByMac = new HashMap<>();
+  private long nextVersion = 1;
+  private int conflictsToSimulate;
+  private boolean available = true;
+  private long batches;
+  private long writes;
+  private volatile Consumer<List<LeaseWrite>> beforeWrite = batch -> {};
+
+  @Override
+  public synchronized Optional<Versioned<Lease>> byAddress(Ipv4Address address) {
+    return Optional.ofNullable(records.get(address));
+  }
+
+  @Override
+  public synchronized Optional<Versioned<Lease>> byClient(ClientKey client) {
+    Set<Ipv4Address> addresses = addressesByClient.getOrDefault(client, Set.of());
+    return addresses.stream()
+        .map(records::get)
+        .max(
+            Comparator.comparing((Versioned<Lease> v) -> v.value().state() == LeaseState.BOUND)
+                .thenComparing(v -> v.value().expiresAt()));
+  }
+
+  @Override
+  public synchronized List<Versioned<Lease>> byMac(MacAddress mac) {
+    return addressesByMac.getOrDefault(mac, Set.of()).stream().map(records::get).toList();
+  }
+
+  @Override
+  public List<WriteOutcome> write(List<LeaseWrite> batch) {
+    // Outside the lock, like a network round trip: other readers and writers go on meanwhile.
+    beforeWrite.accept(batch);
+    synchronized (this) {
+      if (!available) {
+        throw new LeaseStoreUnavailableException("lease store is unreachable (simulated)");
+      }
+      batches++;
+      List<WriteOutcome> outcomes = new ArrayList<>(batch.size());
+      for (LeaseWrite write : batch) {
+        outcomes.add(writeOne(write));
+      }
+      return List.copyOf(outcomes);
+    }
+  }
+
+  private WriteOutcome writeOne(LeaseWrite write) {
+    writes++;
+    Ipv4Address address = write.lease().address();
+    Versioned<Lease> current = records.get(address);
+    if (conflictsToSimulate > 0) {
+      conflictsToSimulate--;
+      if (current != null) {
+        // Another writer touched the record in between: same content, newer version.
+        current = new Versioned<>(current.value(), nextVersion++);
+        records.put(address, current);
+      }
+      return new WriteOutcome.Conflict(Optional.ofNullable(current));
+    }
+    long currentVersion = current == null ? LeaseWrite.CREATE : current.version();
+    if (currentVersion != write.expectedVersion()) {
+      return new WriteOutcome.Conflict(Optional.ofNullable(current));
+    }
+    if (current != null) {
+      unindex(addressesByClient, current.value().client(), address);
+      unindex(addressesByMac, current.value().mac(), address);
+    }
+    Versioned<Lease> stored = new Versioned<>(write.lease(), nextVersion++);
+    records.put(address, stored);
+    addressesByClient.computeIfAbsent(write.lease().client(), c -> new HashSet<>()).add(address);
+    addressesByMac.computeIfAbsent(write.lease().mac(), m -> new HashSet<>()).add(address);
+    return new WriteOutcome.Committed(stored);
+  }
+
+  private static <K> void unindex(Map<K, Set<Ipv4Address>> index, K key, Ipv4Address address) {
+    Set<Ipv4Address> addresses = index.get(key);
+    if (addresses != null) {
+      addresses.remove(address);
+      if (addresses.isEmpty()) {
+        index.remove(key);
+      }
+    }
+  }
+
+  /** The next {@code count} writes conflict as if another node had just written the record. */
+  public synchronized void simulateConflicts(int count) {
+    conflictsToSimulate = count;
+  }
+
+  /** While false, every batch fails with {@link LeaseStoreUnavailableException}. */
+  public synchronized void setAvailable(boolean available) {
+    this.available = available;
+  }
+
+  /** Runs before each batch is applied, outside the store's lock (tests hold batches here). */
+  public void beforeWrite(Consumer<List<LeaseWrite>> hook) {
+    this.beforeWrite = hook;
+  }
+
+  /** Batches applied so far (round trips to the backend). */
+  public synchronized long batches() {
+    return batches;
+  }
+
+  /** Single writes applied so far, committed or conflicting. */
+  public synchronized long writes() {
+    return writes;
+  }
+
+  /** A copy of every record. */
+  public synchronized List<Versioned<Lease>> all() {
+    return List.copyOf(records.values());
+  }
+}

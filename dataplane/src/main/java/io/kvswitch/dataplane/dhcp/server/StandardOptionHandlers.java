@@ -1,0 +1,152 @@
+package io.kvswitch.dataplane.dhcp.server;
+
+import io.kvswitch.dataplane.dhcp.codec.ClasslessRoute;
+import io.kvswitch.dataplane.dhcp.codec.DhcpOptionCodes;
+import io.kvswitch.dataplane.dhcp.codec.DhcpOptions;
+import io.kvswitch.dataplane.dhcp.net.Ipv4Address;
+import io.kvswitch.dataplane.dhcp.net.Ipv4Subnet;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The option handlers of a standard reply, in the order their options appear on the wire. A NAK
+ * carries only the server identifier, the reason and the echoed client and relay options (RFC 2131
+ * table 3).
+ */
+public enum StandardOptionHandlers implements ReplyOptionHandler {
+
+  /** Option 54, in every reply (RFC 2131 table 3: MUST). */
+  SERVER_IDENTIFIER {
+    @Override
+    public void addOptions(ReplyContext c, DhcpOptions.Builder o) {
+      o.serverId(c.config().serverId());
+    }
+  },
+
+  /** Options 51, 58 and 59: T1 at half and T2 at seven eighths of the lease (RFC 2131 §4.4.5). */
+  LEASE_TIMES {
+    @Override
+    public void addOptions(ReplyContext c, DhcpOptions.Builder o) {
+      c.leaseSeconds()
+          .ifPresent(
+              seconds -> {
+                o.leaseTime(seconds);
+                o.renewalTime(seconds / 2);
+                o.rebindingTime(seconds * 7 / 8);
+              });
+    }
+  },
+
+  SUBNET_MASK {
+    @Override
+    public void addOptions(ReplyContext c, DhcpOptions.Builder o) {
+      if (!c.isNak() && c.wants(DhcpOptionCodes.SUBNET_MASK)) {
+        o.subnetMask(c.config().subnet().mask());
+      }
+    }
+  },
+
+  ROUTER {
+    @Override
+    public void addOptions(ReplyContext c, DhcpOptions.Builder o) {
+      if (!c.isNak() && c.wants(DhcpOptionCodes.ROUTER)) {
+        c.config().gateway().ifPresent(gw -> o.routers(List.of(gw)));
+      }
+    }
+  },
+
+  DNS_SERVERS {
+    @Override
+    public void addOptions(ReplyContext c, DhcpOptions.Builder o) {
+      if (!c.isNak()
+          && c.wants(DhcpOptionCodes.DNS_SERVERS)
+          && !c.config().dnsServers().isEmpty()) {
+        o.dnsServers(c.config().dnsServers());
+      }
+    }
+  },
+
+  DOMAIN_NAME {
+    @Override
+    public void addOptions(ReplyContext c, DhcpOptions.Builder o) {
+      if (!c.isNak() && c.wants(DhcpOptionCodes.DOMAIN_NAME)) {
+        c.config().domain().ifPresent(o::domainName);
+      }
+    }
+  },
+
+  INTERFACE_MTU {
+    @Override
+    public void addOptions(ReplyContext c, DhcpOptions.Builder o) {
+      if (!c.isNak() && c.wants(DhcpOptionCodes.INTERFACE_MTU)) {
+        c.config().mtu().ifPresent(o::interfaceMtu);
+      }
+    }
+  },
+
+  /**
+   * Option 121. A client that receives it ignores option 3 (RFC 3442), so the default route via the
+   * gateway is added unless the configured routes already have one.
+   */
+  CLASSLESS_STATIC_ROUTES {
+    @Override
+    public void addOptions(ReplyContext c, DhcpOptions.Builder o) {
+      List<ClasslessRoute> routes = c.config().routes();
+      if (c.isNak() || routes.isEmpty() || !c.wants(DhcpOptionCodes.CLASSLESS_STATIC_ROUTES)) {
+        return;
+      }
+      List<ClasslessRoute> sent = new ArrayList<>(routes);
+      boolean hasDefault = routes.stream().anyMatch(r -> r.destination().prefixLength() == 0);
+      if (!hasDefault && c.config().gateway().isPresent()) {
+        sent.add(
+            new ClasslessRoute(
+                new Ipv4Subnet(Ipv4Address.ANY, 0), c.config().gateway().orElseThrow()));
+      }
+      o.classlessStaticRoutes(sent);
+    }
+  },
+
+  /** Option 12: the name the client gave itself, so it sees the server took it. */
+  HOSTNAME_ECHO {
+    @Override
+    public void addOptions(ReplyContext c, DhcpOptions.Builder o) {
+      if (!c.isNak()) {
+        c.request().options().hostname().filter(h -> !h.isEmpty()).ifPresent(o::hostname);
+      }
+    }
+  },
+
+  /** Option 56: why the NAK. */
+  NAK_MESSAGE {
+    @Override
+    public void addOptions(ReplyContext c, DhcpOptions.Builder o) {
+      if (c.isNak()) {
+        c.nakReason().ifPresent(o::message);
+      }
+    }
+  },
+
+  /** Option 61 echoed back (RFC 6842), so clients sharing a MAC can tell replies apart. */
+  CLIENT_ID_ECHO {
+    @Override
+    public void addOptions(ReplyContext c, DhcpOptions.Builder o) {
+      c.request().options().clientId().ifPresent(o::clientId);
+    }
+  },
+
+  /** Option 82 echoed back unchanged (RFC 3046 §2.2), so a relay can route the reply. */
+  RELAY_AGENT_INFO_ECHO {
+    @Override
+    public void addOptions(ReplyContext c, DhcpOptions.Builder o) {
+      c.request()
+          .options()
+          .relayAgentInfo()
+          .ifPresent(v -> o.raw(DhcpOptionCodes.RELAY_AGENT_INFO, v));
+    }
+  };
+
+  /** The chain in wire order. */
+  public static List<ReplyOptionHandler> chain() {
+    return List.of(values());
+  }
+}

@@ -1,0 +1,241 @@
+package io.kvswitch.dataplane.dhcp.lease;
+
+import static io.kvswitch.dataplane.dhcp.net.Ipv4Address.parse;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kvswitch.dataplane.dhcp.FakeClock;
+import io.kvswitch.dataplane.dhcp.config.DhcpNetworkConfig;
+import io.kvswitch.dataplane.dhcp.net.Ipv4Address;
+import io.kvswitch.dataplane.dhcp.net.MacAddress;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class AddressPoolTest {
+
+  private final FakeClock clock = new FakeClock();
+  private final InMemoryLeaseStore store = new InMemoryLeaseStore();
+  private final InMemoryBlockLedger ledger = new InMemoryBlockLedger();
+
+  private AddressPool pool(DhcpNetworkConfig config) {
+    return new AddressPool(
+        config,
+        store,
+        new BlockAllocator(config.range(), 4, ledger, "node-a"),
+        clock,
+        PoolStatusListener.NONE);
+  }
+
+  private static DhcpNetworkConfig.Builder net() {
+    return DhcpNetworkConfig.builder("blue", "10.0.0.0/24").gateway("10.0.0.1");
+  }
+
+  private static ClientKey key(String name) {
+    return new ClientKey("id-" + name);
+  }
+
+  private static MacAddress mac(int n) {
+    return new MacAddress(0x0200_0000_0000L + n);
+  }
+
+  private void bind(Ipv4Address address, String client, int mac, Duration remaining) {
+    Lease lease =
+        new Lease(
+            address,
+            key(client),
+            mac(mac),
+            "",
+            "node-a",
+            clock.instant().plus(remaining),
+            LeaseState.BOUND);
+    long expected = store.byAddress(address).map(Versioned::version).orElse(LeaseWrite.CREATE);
+    assertThat(store.write(List.of(new LeaseWrite(lease, expected))).getFirst())
+        .isInstanceOf(WriteOutcome.Committed.class);
+  }
+
+  @Test
+  void reservationComesFirstEvenOverARequestedAddress() {
+    AddressPool pool =
+        pool(
+            net()
+                .range("10.0.0.10", "10.0.0.50")
+                .reserve("02:00:00:00:00:07", "10.0.0.200")
+                .build());
+
+    assertThat(pool.choose(key("r"), mac(7), Optional.of(parse("10.0.0.20"))))
+        .contains(parse("10.0.0.200"));
+  }
+
+  @Test
+  void reservedAddressIsNeverGivenToAnotherClient() {
+    AddressPool pool =
+        pool(
+            net()
+                .range("10.0.0.10", "10.0.0.11")
+                .reserve("02:00:00:00:00:07", "10.0.0.10")
+                .build());
+
+    assertThat(pool.choose(key("x"), mac(1), Optional.of(parse("10.0.0.10"))))
+        .contains(parse("10.0.0.11"));
+    pool.holdOffer(parse("10.0.0.11"), key("x"));
+    assertThat(pool.choose(key("y"), mac(2), Optional.empty())).isEmpty();
+  }
+
+  @Test
+  void currentLeaseComesBeforeTheRequestedAddress() {
+    AddressPool pool = pool(net().range("10.0.0.10", "10.0.0.50").build());
+    bind(parse("10.0.0.33"), "c", 3, Duration.ofMinutes(5));
+
+    assertThat(pool.choose(key("c"), mac(3), Optional.of(parse("10.0.0.20"))))
+        .contains(parse("10.0.0.33"));
+  }
+
+  @Test
+  void previousExpiredLeaseComesBackWhenNobodyTookIt() {
+    AddressPool pool = pool(net().range("10.0.0.10", "10.0.0.50").build());
+    bind(parse("10.0.0.33"), "c", 3, Duration.ofMinutes(5));
+    clock.advance(Duration.ofHours(3));
+
+    assertThat(pool.choose(key("c"), mac(3), Optional.of(parse("10.0.0.20"))))
+        .contains(parse("10.0.0.33"));
+  }
+
+  @Test
+  void requestedAddressIsGivenWhenFreeAndInRange() {
+    AddressPool pool = pool(net().range("10.0.0.10", "10.0.0.50").build());
+
+    assertThat(pool.choose(key("c"), mac(3), Optional.of(parse("10.0.0.44"))))
+        .contains(parse("10.0.0.44"));
+  }
+
+  @Test
+  void requestedAddressOutsideTheRangeTakenOrExcludedIsNotGiven() {
+    AddressPool pool = pool(net().range("10.0.0.10", "10.0.0.50").exclude("10.0.0.12").build());
+    bind(parse("10.0.0.11"), "other", 9, Duration.ofMinutes(5));
+
+    assertThat(pool.choose(key("a"), mac(1), Optional.of(parse("10.0.0.99"))))
+        .contains(parse("10.0.0.10"));
+    assertThat(pool.choose(key("b"), mac(2), Optional.of(parse("10.0.0.11"))))
+        .contains(parse("10.0.0.10"));
+    assertThat(pool.choose(key("b"), mac(2), Optional.of(parse("10.0.0.12"))))
+        .contains(parse("10.0.0.10"));
+    assertThat(pool.choose(key("b"), mac(2), Optional.of(parse("10.0.0.1"))))
+        .contains(parse("10.0.0.10"));
+  }
+
+  @Test
+  void drainingTheWholeSubnetNeverYieldsGatewayExcludedNetworkOrBroadcast() {
+    DhcpNetworkConfig config =
+        DhcpNetworkConfig.builder("blue", "10.0.0.0/28")
+            .gateway("10.0.0.1")
+            .serverId("10.0.0.2")
+            .exclude("10.0.0.5", "10.0.0.9")
+            .reserve("02:00:00:00:00:ff", "10.0.0.14")
+            .build();
+    AddressPool pool = pool(config);
+    Set<Ipv4Address> handedOut = new HashSet<>();
+
+    for (int i = 0; i < 20; i++) {
+      Optional<Ipv4Address> chosen = pool.choose(key("c" + i), mac(i), Optional.empty());
+      chosen.ifPresent(a -> pool.holdOffer(a, key("c" + handedOut.size())));
+      chosen.ifPresent(handedOut::add);
+      if (chosen.isEmpty()) {
+        break;
+      }
+    }
+
+    assertThat(handedOut)
+        .containsExactlyInAnyOrder(
+            parse("10.0.0.3"),
+            parse("10.0.0.4"),
+            parse("10.0.0.6"),
+            parse("10.0.0.7"),
+            parse("10.0.0.8"),
+            parse("10.0.0.10"),
+            parse("10.0.0.11"),
+            parse("10.0.0.12"),
+            parse("10.0.0.13"));
+    assertThat(pool.exhausted()).isTrue();
+  }
+
+  @Test
+  void addressesComeFromThisNodesBlockFirstAndNewBlocksAreClaimedWhenItIsFull() {
+    AddressPool pool = pool(net().range("10.0.0.10", "10.0.0.21").build());
+    // Blocks of 4: [10-13] [14-17] [18-21].
+
+    Ipv4Address first = pool.choose(key("a"), mac(1), Optional.empty()).orElseThrow();
+    pool.holdOffer(first, key("a"));
+    assertThat(ledger.read().value()).containsOnlyKeys(0);
+    for (int i = 0; i < 4; i++) {
+      pool.holdOffer(
+          pool.choose(key("h" + i), mac(10 + i), Optional.empty()).orElseThrow(), key("h" + i));
+    }
+
+    assertThat(first).isEqualTo(parse("10.0.0.10"));
+    assertThat(ledger.read().value()).containsOnlyKeys(0, 1).containsValues("node-a");
+  }
+
+  @Test
+  void whenEveryBlockIsOwnedAddressesAreBorrowedFromOtherNodes() throws Exception {
+    ledger.claim(0, "node-b", 1);
+    ledger.claim(1, "node-b", 2);
+    ledger.claim(2, "node-b", 3);
+    AddressPool pool = pool(net().range("10.0.0.10", "10.0.0.21").build());
+
+    assertThat(pool.choose(key("a"), mac(1), Optional.empty())).contains(parse("10.0.0.10"));
+  }
+
+  @Test
+  void neverLeasedAddressesArePreferredToReleasedOnes() {
+    AddressPool pool = pool(net().range("10.0.0.10", "10.0.0.13").build());
+    bind(parse("10.0.0.10"), "gone", 9, Duration.ofMinutes(1));
+    clock.advance(Duration.ofMinutes(2));
+
+    assertThat(pool.choose(key("new"), mac(1), Optional.empty())).contains(parse("10.0.0.11"));
+  }
+
+  @Test
+  void addressBeingCommittedIsNotOfferedToAnotherClient() {
+    AddressPool pool = pool(net().range("10.0.0.10", "10.0.0.11").build());
+
+    assertThat(pool.beginCommit(parse("10.0.0.10"), key("a"))).isTrue();
+
+    assertThat(pool.beginCommit(parse("10.0.0.10"), key("b"))).isFalse();
+    assertThat(pool.choose(key("b"), mac(2), Optional.of(parse("10.0.0.10"))))
+        .contains(parse("10.0.0.11"));
+    clock.advance(Duration.ofDays(1));
+    assertThat(pool.isAvailable(parse("10.0.0.10"), key("b"), mac(2))).isFalse();
+    pool.endCommit(parse("10.0.0.10"), key("a"));
+    assertThat(pool.isAvailable(parse("10.0.0.10"), key("b"), mac(2))).isTrue();
+  }
+
+  @Test
+  void expiredOfferHoldsAreForgotten() {
+    AddressPool pool = pool(net().range("10.0.0.10", "10.0.0.10").build());
+    pool.holdOffer(parse("10.0.0.10"), key("a"));
+    assertThat(pool.isAvailable(parse("10.0.0.10"), key("b"), mac(2))).isFalse();
+
+    clock.advance(Duration.ofSeconds(30));
+    pool.expireHolds();
+
+    assertThat(pool.isAvailable(parse("10.0.0.10"), key("b"), mac(2))).isTrue();
+    assertThat(pool.choose(key("a"), mac(1), Optional.empty())).contains(parse("10.0.0.10"));
+  }
+
+  @Test
+  void aFloodOfDiscoveringClientsHoldsAtMostOneEntryPerAddress() {
+    AddressPool pool = pool(net().range("10.0.0.10", "10.0.0.13").build());
+
+    for (int i = 0; i < 5_000; i++) {
+      clock.advance(Duration.ofSeconds(31));
+      ClientKey spoofed = key("spoofed-" + i);
+      pool.choose(spoofed, mac(i), Optional.empty())
+          .ifPresent(address -> pool.holdOffer(address, spoofed));
+    }
+
+    assertThat(pool.heldAddresses()).isLessThanOrEqualTo(4);
+  }
+}
