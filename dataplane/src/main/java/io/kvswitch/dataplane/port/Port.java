@@ -3,12 +3,11 @@ package io.kvswitch.dataplane.port;
 import java.lang.foreign.MemorySegment;
 
 /**
- * A port backend: where frames enter and leave the switch (AF_PACKET on a veth, a TAP fd, a
- * VXLAN tunnel, an in-memory test port). Backends do I/O only; every forwarding decision is the
- * engine's.
+ * A port backend: where frames enter and leave the switch (AF_PACKET on a veth, a TAP fd, a VXLAN
+ * tunnel, an in-memory test port). Backends do I/O only; every forwarding decision is the engine's.
  *
- * <p>A port is driven by one forwarding thread at a time, so implementations need no locking on
- * the receive and transmit paths, and must not allocate per frame.
+ * <p>A port is driven by one forwarding thread at a time, so implementations need no locking on the
+ * receive and transmit paths, and must not allocate per frame.
  */
 public interface Port extends AutoCloseable {
 
@@ -23,8 +22,8 @@ public interface Port extends AutoCloseable {
   int receiveBatch(FrameSink sink, int maxFrames);
 
   /**
-   * Copies one frame into the transmit queue. The frame goes out at the latest on the next
-   * {@link #flushTransmit()}.
+   * Copies one frame into the transmit queue. The frame goes out at the latest on the next {@link
+   * #flushTransmit()}.
    *
    * @return false when the queue is full or the frame is too big for the port; the caller counts
    *     the drop
