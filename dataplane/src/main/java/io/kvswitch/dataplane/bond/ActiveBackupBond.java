@@ -24,19 +24,27 @@ public final class ActiveBackupBond extends Bond {
   /** The member now carrying traffic, re-chosen if its link has gone down. */
   public int activeMember() {
     int current = active;
-    if (members[current].isLinkUp()) {
-      return current;
+    return members[current].isLinkUp() ? current : failOver(current);
+  }
+
+  /**
+   * Moves traffic to the first member that is up. The receiving thread and transmitting threads may
+   * notice the same link loss at once; the lock makes it one failover.
+   */
+  private synchronized int failOver(int seen) {
+    if (active != seen) {
+      return active;
     }
     for (int i = 0; i < members.length; i++) {
       if (members[i].isLinkUp()) {
-        if (i != current) {
+        if (i != seen) {
           active = i;
           failovers++;
         }
         return i;
       }
     }
-    return current;
+    return seen;
   }
 
   /** How many times traffic moved to another member. */

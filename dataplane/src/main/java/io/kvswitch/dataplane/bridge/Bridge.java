@@ -40,7 +40,7 @@ public final class Bridge implements AutoCloseable {
   private Bridge(Builder builder) {
     portCount = builder.ports.size();
     int maxPorts = Math.max(builder.maxPorts, portCount);
-    core = new ForwardingCore(maxPorts, builder.macSettings, builder.clock);
+    core = new ForwardingCore(maxPorts, builder.macSettings);
     ports = new Port[maxPorts];
     locks = new TransmitLock[maxPorts];
     for (int i = 0; i < portCount; i++) {
@@ -64,6 +64,7 @@ public final class Bridge implements AutoCloseable {
               owned.stream().mapToInt(Integer::intValue).toArray(),
               builder.batchSize,
               t == 0,
+              builder.clock,
               arena.allocate(SCRATCH_BYTES, 64)));
     }
   }

@@ -46,6 +46,7 @@ final class ForwardingWorker implements FrameSink, Runnable {
   private final boolean[] dirty;
   private int dirtyCount;
   private int ingress;
+  private long now;
   private long lastHousekeeping;
   private volatile boolean running = true;
   private volatile long errors;
@@ -57,6 +58,7 @@ final class ForwardingWorker implements FrameSink, Runnable {
       int[] ownedPorts,
       int batchSize,
       boolean housekeeper,
+      LongSupplier clock,
       MemorySegment scratch) {
     this.core = core;
     this.ports = ports;
@@ -64,7 +66,7 @@ final class ForwardingWorker implements FrameSink, Runnable {
     this.ownedPorts = ownedPorts;
     this.batchSize = batchSize;
     this.housekeeper = housekeeper;
-    this.clock = core.clock();
+    this.clock = clock;
     this.result = new ForwardingResult(core.maxPorts());
     this.counters = new CounterShard(core.maxPorts());
     this.scratch = scratch;
@@ -87,14 +89,15 @@ final class ForwardingWorker implements FrameSink, Runnable {
     int handled = 0;
     for (int port : ownedPorts) {
       ingress = port;
+      now = clock.getAsLong();
       handled += ports[port].receiveBatch(this, batchSize);
       flushDirtyPorts();
     }
     if (housekeeper) {
-      long now = clock.getAsLong();
-      if (now - lastHousekeeping >= HOUSEKEEPING_INTERVAL_NANOS) {
-        lastHousekeeping = now;
-        core.macTable().expire(now);
+      long time = clock.getAsLong();
+      if (time - lastHousekeeping >= HOUSEKEEPING_INTERVAL_NANOS) {
+        lastHousekeeping = time;
+        core.macTable().expire(time);
       }
     }
     return handled;
@@ -132,7 +135,7 @@ final class ForwardingWorker implements FrameSink, Runnable {
   public void accept(MemorySegment buffer, long offset, int length) {
     int in = ingress;
     counters.received(in, length);
-    core.process(in, buffer, offset, length, result);
+    core.process(in, buffer, offset, length, now, result);
     if (result.isDropped()) {
       counters.dropped(in, result.dropReason());
       return;

@@ -5,7 +5,6 @@ import io.kvswitch.dataplane.frame.MacAddress;
 import io.kvswitch.dataplane.frame.TagEdit;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
-import java.util.function.LongSupplier;
 
 /**
  * The L2 forwarding decision: frame and ingress port in, outputs or a drop reason out.
@@ -26,19 +25,16 @@ public final class ForwardingCore {
   private final int maxPorts;
   private final MacTable macTable;
   private final StormControl stormControl;
-  private final LongSupplier nanoClock;
   private final PortVlanConfig[] configs;
   private volatile VlanLayout layout;
 
   /**
    * @param maxPorts the highest port index plus one
-   * @param nanoClock monotonic time in nanoseconds ({@code System::nanoTime} outside tests)
    */
-  public ForwardingCore(int maxPorts, MacTableSettings macSettings, LongSupplier nanoClock) {
+  public ForwardingCore(int maxPorts, MacTableSettings macSettings) {
     this.maxPorts = maxPorts;
     this.macTable = new MacTable(macSettings, maxPorts);
     this.stormControl = new StormControl(maxPorts);
-    this.nanoClock = nanoClock;
     this.configs = new PortVlanConfig[maxPorts];
     this.layout = new VlanLayout(configs);
   }
@@ -49,10 +45,6 @@ public final class ForwardingCore {
 
   public MacTable macTable() {
     return macTable;
-  }
-
-  public LongSupplier clock() {
-    return nanoClock;
   }
 
   /** Adds or reconfigures port {@code port}. Takes effect for the next frame on every thread. */
@@ -78,10 +70,17 @@ public final class ForwardingCore {
    * Decides what happens to one frame.
    *
    * @param ingress the index of the port the frame arrived on
+   * @param now monotonic time in nanoseconds, for aging and storm control; callers read their clock
+   *     once per batch, not per frame
    * @param result where the decision is written; reset first
    */
   public void process(
-      int ingress, MemorySegment frame, long offset, int length, ForwardingResult result) {
+      int ingress,
+      MemorySegment frame,
+      long offset,
+      int length,
+      long now,
+      ForwardingResult result) {
     result.reset();
     if (length < EthernetFrame.HEADER_LENGTH) {
       result.drop(DropReason.RUNT);
@@ -127,7 +126,6 @@ public final class ForwardingCore {
       return;
     }
 
-    long now = nanoClock.getAsLong();
     boolean group = MacAddress.isMulticast(destination);
     if (group) {
       boolean broadcast = MacAddress.isBroadcast(destination);

@@ -41,7 +41,7 @@ public class ForwardingCoreBenchmark {
   private static final String C = "02:00:00:00:00:0c";
   private static final int CHURN_STATIONS = 65_536;
 
-  private final long[] clock = {0};
+  private long clock;
   private ForwardingCore core;
   private ForwardingCore smallTableCore;
   private final ForwardingResult result = new ForwardingResult(8);
@@ -64,13 +64,13 @@ public class ForwardingCoreBenchmark {
     scratch = Arena.ofAuto().allocate(2048);
     length = 60;
     // B sits behind access port 1, C behind the trunk.
-    core.process(1, frame(TestFrames.untagged(A, B, 46)), 0, length, result);
-    core.process(3, frame(TestFrames.tagged(A, C, 10, 46)), 0, length + 4, result);
-    smallTableCore.process(1, frame(TestFrames.untagged(A, B, 46)), 0, length, result);
+    core.process(1, frame(TestFrames.untagged(A, B, 46)), 0, length, clock, result);
+    core.process(3, frame(TestFrames.tagged(A, C, 10, 46)), 0, length + 4, clock, result);
+    smallTableCore.process(1, frame(TestFrames.untagged(A, B, 46)), 0, length, clock, result);
   }
 
   private ForwardingCore newCore(MacTableSettings settings) {
-    ForwardingCore created = new ForwardingCore(8, settings, () -> clock[0]);
+    ForwardingCore created = new ForwardingCore(8, settings);
     for (int port = 0; port < 3; port++) {
       created.setPort(port, PortVlanConfig.access(10), StormControlSettings.UNLIMITED);
     }
@@ -86,16 +86,16 @@ public class ForwardingCoreBenchmark {
   /** Access to access, destination learned: one output, no tag edit. */
   @Benchmark
   public int knownUnicast() {
-    clock[0] += 100;
-    core.process(0, unicastAtoB, 0, length, result);
+    clock += 100;
+    core.process(0, unicastAtoB, 0, length, clock, result);
     return result.outputCount();
   }
 
   /** Access to trunk, destination learned, with the tag pushed into a scratch buffer. */
   @Benchmark
   public int knownUnicastWithTagPush() {
-    clock[0] += 100;
-    core.process(0, unicastAtoC, 0, length, result);
+    clock += 100;
+    core.process(0, unicastAtoC, 0, length, clock, result);
     return VlanTagEditor.write(
         result.tagEdit(0), result.egressVid(0), unicastAtoC, 0, length, scratch, 0);
   }
@@ -103,8 +103,8 @@ public class ForwardingCoreBenchmark {
   /** Broadcast from an access port: three outputs (two access ports, one trunk). */
   @Benchmark
   public int flood() {
-    clock[0] += 100;
-    core.process(0, broadcast, 0, length, result);
+    clock += 100;
+    core.process(0, broadcast, 0, length, clock, result);
     return result.outputCount();
   }
 
@@ -114,10 +114,10 @@ public class ForwardingCoreBenchmark {
    */
   @Benchmark
   public int learningWithEviction() {
-    clock[0] += 100;
+    clock += 100;
     station = (station + 1) & (CHURN_STATIONS - 1);
     EthernetFrame.writeMac(churn, EthernetFrame.SOURCE_OFFSET, 0x0200_0001_0000L + station);
-    smallTableCore.process(0, churn, 0, length, result);
+    smallTableCore.process(0, churn, 0, length, clock, result);
     return result.outputCount();
   }
 }

@@ -33,7 +33,7 @@ class ForwardingCoreTest {
   };
 
   private final FakeClock clock = new FakeClock();
-  private final ForwardingCore core = new ForwardingCore(8, MacTableSettings.DEFAULTS, clock);
+  private final ForwardingCore core = new ForwardingCore(8, MacTableSettings.DEFAULTS);
   private final ForwardingResult result = new ForwardingResult(8);
 
   ForwardingCoreTest() {
@@ -44,7 +44,7 @@ class ForwardingCoreTest {
 
   private ForwardingResult process(int ingress, byte[] frame) {
     MemorySegment segment = TestFrames.inNativeMemory(frame, 5);
-    core.process(ingress, segment, 5, frame.length, result);
+    core.process(ingress, segment, 5, frame.length, clock.getAsLong(), result);
     return result;
   }
 
