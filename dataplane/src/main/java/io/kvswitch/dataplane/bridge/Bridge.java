@@ -19,8 +19,8 @@ import java.util.function.LongSupplier;
  * A running switch: owns its ports (by index), the forwarding core, and the forwarding threads.
  *
  * <p>Each port is received from by exactly one thread (ports are dealt round-robin to threads); any
- * thread may transmit to any port, serialized per port. Idle threads spin briefly and then park for
- * 50 µs between polls: ports are polled, not woken by their fds yet.
+ * thread may transmit to any port, serialized per port. Idle threads spin briefly and then park
+ * between polls, from 10 µs doubling up to 500 µs: ports are polled, not woken by their fds yet.
  */
 public final class Bridge implements AutoCloseable {
 

@@ -27,8 +27,14 @@ final class ForwardingWorker implements FrameSink, Runnable {
   /** Empty polls spent spinning before parking; keeps latency low when traffic is bursty. */
   private static final int IDLE_SPINS = 100;
 
-  /** How long an idle worker parks between polls. Ports have no wake-up fd wiring yet. */
-  private static final long IDLE_PARK_NANOS = 50_000L;
+  /**
+   * An idle worker parks between polls, starting short and doubling up to the maximum: ports have
+   * no wake-up fd wiring yet, so this bounds both the idle CPU cost and the extra latency of the
+   * first frame after a quiet period.
+   */
+  private static final long MIN_IDLE_PARK_NANOS = 10_000L;
+
+  private static final long MAX_IDLE_PARK_NANOS = 500_000L;
 
   private static final long HOUSEKEEPING_INTERVAL_NANOS = 1_000_000_000L;
 
@@ -106,6 +112,7 @@ final class ForwardingWorker implements FrameSink, Runnable {
   @Override
   public void run() {
     int idle = 0;
+    long park = MIN_IDLE_PARK_NANOS;
     while (running) {
       int handled;
       try {
@@ -119,10 +126,12 @@ final class ForwardingWorker implements FrameSink, Runnable {
       }
       if (handled > 0) {
         idle = 0;
+        park = MIN_IDLE_PARK_NANOS;
       } else if (++idle < IDLE_SPINS) {
         Thread.onSpinWait();
       } else {
-        LockSupport.parkNanos(IDLE_PARK_NANOS);
+        LockSupport.parkNanos(park);
+        park = Math.min(park * 2, MAX_IDLE_PARK_NANOS);
       }
     }
   }

@@ -1,7 +1,6 @@
 package io.kvswitch.dataplane.engine;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 
 /**
  * An immutable view of which port carries which VLAN, with the flood list of every VLAN worked out
@@ -40,16 +39,17 @@ final class VlanLayout {
       }
     }
     floodPorts = new int[4096][];
-    List<Integer> members = new ArrayList<>();
+    int[] members = new int[maxPorts];
     for (int vid = 0; vid < 4096; vid++) {
-      members.clear();
-      for (int port = 0; port < maxPorts; port++) {
-        if (vid >= VlanSet.MIN_VID && vid <= VlanSet.MAX_VID && carries(port, vid)) {
-          members.add(port);
+      int count = 0;
+      if (vid >= VlanSet.MIN_VID && vid <= VlanSet.MAX_VID) {
+        for (int port = 0; port < maxPorts; port++) {
+          if (carries(port, vid)) {
+            members[count++] = port;
+          }
         }
       }
-      floodPorts[vid] =
-          members.isEmpty() ? NO_PORTS : members.stream().mapToInt(Integer::intValue).toArray();
+      floodPorts[vid] = count == 0 ? NO_PORTS : Arrays.copyOf(members, count);
     }
   }
 
