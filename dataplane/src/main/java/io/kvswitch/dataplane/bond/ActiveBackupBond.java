@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * One member carries all traffic; when its link goes down the first member (in configured order)
- * whose link is up takes over. Frames arriving on the other members are read and discarded, as a
- * Linux active-backup bond does, so the peer switch's floods are not seen twice.
+ * whose link is up takes over and keeps the traffic after the old one recovers (no failback).
+ * Frames arriving on the other members are read and discarded, as a Linux active-backup bond does,
+ * so the peer switch's floods are not seen twice.
  */
 public final class ActiveBackupBond extends Bond {
 

@@ -13,7 +13,7 @@ public enum DropReason {
   BAD_VLAN_TAG,
   /** A frame tagged with a VLAN on an access port, which only takes untagged frames. */
   TAGGED_ON_ACCESS_PORT,
-  /** A tagged frame on a trunk whose VLAN is not in the trunk's allowed VLANs. */
+  /** A tagged frame on a trunk whose VLAN is neither allowed nor native there. */
   VLAN_NOT_ALLOWED,
   /** An untagged frame on a trunk that has no native VLAN. */
   UNTAGGED_WITHOUT_NATIVE_VLAN,

@@ -178,7 +178,8 @@ public final class ForwardingCore {
       return ports.untaggedVlan(ingress);
     }
     if (tagVid != 0) {
-      if (!ports.allowsTagged(ingress, tagVid)) {
+      // Frames tagged with the native VLAN are accepted too, as on most physical switches.
+      if (!ports.carries(ingress, tagVid)) {
         result.drop(DropReason.VLAN_NOT_ALLOWED);
         return 0;
       }

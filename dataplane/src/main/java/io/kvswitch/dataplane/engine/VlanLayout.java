@@ -66,11 +66,6 @@ final class VlanLayout {
     return untaggedVlan[port];
   }
 
-  /** Whether a trunk port admits tagged frames of {@code vid}. */
-  boolean allowsTagged(int port, int vid) {
-    return allowed[port].contains(vid);
-  }
-
   boolean carries(int port, int vid) {
     return switch (mode[port]) {
       case ACCESS -> untaggedVlan[port] == vid;

@@ -69,6 +69,9 @@ class ForwardingCoreTest {
         .containsExactly("2 POP", "5 KEEP");
     assertThat(outputs(process(5, TestFrames.untagged(MULTICAST, C, 46))))
         .containsExactly("6 KEEP");
+    assertThat(outputs(process(5, TestFrames.tagged(MULTICAST, C, 30, 46))))
+        .as("a frame tagged with the native VLAN is taken and leaves untagged")
+        .containsExactly("6 POP");
     assertThat(outputs(process(6, TestFrames.untagged(B, A, 46)))).containsExactly("5 KEEP");
   }
 
