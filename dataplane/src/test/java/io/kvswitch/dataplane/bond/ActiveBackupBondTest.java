@@ -57,6 +57,13 @@ class ActiveBackupBondTest {
     assertThat(first.takeSent()).isEmpty();
     assertThat(host.takeSent()).as("the new active member receives").hasSize(1);
     assertThat(bridge.portStats(1).totalDrops()).isZero();
+
+    first.setLinkUp(true);
+    host.inject(TestFrames.untagged(REMOTE, HOST, 46));
+    bridge.pollOnce();
+    assertThat(second.takeSent()).as("no failback").hasSize(1);
+    assertThat(first.takeSent()).isEmpty();
+    assertThat(bond.failovers()).isEqualTo(1);
   }
 
   @Test
