@@ -148,7 +148,8 @@ final class ConfigValidator {
       if (port.nativeVlan() != null) {
         checkVid(at + ".nativeVlan", port.nativeVlan());
       }
-      if (port.allowedVlans() == null && port.nativeVlan() == null) {
+      if (port.nativeVlan() == null
+          && (port.allowedVlans() == null || port.allowedVlans().isBlank())) {
         problem(at + ".allowedVlans", "a trunk needs allowedVlans, a nativeVlan, or both");
       }
     } else {

@@ -61,6 +61,10 @@ public final class ForwardingCore {
 
   /** Removes a port: it gets no more frames and its learned MACs are forgotten. */
   public synchronized void removePort(int port) {
+    if (port < 0 || port >= maxPorts) {
+      throw new IllegalArgumentException(
+          "port index out of range 0-" + (maxPorts - 1) + ": " + port);
+    }
     configs[port] = null;
     layout = new VlanLayout(Arrays.copyOf(configs, maxPorts));
     macTable.flushPort(port);

@@ -154,6 +154,15 @@ class ConfigLoaderTest {
         .containsExactly("ports[0].vlan: 'ten' is not a valid whole number");
     assertThat(problems("ports: {name: h1}").problems()).containsExactly("ports: expected list");
     assertThat(problems("").problems()).containsExactly("the file is empty");
+    assertThat(
+            problems(
+                    """
+                    ports:
+                      - {name: up, type: memory, mode: trunk, allowedVlans: ""}
+                    """)
+                .problems())
+        .containsExactly(
+            "ports[0].allowedVlans: a trunk needs allowedVlans, a nativeVlan, or both");
     assertThat(problems("ports: []").problems())
         .containsExactly("ports: at least one port or bond is required");
   }
