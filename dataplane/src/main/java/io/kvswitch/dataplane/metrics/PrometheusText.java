@@ -1,9 +1,13 @@
 package io.kvswitch.dataplane.metrics;
 
+import io.kvswitch.dataplane.bond.ActiveBackupBond;
+import io.kvswitch.dataplane.bond.Bond;
 import io.kvswitch.dataplane.bridge.Bridge;
 import io.kvswitch.dataplane.bridge.PortStats;
 import io.kvswitch.dataplane.engine.DropReason;
 import io.kvswitch.dataplane.engine.MacTableStats;
+import io.kvswitch.dataplane.port.Port;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToLongFunction;
 
@@ -43,6 +47,16 @@ public final class PrometheusText {
       }
     }
 
+    header(
+        out, "kvswitch_port_mac_entries", "Dynamic MAC table entries learned on a port.", "gauge");
+    for (int port = 0; port < bridge.portCount(); port++) {
+      out.append("kvswitch_port_mac_entries{port=\"")
+          .append(escape(bridge.port(port).name()))
+          .append("\"} ")
+          .append(bridge.core().macTable().sizeOfPort(port))
+          .append('\n');
+    }
+
     MacTableStats mac = bridge.macTableStats();
     gauge(
         out,
@@ -59,7 +73,50 @@ public final class PrometheusText {
     event(out, "evicted_port_limit", mac.evictedPortLimit());
     event(out, "static_move_rejected", mac.staticMoveRejected());
     event(out, "learn_rejected", mac.learnRejected());
+    bonds(out, bridge);
     return out.toString();
+  }
+
+  private static void bonds(StringBuilder out, Bridge bridge) {
+    List<Bond> bonds = new ArrayList<>();
+    for (int port = 0; port < bridge.portCount(); port++) {
+      if (bridge.port(port) instanceof Bond bond) {
+        bonds.add(bond);
+      }
+    }
+    if (bonds.isEmpty()) {
+      return;
+    }
+    header(
+        out,
+        "kvswitch_bond_member_up",
+        "Whether a bond member's link is up (1) or down (0).",
+        "gauge");
+    for (Bond bond : bonds) {
+      for (Port member : bond.members()) {
+        out.append("kvswitch_bond_member_up{bond=\"")
+            .append(escape(bond.name()))
+            .append("\",member=\"")
+            .append(escape(member.name()))
+            .append("\"} ")
+            .append(member.isLinkUp() ? 1 : 0)
+            .append('\n');
+      }
+    }
+    header(
+        out,
+        "kvswitch_bond_failovers_total",
+        "Times an active-backup bond moved to another member.",
+        "counter");
+    for (Bond bond : bonds) {
+      if (bond instanceof ActiveBackupBond activeBackup) {
+        out.append("kvswitch_bond_failovers_total{bond=\"")
+            .append(escape(bond.name()))
+            .append("\"} ")
+            .append(activeBackup.failovers())
+            .append('\n');
+      }
+    }
   }
 
   private static void portCounter(

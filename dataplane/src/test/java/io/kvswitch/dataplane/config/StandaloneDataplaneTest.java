@@ -52,7 +52,11 @@ class StandaloneDataplaneTest {
               "kvswitch_port_tx_packets_total{port=\"uplink\"} 1",
               "kvswitch_port_tx_bytes_total{port=\"uplink\"} 64",
               "kvswitch_mac_table_static_entries 1",
-              "kvswitch_mac_table_entries 2");
+              "kvswitch_mac_table_entries 2",
+              "kvswitch_port_mac_entries{port=\"h1\"} 1",
+              "kvswitch_bond_member_up{bond=\"uplink\",member=\"uplink-a\"} 1",
+              "kvswitch_bond_member_up{bond=\"uplink\",member=\"uplink-b\"} 1",
+              "kvswitch_bond_failovers_total{bond=\"uplink\"} 0");
     }
   }
 }

@@ -75,14 +75,17 @@ class MetricsServerTest {
             "kvswitch_port_drops_total{port=\"h1\",reason=\"runt\"} 1",
             "kvswitch_port_drops_total{port=\"h2\",reason=\"runt\"} 0",
             "kvswitch_port_drops_total{port=\"h2\",reason=\"transmit_refused\"} 0",
+            "# TYPE kvswitch_port_mac_entries gauge",
+            "kvswitch_port_mac_entries{port=\"h1\"} 1",
+            "kvswitch_port_mac_entries{port=\"h2\"} 1",
             "# TYPE kvswitch_mac_table_entries gauge",
             "kvswitch_mac_table_entries 2",
             "kvswitch_mac_table_static_entries 0",
             "kvswitch_mac_table_events_total{event=\"learned\"} 2",
             "kvswitch_mac_table_events_total{event=\"moved\"} 0");
     assertThat(response.body().lines().filter(line -> !line.startsWith("#")))
-        .as("4 port counters and 15 drop reasons per port, 2 gauges, 7 MAC events")
-        .hasSize(2 * 4 + 2 * 15 + 2 + 7);
+        .as("4 port counters, 15 drop reasons and 1 MAC gauge per port, 2 gauges, 7 MAC events")
+        .hasSize(2 * 4 + 2 * 15 + 2 + 2 + 7);
   }
 
   @Test
