@@ -15,6 +15,8 @@ if [ -z "${JAVA_HOME:-}" ] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -q 'v
   done
 fi
 
+# Test classes compiled by a normal build lack the generated harness; compile them afresh.
+rm -rf dataplane/target/test-classes dataplane/target/generated-test-sources
 ./mvnw -B -q -pl dataplane -am -Pjmh -DskipTests test-compile dependency:build-classpath \
   -Dmdep.includeScope=test -Dmdep.outputFile=target/jmh.classpath
 
