@@ -44,6 +44,13 @@ final class CounterShard {
     LONGS.setOpaque(values, index, (long) LONGS.getOpaque(values, index) + delta);
   }
 
+  /** Zeroes a port's counters; only when no thread forwards to or from it any more. */
+  void clearPort(int port) {
+    for (int i = 0; i < STRIDE; i++) {
+      LONGS.setOpaque(values, port * STRIDE + i, 0L);
+    }
+  }
+
   long read(int port, int counter) {
     return (long) LONGS.getOpaque(values, port * STRIDE + counter);
   }

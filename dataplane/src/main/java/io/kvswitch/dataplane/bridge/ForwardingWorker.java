@@ -8,6 +8,7 @@ import io.kvswitch.dataplane.frame.VlanTagEditor;
 import io.kvswitch.dataplane.port.FrameSink;
 import io.kvswitch.dataplane.port.Port;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -41,7 +42,7 @@ final class ForwardingWorker implements FrameSink, Runnable {
   private final ForwardingCore core;
   private final Port[] ports;
   private final TransmitLock[] locks;
-  private final int[] ownedPorts;
+  private volatile int[] ownedPorts = new int[0];
   private final int batchSize;
   private final boolean housekeeper;
   private final LongSupplier clock;
@@ -56,12 +57,12 @@ final class ForwardingWorker implements FrameSink, Runnable {
   private long lastHousekeeping;
   private volatile boolean running = true;
   private volatile long errors;
+  private volatile long rounds;
 
   ForwardingWorker(
       ForwardingCore core,
       Port[] ports,
       TransmitLock[] locks,
-      int[] ownedPorts,
       int batchSize,
       boolean housekeeper,
       LongSupplier clock,
@@ -69,7 +70,6 @@ final class ForwardingWorker implements FrameSink, Runnable {
     this.core = core;
     this.ports = ports;
     this.locks = locks;
-    this.ownedPorts = ownedPorts;
     this.batchSize = batchSize;
     this.housekeeper = housekeeper;
     this.clock = clock;
@@ -84,6 +84,28 @@ final class ForwardingWorker implements FrameSink, Runnable {
   /** Unexpected exceptions the loop survived. */
   long errors() {
     return errors;
+  }
+
+  /** Completed receive rounds; a port removal waits for this to move on. */
+  long rounds() {
+    return rounds;
+  }
+
+  int ownedPortCount() {
+    return ownedPorts.length;
+  }
+
+  /** Starts receiving from {@code port}. Called under the bridge's lock. */
+  void own(int port) {
+    int[] current = ownedPorts;
+    int[] next = Arrays.copyOf(current, current.length + 1);
+    next[current.length] = port;
+    ownedPorts = next;
+  }
+
+  /** Stops receiving from {@code port}. Called under the bridge's lock. */
+  void disown(int port) {
+    ownedPorts = Arrays.stream(ownedPorts).filter(owned -> owned != port).toArray();
   }
 
   CounterShard counters() {
@@ -106,6 +128,7 @@ final class ForwardingWorker implements FrameSink, Runnable {
         core.macTable().expire(time);
       }
     }
+    rounds++;
     return handled;
   }
 

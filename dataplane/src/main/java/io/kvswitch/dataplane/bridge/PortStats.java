@@ -6,6 +6,7 @@ import java.util.Map;
 /**
  * Counters of one port, summed over all forwarding threads.
  *
+ * @param macEntries dynamic MAC table entries learned on the port
  * @param drops frames dropped per reason: ingress drops against the port they came in on, {@link
  *     DropReason#TRANSMIT_REFUSED} against the port that refused them
  */
@@ -15,6 +16,7 @@ public record PortStats(
     long rxBytes,
     long txPackets,
     long txBytes,
+    int macEntries,
     Map<DropReason, Long> drops) {
 
   public PortStats {

@@ -49,11 +49,11 @@ public final class PrometheusText {
 
     header(
         out, "kvswitch_port_mac_entries", "Dynamic MAC table entries learned on a port.", "gauge");
-    for (int port = 0; port < bridge.portCount(); port++) {
+    for (PortStats port : ports) {
       out.append("kvswitch_port_mac_entries{port=\"")
-          .append(escape(bridge.port(port).name()))
+          .append(escape(port.name()))
           .append("\"} ")
-          .append(bridge.core().macTable().sizeOfPort(port))
+          .append(port.macEntries())
           .append('\n');
     }
 
@@ -79,8 +79,8 @@ public final class PrometheusText {
 
   private static void bonds(StringBuilder out, Bridge bridge) {
     List<Bond> bonds = new ArrayList<>();
-    for (int port = 0; port < bridge.portCount(); port++) {
-      if (bridge.port(port) instanceof Bond bond) {
+    for (Port port : bridge.ports()) {
+      if (port instanceof Bond bond) {
         bonds.add(bond);
       }
     }
