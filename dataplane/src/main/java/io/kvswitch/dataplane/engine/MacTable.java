@@ -31,6 +31,16 @@ public final class MacTable {
 
   private static final int NONE = -1;
   private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
+  private static final VarHandle STATIC_MOVE_REJECTED;
+
+  static {
+    try {
+      STATIC_MOVE_REJECTED =
+          MethodHandles.lookup().findVarHandle(MacTable.class, "staticMoveRejected", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private final int capacity;
   private final int maxPerPort;
@@ -62,7 +72,7 @@ public final class MacTable {
   private long aged;
   private long evictedTableFull;
   private long evictedPortLimit;
-  private long staticMoveRejected;
+  private volatile long staticMoveRejected;
   private long learnRejected;
 
   public MacTable(MacTableSettings settings, int maxPorts) {
@@ -139,13 +149,21 @@ public final class MacTable {
       boolean samePort = entryPort[entry] == port;
       boolean isStatic = entryStatic[entry];
       long lastSeen = entryLastSeen[entry];
-      if (lock.validate(stamp) && samePort) {
-        if (!isStatic && now - lastSeen >= REFRESH_GRANULARITY_NANOS) {
-          // A writer may have recycled the entry since validate(); then this only makes a
-          // brand-new entry look fresh, which it is.
-          LONGS.setOpaque(entryLastSeen, entry, now);
+      if (lock.validate(stamp)) {
+        if (samePort) {
+          if (!isStatic && now - lastSeen >= REFRESH_GRANULARITY_NANOS) {
+            // A writer may have recycled the entry since validate(); then this only makes a
+            // brand-new entry look fresh, which it is.
+            LONGS.setOpaque(entryLastSeen, entry, now);
+          }
+          return;
         }
-        return;
+        if (isStatic) {
+          // Spoofed frames from a static MAC must not take the write lock each: that would let
+          // one port stall learning for all.
+          STATIC_MOVE_REJECTED.getAndAdd(this, 1L);
+          return;
+        }
       }
     }
     stamp = lock.writeLock();
@@ -161,7 +179,7 @@ public final class MacTable {
     if (entry != NONE) {
       if (entryStatic[entry]) {
         if (entryPort[entry] != port) {
-          staticMoveRejected++;
+          STATIC_MOVE_REJECTED.getAndAdd(this, 1L);
         }
         return;
       }
