@@ -1,0 +1,78 @@
+package io.kvswitch.dataplane.bond;
+
+import io.kvswitch.dataplane.port.FrameSink;
+import io.kvswitch.dataplane.port.Port;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+/**
+ * One member carries all traffic; when its link goes down the first member (in configured order)
+ * whose link is up takes over and keeps the traffic after the old one recovers (no failback).
+ * Frames arriving on the other members are read and discarded, as a Linux active-backup bond does,
+ * so the peer switch's floods are not seen twice.
+ */
+public final class ActiveBackupBond extends Bond {
+
+  private long discarded;
+  private final FrameSink discard = (buffer, offset, length) -> discarded++;
+  private volatile int active;
+  private volatile long failovers;
+
+  public ActiveBackupBond(String name, List<? extends Port> members) {
+    super(name, members);
+  }
+
+  /** The member now carrying traffic, re-chosen if its link has gone down. */
+  public int activeMember() {
+    int current = active;
+    return members[current].isLinkUp() ? current : failOver(current);
+  }
+
+  /**
+   * Moves traffic to the first member that is up. The receiving thread and transmitting threads may
+   * notice the same link loss at once; the lock makes it one failover.
+   */
+  private synchronized int failOver(int seen) {
+    if (active != seen) {
+      return active;
+    }
+    for (int i = 0; i < members.length; i++) {
+      if (members[i].isLinkUp()) {
+        if (i != seen) {
+          active = i;
+          failovers++;
+        }
+        return i;
+      }
+    }
+    return seen;
+  }
+
+  /** How many times traffic moved to another member. */
+  public long failovers() {
+    return failovers;
+  }
+
+  /** Frames received on backup members and thrown away. */
+  public long discardedOnBackup() {
+    return discarded;
+  }
+
+  @Override
+  public int receiveBatch(FrameSink sink, int maxFrames) {
+    int current = activeMember();
+    int delivered = members[current].receiveBatch(sink, maxFrames);
+    for (int i = 0; i < members.length; i++) {
+      if (i != current) {
+        members[i].receiveBatch(discard, maxFrames);
+      }
+    }
+    return delivered;
+  }
+
+  @Override
+  public boolean transmit(MemorySegment buffer, long offset, int length) {
+    int current = activeMember();
+    return members[current].isLinkUp() && transmitOn(current, buffer, offset, length);
+  }
+}

@@ -1,0 +1,77 @@
+package io.kvswitch.dataplane.bond;
+
+import io.kvswitch.dataplane.port.Port;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+/**
+ * A logical uplink made of several member ports. To the switch it is one port: MACs learned on it
+ * stay valid when traffic shifts between members.
+ */
+public abstract sealed class Bond implements Port permits ActiveBackupBond, BalanceSlbBond {
+
+  private final String name;
+  final Port[] members;
+  private final boolean[] written;
+
+  Bond(String name, List<? extends Port> members) {
+    if (members.isEmpty()) {
+      throw new IllegalArgumentException("bond '" + name + "' needs at least one member");
+    }
+    this.name = name;
+    this.members = members.toArray(Port[]::new);
+    this.written = new boolean[this.members.length];
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  public List<Port> members() {
+    return List.of(members);
+  }
+
+  /** Transmits on one member and remembers to flush it. */
+  final boolean transmitOn(int member, MemorySegment buffer, long off, int len) {
+    if (members[member].transmit(buffer, off, len)) {
+      written[member] = true;
+      return true;
+    }
+    return false;
+  }
+
+  @Override
+  public void flushTransmit() {
+    for (int i = 0; i < members.length; i++) {
+      if (written[i]) {
+        written[i] = false;
+        members[i].flushTransmit();
+      }
+    }
+  }
+
+  /** Up while any member is up. */
+  @Override
+  public boolean isLinkUp() {
+    for (Port member : members) {
+      if (member.isLinkUp()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A bond has several fds; the forwarding loop polls it. */
+  @Override
+  public int pollFd() {
+    return -1;
+  }
+
+  @Override
+  public void close() {
+    for (Port member : members) {
+      member.close();
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package io.kvswitch.dataplane.engine;
+
+import java.util.Locale;
+
+/**
+ * Why a frame was not forwarded. Every drop is counted under exactly one reason, against the
+ * ingress port (or the egress port for {@link #TRANSMIT_REFUSED}).
+ */
+public enum DropReason {
+  /** Shorter than an Ethernet header (14 bytes). */
+  RUNT,
+  /** An 802.1Q tag that is cut short, or carries the reserved VID 4095. */
+  BAD_VLAN_TAG,
+  /** A frame tagged with a VLAN on an access port, which only takes untagged frames. */
+  TAGGED_ON_ACCESS_PORT,
+  /** A tagged frame on a trunk whose VLAN is neither allowed nor native there. */
+  VLAN_NOT_ALLOWED,
+  /** An untagged frame on a trunk that has no native VLAN. */
+  UNTAGGED_WITHOUT_NATIVE_VLAN,
+  /** A frame that arrived on a port index the switch does not know (a port being removed). */
+  UNKNOWN_INGRESS_PORT,
+  /** A multicast or broadcast source address, which no station may send from. */
+  SOURCE_MAC_MULTICAST,
+  /** The all-zero source address. */
+  SOURCE_MAC_ZERO,
+  /** A destination in 01:80:C2:00:00:0X (STP, LACP, LLDP), which a bridge never forwards. */
+  LINK_LOCAL_DESTINATION,
+  /** Broadcast above the port's storm-control rate. */
+  STORM_BROADCAST,
+  /** Multicast above the port's storm-control rate. */
+  STORM_MULTICAST,
+  /** Unknown unicast above the port's storm-control rate. */
+  STORM_UNKNOWN_UNICAST,
+  /** The destination was learned on the port the frame came in on. */
+  DESTINATION_ON_INGRESS_PORT,
+  /** Flooding found no other port in the frame's VLAN. */
+  NO_EGRESS_PORT,
+  /** The egress port refused the frame: queue full, link down, or frame too big for it. */
+  TRANSMIT_REFUSED;
+
+  /** The snake_case label used in metrics. */
+  public String label() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,212 @@
+package io.kvswitch.dataplane.engine;
+
+import io.kvswitch.dataplane.frame.EthernetFrame;
+import io.kvswitch.dataplane.frame.MacAddress;
+import io.kvswitch.dataplane.frame.TagEdit;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
+/**
+ * The L2 forwarding decision: frame and ingress port in, outputs or a drop reason out.
+ *
+ * <p>A frame passes a fixed sequence of guard checks, each of which may drop it with its own {@link
+ * DropReason}: length, 802.1Q tag, ingress VLAN, source MAC, reserved destination,
+ * broadcast/multicast storm control. Then the source is learned, the destination looked up, and the
+ * frame goes to the one port its destination was learned on, or is flooded to every other port of
+ * its VLAN (after unknown-unicast storm control). A frame never leaves on a port that does not
+ * carry its VLAN, and never leaves on the port it came in on.
+ *
+ * <p>The core does no I/O and allocates nothing per frame. It may be called from several threads at
+ * once as long as each ingress port is only ever processed by one thread (storm-control state is
+ * per ingress port) and each thread passes its own {@link ForwardingResult}.
+ */
+public final class ForwardingCore {
+
+  private final int maxPorts;
+  private final MacTable macTable;
+  private final StormControl stormControl;
+  private final PortVlanConfig[] configs;
+  private volatile VlanLayout layout;
+
+  /**
+   * @param maxPorts the highest port index plus one
+   */
+  public ForwardingCore(int maxPorts, MacTableSettings macSettings) {
+    this.maxPorts = maxPorts;
+    this.macTable = new MacTable(macSettings, maxPorts);
+    this.stormControl = new StormControl(maxPorts);
+    this.configs = new PortVlanConfig[maxPorts];
+    this.layout = new VlanLayout(configs);
+  }
+
+  public int maxPorts() {
+    return maxPorts;
+  }
+
+  public MacTable macTable() {
+    return macTable;
+  }
+
+  /** Adds or reconfigures port {@code port}. Takes effect for the next frame on every thread. */
+  public synchronized void setPort(
+      int port, PortVlanConfig vlanConfig, StormControlSettings stormSettings) {
+    if (port < 0 || port >= maxPorts) {
+      throw new IllegalArgumentException(
+          "port index out of range 0-" + (maxPorts - 1) + ": " + port);
+    }
+    configs[port] = vlanConfig;
+    stormControl.configure(port, stormSettings);
+    layout = new VlanLayout(Arrays.copyOf(configs, maxPorts));
+  }
+
+  /** Removes a port: it gets no more frames and its learned MACs are forgotten. */
+  public synchronized void removePort(int port) {
+    if (port < 0 || port >= maxPorts) {
+      throw new IllegalArgumentException(
+          "port index out of range 0-" + (maxPorts - 1) + ": " + port);
+    }
+    configs[port] = null;
+    layout = new VlanLayout(Arrays.copyOf(configs, maxPorts));
+    macTable.flushPort(port);
+  }
+
+  /**
+   * Decides what happens to one frame.
+   *
+   * @param ingress the index of the port the frame arrived on
+   * @param now monotonic time in nanoseconds, for aging and storm control; callers read their clock
+   *     once per batch, not per frame
+   * @param result where the decision is written; reset first
+   */
+  public void process(
+      int ingress,
+      MemorySegment frame,
+      long offset,
+      int length,
+      long now,
+      ForwardingResult result) {
+    result.reset();
+    if (length < EthernetFrame.HEADER_LENGTH) {
+      result.drop(DropReason.RUNT);
+      return;
+    }
+    VlanLayout ports = layout;
+    if (ingress < 0 || ingress >= maxPorts || !ports.exists(ingress)) {
+      result.drop(DropReason.UNKNOWN_INGRESS_PORT);
+      return;
+    }
+    boolean tagged = EthernetFrame.etherType(frame, offset) == EthernetFrame.ETHERTYPE_VLAN;
+    int tagVid = 0;
+    if (tagged) {
+      if (length < EthernetFrame.TAGGED_HEADER_LENGTH) {
+        result.drop(DropReason.BAD_VLAN_TAG);
+        return;
+      }
+      tagVid = EthernetFrame.tci(frame, offset) & EthernetFrame.VID_MASK;
+      if (tagVid == EthernetFrame.VID_RESERVED) {
+        result.drop(DropReason.BAD_VLAN_TAG);
+        return;
+      }
+    }
+
+    int vlan = ingressVlan(ports, ingress, tagVid, result);
+    if (vlan == 0) {
+      return;
+    }
+    result.setVlan(vlan);
+
+    long source = EthernetFrame.source(frame, offset);
+    if (MacAddress.isMulticast(source)) {
+      result.drop(DropReason.SOURCE_MAC_MULTICAST);
+      return;
+    }
+    if (source == 0) {
+      result.drop(DropReason.SOURCE_MAC_ZERO);
+      return;
+    }
+    long destination = EthernetFrame.destination(frame, offset);
+    if (MacAddress.isLinkLocalControl(destination)) {
+      result.drop(DropReason.LINK_LOCAL_DESTINATION);
+      return;
+    }
+
+    boolean group = MacAddress.isMulticast(destination);
+    if (group) {
+      boolean broadcast = MacAddress.isBroadcast(destination);
+      int trafficClass = broadcast ? StormControl.BROADCAST : StormControl.MULTICAST;
+      if (!stormControl.admit(ingress, trafficClass, now)) {
+        result.drop(broadcast ? DropReason.STORM_BROADCAST : DropReason.STORM_MULTICAST);
+        return;
+      }
+    }
+
+    macTable.learn(vlan, source, ingress, now);
+
+    if (!group) {
+      int egress = macTable.lookup(vlan, destination, now);
+      // A learned port that no longer carries the VLAN (reconfigured since) counts as unknown.
+      if (egress >= 0 && ports.carries(egress, vlan)) {
+        if (egress == ingress) {
+          result.drop(DropReason.DESTINATION_ON_INGRESS_PORT);
+          return;
+        }
+        addOutput(ports, egress, vlan, tagged, tagVid, result);
+        return;
+      }
+      if (!stormControl.admit(ingress, StormControl.UNKNOWN_UNICAST, now)) {
+        result.drop(DropReason.STORM_UNKNOWN_UNICAST);
+        return;
+      }
+    }
+
+    result.setFlooded(true);
+    for (int egress : ports.floodPorts(vlan)) {
+      if (egress != ingress) {
+        addOutput(ports, egress, vlan, tagged, tagVid, result);
+      }
+    }
+    if (result.outputCount() == 0) {
+      result.drop(DropReason.NO_EGRESS_PORT);
+    }
+  }
+
+  /** The VLAN the frame belongs to, or 0 after recording why it may not enter. */
+  private static int ingressVlan(
+      VlanLayout ports, int ingress, int tagVid, ForwardingResult result) {
+    // VID 0 marks a priority-tagged frame, which belongs to the port's untagged VLAN.
+    if (ports.isAccess(ingress)) {
+      if (tagVid != 0) {
+        result.drop(DropReason.TAGGED_ON_ACCESS_PORT);
+        return 0;
+      }
+      return ports.untaggedVlan(ingress);
+    }
+    if (tagVid != 0) {
+      // Frames tagged with the native VLAN are accepted too, as on most physical switches.
+      if (!ports.carries(ingress, tagVid)) {
+        result.drop(DropReason.VLAN_NOT_ALLOWED);
+        return 0;
+      }
+      return tagVid;
+    }
+    int nativeVlan = ports.untaggedVlan(ingress);
+    if (nativeVlan == 0) {
+      result.drop(DropReason.UNTAGGED_WITHOUT_NATIVE_VLAN);
+    }
+    return nativeVlan;
+  }
+
+  private static void addOutput(
+      VlanLayout ports, int egress, int vlan, boolean tagged, int tagVid, ForwardingResult result) {
+    boolean tagOut = ports.tagsOnEgress(egress, vlan);
+    TagEdit edit;
+    if (!tagged) {
+      edit = tagOut ? TagEdit.PUSH : TagEdit.KEEP;
+    } else if (!tagOut) {
+      edit = TagEdit.POP;
+    } else {
+      edit = tagVid == vlan ? TagEdit.KEEP : TagEdit.REWRITE;
+    }
+    result.add(egress, edit, tagOut ? vlan : 0);
+  }
+}

@@ -1,0 +1,161 @@
+package io.kvswitch.dataplane.metrics;
+
+import io.kvswitch.dataplane.bond.ActiveBackupBond;
+import io.kvswitch.dataplane.bond.Bond;
+import io.kvswitch.dataplane.bridge.Bridge;
+import io.kvswitch.dataplane.bridge.PortStats;
+import io.kvswitch.dataplane.engine.DropReason;
+import io.kvswitch.dataplane.engine.MacTableStats;
+import io.kvswitch.dataplane.port.Port;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToLongFunction;
+
+/**
+ * Renders a bridge's counters in the Prometheus text exposition format (version 0.0.4).
+ *
+ * <p>Every drop reason is exported for every port, zeros included, so that rates and alerts work
+ * from the first scrape instead of from the first drop.
+ */
+public final class PrometheusText {
+
+  public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+  private PrometheusText() {}
+
+  public static String render(Bridge bridge) {
+    StringBuilder out = new StringBuilder(4096);
+    List<PortStats> ports = bridge.portStats();
+    portCounter(
+        out, ports, "kvswitch_port_rx_packets_total", "Frames received.", PortStats::rxPackets);
+    portCounter(out, ports, "kvswitch_port_rx_bytes_total", "Bytes received.", PortStats::rxBytes);
+    portCounter(
+        out, ports, "kvswitch_port_tx_packets_total", "Frames transmitted.", PortStats::txPackets);
+    portCounter(
+        out, ports, "kvswitch_port_tx_bytes_total", "Bytes transmitted.", PortStats::txBytes);
+
+    header(out, "kvswitch_port_drops_total", "Frames dropped, by reason.", "counter");
+    for (PortStats port : ports) {
+      for (DropReason reason : DropReason.values()) {
+        out.append("kvswitch_port_drops_total{port=\"")
+            .append(escape(port.name()))
+            .append("\",reason=\"")
+            .append(reason.label())
+            .append("\"} ")
+            .append(port.drops(reason))
+            .append('\n');
+      }
+    }
+
+    header(
+        out, "kvswitch_port_mac_entries", "Dynamic MAC table entries learned on a port.", "gauge");
+    for (PortStats port : ports) {
+      out.append("kvswitch_port_mac_entries{port=\"")
+          .append(escape(port.name()))
+          .append("\"} ")
+          .append(port.macEntries())
+          .append('\n');
+    }
+
+    MacTableStats mac = bridge.macTableStats();
+    gauge(
+        out,
+        "kvswitch_mac_table_entries",
+        "MAC table entries, static ones included.",
+        mac.entries());
+    gauge(
+        out, "kvswitch_mac_table_static_entries", "Static MAC table entries.", mac.staticEntries());
+    header(out, "kvswitch_mac_table_events_total", "MAC table changes, by event.", "counter");
+    event(out, "learned", mac.learned());
+    event(out, "moved", mac.moved());
+    event(out, "aged", mac.aged());
+    event(out, "evicted_table_full", mac.evictedTableFull());
+    event(out, "evicted_port_limit", mac.evictedPortLimit());
+    event(out, "static_move_rejected", mac.staticMoveRejected());
+    event(out, "learn_rejected", mac.learnRejected());
+    bonds(out, bridge);
+    return out.toString();
+  }
+
+  private static void bonds(StringBuilder out, Bridge bridge) {
+    List<Bond> bonds = new ArrayList<>();
+    for (Port port : bridge.ports()) {
+      if (port instanceof Bond bond) {
+        bonds.add(bond);
+      }
+    }
+    if (bonds.isEmpty()) {
+      return;
+    }
+    header(
+        out,
+        "kvswitch_bond_member_up",
+        "Whether a bond member's link is up (1) or down (0).",
+        "gauge");
+    for (Bond bond : bonds) {
+      for (Port member : bond.members()) {
+        out.append("kvswitch_bond_member_up{bond=\"")
+            .append(escape(bond.name()))
+            .append("\",member=\"")
+            .append(escape(member.name()))
+            .append("\"} ")
+            .append(member.isLinkUp() ? 1 : 0)
+            .append('\n');
+      }
+    }
+    header(
+        out,
+        "kvswitch_bond_failovers_total",
+        "Times an active-backup bond moved to another member.",
+        "counter");
+    for (Bond bond : bonds) {
+      if (bond instanceof ActiveBackupBond activeBackup) {
+        out.append("kvswitch_bond_failovers_total{bond=\"")
+            .append(escape(bond.name()))
+            .append("\"} ")
+            .append(activeBackup.failovers())
+            .append('\n');
+      }
+    }
+  }
+
+  private static void portCounter(
+      StringBuilder out,
+      List<PortStats> ports,
+      String name,
+      String help,
+      ToLongFunction<PortStats> value) {
+    header(out, name, help, "counter");
+    for (PortStats port : ports) {
+      out.append(name)
+          .append("{port=\"")
+          .append(escape(port.name()))
+          .append("\"} ")
+          .append(value.applyAsLong(port))
+          .append('\n');
+    }
+  }
+
+  private static void gauge(StringBuilder out, String name, String help, long value) {
+    header(out, name, help, "gauge");
+    out.append(name).append(' ').append(value).append('\n');
+  }
+
+  private static void event(StringBuilder out, String event, long value) {
+    out.append("kvswitch_mac_table_events_total{event=\"")
+        .append(event)
+        .append("\"} ")
+        .append(value)
+        .append('\n');
+  }
+
+  private static void header(StringBuilder out, String name, String help, String type) {
+    out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+    out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+  }
+
+  /** Label values escape backslash, double quote and newline. */
+  static String escape(String value) {
+    return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+  }
+}

@@ -1,0 +1,59 @@
+package io.kvswitch.dataplane;
+
+import io.kvswitch.dataplane.frame.MacAddress;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+
+/** Builds Ethernet frames for tests. */
+public final class TestFrames {
+
+  private TestFrames() {}
+
+  /** An untagged frame with an IPv4 EtherType and {@code payload} bytes 0, 1, 2, ... */
+  public static byte[] untagged(String destination, String source, int payload) {
+    ByteBuffer frame = ByteBuffer.allocate(14 + payload);
+    putMac(frame, destination);
+    putMac(frame, source);
+    frame.putShort((short) 0x0800);
+    putPayload(frame, payload);
+    return frame.array();
+  }
+
+  /** A frame with an 802.1Q tag of {@code vid} (PCP {@code pcp}), then IPv4 and the payload. */
+  public static byte[] tagged(String destination, String source, int pcp, int vid, int payload) {
+    ByteBuffer frame = ByteBuffer.allocate(18 + payload);
+    putMac(frame, destination);
+    putMac(frame, source);
+    frame.putShort((short) 0x8100);
+    frame.putShort((short) ((pcp << 13) | vid));
+    frame.putShort((short) 0x0800);
+    putPayload(frame, payload);
+    return frame.array();
+  }
+
+  public static byte[] tagged(String destination, String source, int vid, int payload) {
+    return tagged(destination, source, 0, vid, payload);
+  }
+
+  /** Copies a frame into fresh native memory at {@code offset}. */
+  public static MemorySegment inNativeMemory(byte[] frame, long offset) {
+    MemorySegment segment = Arena.ofAuto().allocate(frame.length + offset + 8);
+    MemorySegment.copy(frame, 0, segment, ValueLayout.JAVA_BYTE, offset, frame.length);
+    return segment;
+  }
+
+  private static void putMac(ByteBuffer frame, String mac) {
+    long value = MacAddress.parse(mac);
+    for (int shift = 40; shift >= 0; shift -= 8) {
+      frame.put((byte) (value >>> shift));
+    }
+  }
+
+  private static void putPayload(ByteBuffer frame, int payload) {
+    for (int i = 0; i < payload; i++) {
+      frame.put((byte) i);
+    }
+  }
+}

@@ -1,0 +1,184 @@
+package io.kvswitch.dataplane.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+  static String example() throws IOException {
+    try (InputStream in = ConfigLoaderTest.class.getResourceAsStream("/standalone-example.yaml")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  private static ConfigException problems(String yaml) {
+    try {
+      ConfigLoader.parseYaml(yaml);
+    } catch (ConfigException e) {
+      return e;
+    }
+    throw new AssertionError("config was accepted:\n" + yaml);
+  }
+
+  @Test
+  void readsTheDocumentedExample() throws Exception {
+    StandaloneConfig config = ConfigLoader.parseYaml(example());
+
+    assertThat(config.ports()).extracting(PortConfig::name).containsExactly("h1", "h2", "h3");
+    assertThat(config.bonds().getFirst().members()).hasSize(2);
+    assertThat(Conversions.vlanConfig(config.bonds().getFirst()).carries(20)).isTrue();
+    assertThat(Conversions.stormControl(config.ports().get(2).stormControl()).burst())
+        .isEqualTo(20);
+    assertThat(config.vxlan().peers().getFirst().address()).isEqualTo("192.0.2.2");
+    assertThat(Conversions.macTable(config.macLearning()).maxEntriesPerPort()).isEqualTo(1024);
+  }
+
+  @Test
+  void readsJsonFiles(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("switch.json");
+    Files.writeString(
+        file,
+        """
+        {"ports": [{"name": "p0", "type": "memory", "mode": "trunk", "nativeVlan": 5}]}
+        """);
+
+    StandaloneConfig config = ConfigLoader.load(file);
+
+    assertThat(Conversions.vlanConfig(config.ports().getFirst()).tagsOnEgress(5)).isFalse();
+  }
+
+  @Test
+  void namesEveryBadFieldAtOnce() {
+    ConfigException e =
+        problems(
+            """
+            threads: 0
+            ports:
+              - name: h1
+                type: veth
+                mode: access
+              - name: h1
+                type: memory
+                mode: trunk
+                vlan: 3
+                allowedVlans: "10,30-20"
+              - name: a-name-longer-than-fifteen
+                type: afpacket
+                mode: hybrid
+            bonds:
+              - name: bond0
+                bondMode: lacp
+                members: [{name: eth0, type: tap}]
+                mode: access
+                vlan: 4095
+                nativeVlan: 3
+            """);
+
+    assertThat(e.problems())
+        .containsExactly(
+            "threads: must be at least 1",
+            "ports[0].type: 'veth' is not one of afpacket, tap, memory",
+            "ports[0].vlan: required for an access port (1-4094)",
+            "ports[1].name: 'h1' is used twice; port, bond and member names are unique",
+            "ports[1].vlan: a trunk has allowedVlans and nativeVlan, not vlan",
+            "ports[1].allowedVlans: VLAN range runs backwards: '30-20'",
+            "ports[2].name: 'a-name-longer-than-fifteen' is longer than a Linux interface name"
+                + " (15 characters); set device",
+            "ports[2].mode: 'hybrid' is not one of access, trunk",
+            "bonds[0].bondMode: 'lacp' is not one of active-backup, balance-slb",
+            "bonds[0].members: a bond needs at least 2 members",
+            "bonds[0].vlan: 4095 is not a VLAN id (1-4094)",
+            "bonds[0].nativeVlan: only a trunk has a nativeVlan; an access port has vlan");
+    assertThat(e.getMessage()).startsWith("config: 12 problem(s):\n  threads: must be at least 1");
+  }
+
+  @Test
+  void checksStormControlMacLearningVxlanAndMetrics() {
+    ConfigException e =
+        problems(
+            """
+            ports:
+              - {name: h1, type: memory, mode: access, vlan: 10}
+            stormControl: {broadcastPps: 10}
+            macLearning:
+              agingSeconds: 0
+              staticEntries:
+                - {port: h9, vlan: 10, mac: "02:00:00:00:00:01"}
+                - {port: h1, vlan: 11, mac: "01:00:5e:00:00:01"}
+            vxlan:
+              localAddress: node-a
+              vniBase: 16777000
+              peers:
+                - {name: b, address: 10.0.0.2}
+            metrics: {port: 70000}
+            """);
+
+    assertThat(e.problems())
+        .containsExactly(
+            "stormControl: burst must be at least 1 when a rate is set",
+            "macLearning.agingSeconds: must be at least 1",
+            "macLearning.staticEntries[0].port: 'h9' is not a port or bond of this switch",
+            "macLearning.staticEntries[1].vlan: port 'h1' does not carry VLAN 11",
+            "macLearning.staticEntries[1].mac: '01:00:5e:00:00:01' is a multicast address",
+            "vxlan.localAddress: 'node-a' is not an IP address",
+            "vxlan.vniBase: must be 0-16773121 so every VNI fits 24 bits",
+            "vxlan.peers[0].vlans: required: the VLANs that node carries",
+            "metrics.port: must be 0-65535");
+  }
+
+  @Test
+  void namesUnknownFieldsAndWrongTypesByPath() {
+    assertThat(
+            problems(
+                    """
+                    ports:
+                      - {name: h1, type: memory, mode: access, vlna: 10}
+                    """)
+                .problems())
+        .containsExactly("ports[0].vlna: unknown field");
+    assertThat(
+            problems(
+                    """
+                    ports:
+                      - {name: h1, type: memory, mode: access, vlan: ten}
+                    """)
+                .problems())
+        .containsExactly("ports[0].vlan: 'ten' is not a valid whole number");
+    assertThat(problems("ports: {name: h1}").problems()).containsExactly("ports: expected list");
+    assertThat(problems("").problems()).containsExactly("the file is empty");
+    assertThat(
+            problems(
+                    """
+                    ports:
+                      - {name: up, type: memory, mode: trunk, allowedVlans: ""}
+                    """)
+                .problems())
+        .containsExactly(
+            "ports[0].allowedVlans: a trunk needs allowedVlans, a nativeVlan, or both");
+    assertThat(problems("ports: []").problems())
+        .containsExactly("ports: at least one port or bond is required");
+  }
+
+  @Test
+  void reportsAMissingBackendByPortName() throws Exception {
+    StandaloneConfig config =
+        ConfigLoader.parseYaml(
+            """
+            ports:
+              - {name: veth0, type: afpacket, mode: access, vlan: 10}
+            """);
+
+    assertThatThrownBy(
+            () -> StandaloneDataplane.create(config, PortFactories.discover(), System::nanoTime))
+        .isInstanceOf(IOException.class)
+        .hasMessage("port 'veth0': no 'afpacket' backend in this build (available: memory)");
+  }
+}
