@@ -5,8 +5,8 @@ import java.lang.foreign.MemorySegment;
 /**
  * Takes frames from a port without copying them.
  *
- * <p>The frame lives in the port's own memory (an mmap'd ring slot, a reusable buffer) and is
- * valid only for the duration of the call; an implementation that keeps it must copy it.
+ * <p>The frame lives in the port's own memory (an mmap'd ring slot, a reusable buffer) and is valid
+ * only for the duration of the call; an implementation that keeps it must copy it.
  */
 @FunctionalInterface
 public interface FrameSink {
