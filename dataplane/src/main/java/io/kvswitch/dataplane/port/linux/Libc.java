@@ -46,6 +46,9 @@ public final class Libc {
   public static final int MAP_SHARED = 0x1;
   public static final int MSG_DONTWAIT = 0x40;
   public static final short POLLIN = 0x1;
+  public static final short POLLERR = 0x8;
+  public static final short POLLHUP = 0x10;
+  public static final short POLLNVAL = 0x20;
   public static final int CLONE_NEWNET = 0x40000000;
 
   public static final int EINTR = 4;
@@ -99,6 +102,17 @@ public final class Libc {
       withErrno("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
   private static final MethodHandle SENDMMSG =
       withErrno("sendmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+  // The packet path calls these first, and the capturing handles above only after a failure: see
+  // sendmmsg.
+  private static final MethodHandle READ_NO_ERRNO =
+      withoutErrno("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+  private static final MethodHandle WRITE_NO_ERRNO =
+      withoutErrno("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+  private static final MethodHandle POLL_NO_ERRNO =
+      withoutErrno("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+  private static final MethodHandle SENDMMSG_NO_ERRNO =
+      withoutErrno(
+          "sendmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
   private static final MethodHandle SETNS =
       withErrno("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
   private static final MethodHandle STRERROR =
@@ -279,48 +293,122 @@ public final class Libc {
     return rc < 0 ? -errno() : rc;
   }
 
-  /** Reads into {@code buffer}; returns bytes read or {@code -errno}. */
+  /**
+   * Reads into {@code buffer}; returns bytes read or {@code -errno}. After a failure the read is
+   * tried once more with errno captured (see {@link #sendmmsg}); it may then find data.
+   */
   public static long read(int fd, MemorySegment buffer, long count) {
-    long n;
-    try {
-      n = (long) READ.invokeExact(capture(), fd, buffer, count);
-    } catch (Throwable t) {
-      throw new AssertionError(t);
-    }
-    return n < 0 ? -errno() : n;
+    long n = readNoErrno(fd, buffer, count);
+    return n >= 0 ? n : readCapturingErrno(fd, buffer, count);
   }
 
-  /** Writes from {@code buffer}; returns bytes written or {@code -errno}. */
+  /**
+   * Writes from {@code buffer}; returns bytes written or {@code -errno}. After a failure (which
+   * wrote nothing) the write is tried once more with errno captured (see {@link #sendmmsg}).
+   */
   public static long write(int fd, MemorySegment buffer, long count) {
     long n;
     try {
-      n = (long) WRITE.invokeExact(capture(), fd, buffer, count);
+      n = (long) WRITE_NO_ERRNO.invokeExact(fd, buffer, count);
     } catch (Throwable t) {
       throw new AssertionError(t);
     }
-    return n < 0 ? -errno() : n;
+    return n >= 0 ? n : writeCapturingErrno(fd, buffer, count);
   }
 
-  /** Sends {@code count} messages of {@code mmsghdr}s; returns how many went or {@code -errno}. */
+  /**
+   * Sends up to {@code count} {@code mmsghdr}s; returns how many went, or {@code -errno} when the
+   * first one failed.
+   *
+   * <p>errno is captured only after a failure, by a second call in a method of its own. Capturing
+   * makes the JDK slice the capture buffer on every call, and the JIT removes that slice only where
+   * it inlines the capturing call as hot; a capturing call on a rarely taken branch of a hot method
+   * stays a 40-byte allocation per call. In a method of its own, compiled on its own, it is hot.
+   * After a failure (which sent nothing) the first message is tried once more.
+   */
   public static int sendmmsg(int fd, MemorySegment messages, int count, int flags) {
     int n;
     try {
-      n = (int) SENDMMSG.invokeExact(capture(), fd, messages, count, flags);
+      n = (int) SENDMMSG_NO_ERRNO.invokeExact(fd, messages, count, flags);
     } catch (Throwable t) {
       throw new AssertionError(t);
     }
-    return n < 0 ? -errno() : n;
+    return n >= 0 ? n : sendmmsgCapturingErrno(fd, messages, flags);
   }
 
-  /** Polls {@code count} {@code struct pollfd}s; returns how many are ready or {@code -errno}. */
-  public static int poll(MemorySegment pollfds, int count, int timeoutMillis) {
-    int n;
+  private static long readCapturingErrno(int fd, MemorySegment buffer, long count) {
+    MemorySegment capture = capture();
+    long n;
     try {
-      n = (int) POLL.invokeExact(capture(), pollfds, (long) count, timeoutMillis);
+      n = (long) READ.invokeExact(capture, fd, buffer, count);
     } catch (Throwable t) {
       throw new AssertionError(t);
     }
-    return n < 0 ? -errno() : n;
+    return n < 0 ? -(int) ERRNO.get(capture, 0L) : n;
+  }
+
+  private static long writeCapturingErrno(int fd, MemorySegment buffer, long count) {
+    MemorySegment capture = capture();
+    long n;
+    try {
+      n = (long) WRITE.invokeExact(capture, fd, buffer, count);
+    } catch (Throwable t) {
+      throw new AssertionError(t);
+    }
+    return n < 0 ? -(int) ERRNO.get(capture, 0L) : n;
+  }
+
+  private static int sendmmsgCapturingErrno(int fd, MemorySegment messages, int flags) {
+    MemorySegment capture = capture();
+    int n;
+    try {
+      n = (int) SENDMMSG.invokeExact(capture, fd, messages, 1, flags);
+    } catch (Throwable t) {
+      throw new AssertionError(t);
+    }
+    return n < 0 ? -(int) ERRNO.get(capture, 0L) : n;
+  }
+
+  /**
+   * Polls {@code count} {@code struct pollfd}s; returns how many are ready or {@code -errno}. After
+   * a failure the poll is repeated once with errno captured (see {@link #sendmmsg}).
+   */
+  public static int poll(MemorySegment pollfds, int count, int timeoutMillis) {
+    int n = pollNoErrno(pollfds, count, timeoutMillis);
+    return n >= 0 ? n : pollCapturingErrno(pollfds, count, timeoutMillis);
+  }
+
+  /** Polls; returns how many are ready, or -1 on failure without saying why. */
+  public static int pollNoErrno(MemorySegment pollfds, int count, int timeoutMillis) {
+    try {
+      return (int) POLL_NO_ERRNO.invokeExact(pollfds, (long) count, timeoutMillis);
+    } catch (Throwable t) {
+      throw new AssertionError(t);
+    }
+  }
+
+  /**
+   * Reads into {@code buffer}; returns bytes read, or -1 on failure without saying why: for callers
+   * to whom failure is routine (nothing waiting on a non-blocking descriptor) and who can tell the
+   * rare real error another way.
+   */
+  public static long readNoErrno(int fd, MemorySegment buffer, long count) {
+    try {
+      return (long) READ_NO_ERRNO.invokeExact(fd, buffer, count);
+    } catch (Throwable t) {
+      throw new AssertionError(t);
+    }
+  }
+
+  private static int pollCapturingErrno(MemorySegment pollfds, int count, int timeoutMillis) {
+    MemorySegment capture = capture();
+    int n;
+    try {
+      n = (int) POLL.invokeExact(capture, pollfds, (long) count, timeoutMillis);
+    } catch (Throwable t) {
+      throw new AssertionError(t);
+    }
+    return n < 0 ? -(int) ERRNO.get(capture, 0L) : n;
   }
 
   /** The C library's text for an errno value, e.g. "No such device". */
@@ -347,6 +435,12 @@ public final class Libc {
 
   private static int errno() {
     return (int) ERRNO.get(CAPTURE.get(), 0L);
+  }
+
+  private static MethodHandle withoutErrno(String name, FunctionDescriptor descriptor) {
+    return LINKER.downcallHandle(
+        LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("no " + name + " in libc")),
+        descriptor);
   }
 
   private static MethodHandle withErrno(String name, FunctionDescriptor descriptor) {
