@@ -8,6 +8,7 @@ import io.kvswitch.dataplane.testing.NetworkLabExtension;
 import io.kvswitch.dataplane.testing.Traffic;
 import io.kvswitch.dataplane.testing.Veth;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,15 +46,26 @@ class AfPacketRelayIT {
 
   /**
    * Without offload headers TCP only works when the namespaces' interfaces do segmentation and
-   * checksums themselves: what kvswitch must then switch off on the interfaces it creates.
+   * checksums themselves: {@link InterfaceOffloads} switches that on, from inside the namespace.
    */
   @Test
   void withoutOffloadHeadersTcpWorksOnceTheInterfacesOffloadNothing(
       NetworkLab lab, @TempDir Path dir) {
     try (Wire wire = Wire.build(lab, AfPacketOptions.defaults().withOffloads(false))) {
-      for (Veth veth : new Veth[] {wire.leftVeth, wire.rightVeth}) {
+      for (Veth veth : List.of(wire.leftVeth, wire.rightVeth)) {
         veth.namespace()
-            .execOk("ethtool", "-K", veth.peerName(), "tx", "off", "tso", "off", "gso", "off");
+            .call(
+                () -> {
+                  InterfaceOffloads.disable(veth.peerName());
+                  return null;
+                });
+        String features = veth.namespace().execOk("ethtool", "-k", veth.peerName()).stdout();
+        assertThat(features.lines())
+            .contains(
+                "tx-checksumming: off",
+                "\ttx-tcp-segmentation: off",
+                "\ttx-tcp6-segmentation: off",
+                "generic-segmentation-offload: off");
       }
       Traffic.assertTcpTransferIntact(lab, wire.left, wire.right, "10.78.0.2", TRANSFER_BYTES, dir);
       assertThat(wire.relay.largestFrame()).isLessThanOrEqualTo(1514);
@@ -77,7 +89,9 @@ class AfPacketRelayIT {
       leftVeth = lab.attach(left, "lh", "lp", "02:4b:56:00:01:01", "10.78.0.1/24");
       rightVeth = lab.attach(right, "rh", "rp", "02:4b:56:00:01:02", "10.78.0.2/24");
       leftPort = AfPacketPort.open(leftVeth.hostName(), options);
+      lab.onClose("port " + leftPort.name(), leftPort::close);
       rightPort = AfPacketPort.open(rightVeth.hostName(), options);
+      lab.onClose("port " + rightPort.name(), rightPort::close);
       relay = PortRelay.start(leftPort, rightPort);
     }
 
