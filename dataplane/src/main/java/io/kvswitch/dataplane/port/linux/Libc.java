@@ -23,7 +23,8 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>errno is read through {@link Linker.Option#captureCallState}: the JVM may itself make native
  * calls between ours and a later read of errno, so reading it afterwards would be unreliable. The
- * capture buffer is per thread and made once, so a call allocates nothing.
+ * capture buffer is per thread and made once. Packet-path calls capture errno only after a failure,
+ * because capturing can cost an allocation per call (see {@link #sendmmsg}).
  *
  * <p>Restricted FFM methods (downcalls, giving native memory a size) are used here and nowhere
  * else; the warning for them is silenced once, for this class.
