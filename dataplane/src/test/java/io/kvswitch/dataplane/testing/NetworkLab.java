@@ -85,6 +85,28 @@ public final class NetworkLab implements AutoCloseable {
   }
 
   /**
+   * A veth pair between two namespaces ({@code prefix-suffixA} in {@code a}, {@code prefix-suffixB}
+   * in {@code b}), both ends up, no addresses: a pod on a node, or the underlay between two nodes.
+   * Deleting either namespace removes it.
+   */
+  public Veth vethBetween(NetNamespace a, String suffixA, NetNamespace b, String suffixB) {
+    String nameA = name(suffixA);
+    String nameB = name(suffixB);
+    a.execOk("ip", "link", "add", nameA, "type", "veth", "peer", "name", nameB, "netns", b.name());
+    a.execOk("ip", "link", "set", nameA, "up");
+    b.execOk("ip", "link", "set", nameB, "up");
+    return new Veth(nameA, nameB, b);
+  }
+
+  /**
+   * Starts {@code tcpdump} on {@code interfaceName} inside {@code namespace}, capturing what
+   * matches {@code filter} (tcpdump syntax, may be empty), and returns once it is listening.
+   */
+  public PacketCapture capture(NetNamespace namespace, String interfaceName, String filter) {
+    return PacketCapture.start(this, namespace, interfaceName, filter);
+  }
+
+  /**
    * A veth pair into {@code namespace} whose namespace end has {@code mac} and {@code cidr} and no
    * IPv6 (so that no router solicitations or MLD reports appear in captures).
    */
