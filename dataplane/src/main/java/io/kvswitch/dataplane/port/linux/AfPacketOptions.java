@@ -1,8 +1,12 @@
 package io.kvswitch.dataplane.port.linux;
 
+import java.util.Objects;
+
 /**
  * How an {@link AfPacketPort} sets up its socket.
  *
+ * @param ringVersion which receive ring: {@link RingVersion#TPACKET_V3} packs frames into blocks
+ *     (throughput, memory), {@link RingVersion#TPACKET_V2} hands over every frame at once (latency)
  * @param offloads carry a {@code virtio_net_hdr} with every frame ({@code PACKET_VNET_HDR}), so GSO
  *     frames and unfinished checksums pass through untouched; see dataplane/PORTS.md. Without it
  *     the interface's peer must have segmentation and checksum offloads turned off, or TCP breaks:
@@ -19,6 +23,7 @@ package io.kvswitch.dataplane.port.linux;
  *     {@code SO_SNDBUFFORCE} (above the sysctl maximum; root only)
  */
 public record AfPacketOptions(
+    RingVersion ringVersion,
     boolean offloads,
     int blockSize,
     int blockCount,
@@ -29,7 +34,14 @@ public record AfPacketOptions(
 
   private static final int PAGE = 4096;
 
+  /** The receive ring layout. */
+  public enum RingVersion {
+    TPACKET_V2,
+    TPACKET_V3
+  }
+
   public AfPacketOptions {
+    Objects.requireNonNull(ringVersion, "ringVersion");
     if (blockSize < PAGE || blockSize % PAGE != 0) {
       throw new IllegalArgumentException("blockSize must be a multiple of 4096: " + blockSize);
     }
@@ -51,15 +63,38 @@ public record AfPacketOptions(
   }
 
   /**
-   * Offloads on; 32 blocks of 256 KiB (8 MiB) to receive; batches of up to 256 frames in a 1 MiB
-   * transmit buffer; 4 MiB socket buffers; 1 ms block timeout, the shortest the kernel offers.
+   * TPACKET_V3, offloads on; 32 blocks of 256 KiB (8 MiB) to receive; batches of up to 256 frames
+   * in a 1 MiB transmit buffer; 4 MiB socket buffers; 1 ms block timeout, the shortest the kernel
+   * offers.
    */
   public static AfPacketOptions defaults() {
-    return new AfPacketOptions(true, 256 * 1024, 32, 1, 256, 1024 * 1024, 4 * 1024 * 1024);
+    return new AfPacketOptions(
+        RingVersion.TPACKET_V3, true, 256 * 1024, 32, 1, 256, 1024 * 1024, 4 * 1024 * 1024);
+  }
+
+  /**
+   * For latency rather than rate: TPACKET_V2 with offloads on, 128 slots of 68 KiB (8.5 MiB), each
+   * big enough for a 64 KiB GSO frame and its headers; otherwise as {@link #defaults()}.
+   */
+  public static AfPacketOptions lowLatency() {
+    return defaults().withRingVersion(RingVersion.TPACKET_V2).withRing(17 * PAGE, 128);
+  }
+
+  public AfPacketOptions withRingVersion(RingVersion ringVersion) {
+    return new AfPacketOptions(
+        ringVersion,
+        offloads,
+        blockSize,
+        blockCount,
+        blockTimeoutMillis,
+        transmitBatch,
+        transmitBufferBytes,
+        socketBufferBytes);
   }
 
   public AfPacketOptions withOffloads(boolean offloads) {
     return new AfPacketOptions(
+        ringVersion,
         offloads,
         blockSize,
         blockCount,
@@ -71,6 +106,7 @@ public record AfPacketOptions(
 
   public AfPacketOptions withRing(int blockSize, int blockCount) {
     return new AfPacketOptions(
+        ringVersion,
         offloads,
         blockSize,
         blockCount,

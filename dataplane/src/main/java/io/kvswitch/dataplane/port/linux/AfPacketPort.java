@@ -10,8 +10,8 @@ import java.nio.ByteOrder;
 
 /**
  * A port on an existing Linux interface (the host end of a veth, a physical uplink) through an
- * AF_PACKET socket: every frame of the interface comes in through a TPACKET_V3 ring mapped into
- * this process, and frames go out in {@code sendmmsg} batches.
+ * AF_PACKET socket: every frame of the interface comes in through a TPACKET_V3 (or, for latency,
+ * V2) ring mapped into this process, and frames go out in {@code sendmmsg} batches.
  *
  * <p>The socket sees all protocols ({@code ETH_P_ALL}) of this one interface, in promiscuous mode
  * (a switch port must receive frames for every MAC), and ignores the frames it sends itself ({@code
@@ -29,10 +29,11 @@ public final class AfPacketPort implements Port {
   private static final int PACKET_VERSION = 10;
   private static final int PACKET_VNET_HDR = 15;
   private static final int PACKET_IGNORE_OUTGOING = 23;
+  private static final int TPACKET_V2 = 1;
   private static final int TPACKET_V3 = 2;
   private static final int PACKET_MR_PROMISC = 1;
   private static final short ETH_P_ALL = 0x0003;
-  private static final int RING_FRAME_SIZE = 2048;
+  private static final int V3_NOMINAL_FRAME_SIZE = 2048;
   private static final int ETH_HEADER = 14;
   private static final int VLAN_TAG = 4;
   private static final int ETH_P_8021Q = 0x8100;
@@ -45,7 +46,7 @@ public final class AfPacketPort implements Port {
   private final int headerLength;
   private final int maxUntaggedFrame;
   private final Arena arena;
-  private final TpacketV3RxRing rxRing;
+  private final RxRing rxRing;
   private final SendmmsgQueue txQueue;
   private final NetDeviceControl device;
   private final PortCounters counters;
@@ -57,7 +58,7 @@ public final class AfPacketPort implements Port {
       int headerLength,
       int maxUntaggedFrame,
       Arena arena,
-      TpacketV3RxRing rxRing,
+      RxRing rxRing,
       SendmmsgQueue txQueue,
       NetDeviceControl device,
       PortCounters counters) {
@@ -89,7 +90,9 @@ public final class AfPacketPort implements Port {
     try {
       int headerLength = options.offloads() ? VirtioNetHeader.LENGTH : 0;
       PortCounters counters = new PortCounters();
-      Libc.setsockoptInt(fd, SOL_PACKET, PACKET_VERSION, TPACKET_V3, "PACKET_VERSION");
+      boolean v3 = options.ringVersion() == AfPacketOptions.RingVersion.TPACKET_V3;
+      Libc.setsockoptInt(
+          fd, SOL_PACKET, PACKET_VERSION, v3 ? TPACKET_V3 : TPACKET_V2, "PACKET_VERSION");
       if (options.offloads()) {
         Libc.setsockoptInt(fd, SOL_PACKET, PACKET_VNET_HDR, 1, "PACKET_VNET_HDR");
       }
@@ -118,8 +121,11 @@ public final class AfPacketPort implements Port {
           headerLength,
           maxUntaggedFrame,
           arena,
-          new TpacketV3RxRing(
-              ring, options.blockSize(), options.blockCount(), headerLength, counters),
+          v3
+              ? new TpacketV3RxRing(
+                  ring, options.blockSize(), options.blockCount(), headerLength, counters)
+              : new TpacketV2RxRing(
+                  ring, options.blockSize(), options.blockCount(), headerLength, counters),
           new SendmmsgQueue(
               fd,
               options.transmitBatch(),
@@ -222,14 +228,21 @@ public final class AfPacketPort implements Port {
     }
   }
 
-  /** {@code struct tpacket_req3}. */
+  /**
+   * {@code struct tpacket_req3}; TPACKET_V2 reads only its first four fields ({@code struct
+   * tpacket_req}). V3 ignores the frame size beyond checking it divides the block; V2 gets one
+   * frame slot per block.
+   */
   private static MemorySegment ringRequest(AfPacketOptions options, Arena arena) {
     MemorySegment request = arena.allocate(28, 4);
-    int framesPerBlock = options.blockSize() / RING_FRAME_SIZE;
+    int frameSize =
+        options.ringVersion() == AfPacketOptions.RingVersion.TPACKET_V3
+            ? V3_NOMINAL_FRAME_SIZE
+            : options.blockSize();
     request.set(ValueLayout.JAVA_INT, 0, options.blockSize());
     request.set(ValueLayout.JAVA_INT, 4, options.blockCount());
-    request.set(ValueLayout.JAVA_INT, 8, RING_FRAME_SIZE);
-    request.set(ValueLayout.JAVA_INT, 12, framesPerBlock * options.blockCount());
+    request.set(ValueLayout.JAVA_INT, 8, frameSize);
+    request.set(ValueLayout.JAVA_INT, 12, options.blockSize() / frameSize * options.blockCount());
     request.set(ValueLayout.JAVA_INT, 16, options.blockTimeoutMillis());
     return request;
   }

@@ -1,11 +1,9 @@
 package io.kvswitch.dataplane.port.linux;
 
 import io.kvswitch.dataplane.port.FrameSink;
-import io.kvswitch.dataplane.port.VirtioNetHeader;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 
 /**
  * Walks a TPACKET_V3 receive ring. The kernel packs frames of any size back to back into blocks and
@@ -16,7 +14,7 @@ import java.nio.ByteOrder;
  * hundred frames. The price is latency at low rates: a block that is not full waits for its timeout
  * ({@link AfPacketOptions#blockTimeoutMillis()}).
  */
-final class TpacketV3RxRing {
+final class TpacketV3RxRing implements RxRing {
 
   // struct tpacket_block_desc: version, offset_to_priv, then struct tpacket_hdr_v1.
   private static final long BLOCK_STATUS = 8;
@@ -37,23 +35,13 @@ final class TpacketV3RxRing {
 
   private static final int TP_STATUS_KERNEL = 0;
   private static final int TP_STATUS_USER = 1;
-  private static final int TP_STATUS_VLAN_VALID = 0x10;
-  private static final int TP_STATUS_VLAN_TPID_VALID = 0x40;
-
-  private static final int ETH_ADDRESSES = 12;
-  private static final int ETH_HEADER = 14;
-  private static final int VLAN_TAG = 4;
-  private static final int ETH_P_8021Q = 0x8100;
 
   private static final VarHandle STATUS = ValueLayout.JAVA_INT.varHandle();
-  private static final ValueLayout.OfShort U16_BE =
-      ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
   private final MemorySegment ring;
   private final long blockSize;
   private final int blockCount;
-  private final int headerLength;
-  private final PortCounters counters;
+  private final RingFrameDelivery delivery;
 
   private int block;
   private boolean blockOpen;
@@ -65,11 +53,11 @@ final class TpacketV3RxRing {
     this.ring = ring;
     this.blockSize = blockSize;
     this.blockCount = blockCount;
-    this.headerLength = headerLength;
-    this.counters = counters;
+    this.delivery = new RingFrameDelivery(ring, headerLength, counters);
   }
 
-  int receive(FrameSink sink, int maxFrames) {
+  @Override
+  public int receive(FrameSink sink, int maxFrames) {
     int delivered = 0;
     int seen = 0;
     while (seen < maxFrames) {
@@ -102,50 +90,15 @@ final class TpacketV3RxRing {
   }
 
   private boolean deliver(long packet, FrameSink sink) {
-    int snapLength = ring.get(ValueLayout.JAVA_INT, packet + PACKET_SNAPLEN);
-    int wireLength = ring.get(ValueLayout.JAVA_INT, packet + PACKET_LEN);
-    int status = ring.get(ValueLayout.JAVA_INT, packet + PACKET_STATUS);
-    long frame = packet + (ring.get(ValueLayout.JAVA_SHORT, packet + PACKET_MAC) & 0xffff);
-    if (snapLength < wireLength) {
-      counters.rxTruncated++;
-      return false;
-    }
-    if (snapLength < ETH_HEADER) {
-      counters.rxMalformed++;
-      return false;
-    }
-    int length = snapLength;
-    if ((status & TP_STATUS_VLAN_VALID) != 0) {
-      // The kernel strips an 802.1Q tag into metadata before packet sockets see the frame. A
-      // switch must see the frame as it was on the wire, so the tag goes back in, in place: the
-      // MAC addresses (and the offload header before them) move 4 bytes towards the ring header.
-      if (frame - headerLength - VLAN_TAG < packet + PACKET_HEADER_END) {
-        counters.rxMalformed++;
-        return false;
-      }
-      int tpid =
-          (status & TP_STATUS_VLAN_TPID_VALID) != 0
-              ? ring.get(ValueLayout.JAVA_SHORT, packet + PACKET_VLAN_TPID) & 0xffff
-              : ETH_P_8021Q;
-      int tci = ring.get(ValueLayout.JAVA_INT, packet + PACKET_VLAN_TCI) & 0xffff;
-      MemorySegment.copy(
-          ring,
-          frame - headerLength,
-          ring,
-          frame - headerLength - VLAN_TAG,
-          headerLength + ETH_ADDRESSES);
-      frame -= VLAN_TAG;
-      length += VLAN_TAG;
-      ring.set(U16_BE, frame + ETH_ADDRESSES, (short) tpid);
-      ring.set(U16_BE, frame + ETH_ADDRESSES + 2, (short) tci);
-      if (headerLength > 0) {
-        VirtioNetHeader.shiftOffsets(ring, frame - headerLength, VLAN_TAG);
-      }
-    }
-    counters.rxFrames++;
-    counters.rxBytes += length;
-    sink.accept(ring, frame, length);
-    return true;
+    return delivery.deliver(
+        packet + PACKET_HEADER_END,
+        packet + (ring.get(ValueLayout.JAVA_SHORT, packet + PACKET_MAC) & 0xffff),
+        ring.get(ValueLayout.JAVA_INT, packet + PACKET_SNAPLEN),
+        ring.get(ValueLayout.JAVA_INT, packet + PACKET_LEN),
+        ring.get(ValueLayout.JAVA_INT, packet + PACKET_STATUS),
+        ring.get(ValueLayout.JAVA_INT, packet + PACKET_VLAN_TCI) & 0xffff,
+        ring.get(ValueLayout.JAVA_SHORT, packet + PACKET_VLAN_TPID) & 0xffff,
+        sink);
   }
 
   private void releaseBlockIfDone() {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.kvswitch.dataplane.port.VirtioNetHeader;
+import io.kvswitch.dataplane.port.linux.AfPacketOptions.RingVersion;
 import io.kvswitch.dataplane.testing.NetNamespace;
 import io.kvswitch.dataplane.testing.NetworkLab;
 import io.kvswitch.dataplane.testing.NetworkLabExtension;
@@ -18,7 +19,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * An {@link AfPacketPort} on the host end of a veth whose other end sits in a namespace, checked
@@ -31,11 +33,15 @@ class AfPacketPortIT {
   private static final byte[] HOST_SIDE_MAC = mac("02:4b:56:00:00:01");
   private static final Duration DEADLINE = Duration.ofSeconds(10);
 
-  @Test
-  void receivesTheArpRequestTheNamespaceBroadcastsByteForByte(NetworkLab lab) {
+  @ParameterizedTest
+  @EnumSource(RingVersion.class)
+  void receivesTheArpRequestTheNamespaceBroadcastsByteForByte(
+      RingVersion ringVersion, NetworkLab lab) {
     NetNamespace peer = lab.namespace("peer");
     Veth veth = lab.attach(peer, "h", "p", PEER_MAC, "10.77.0.2/24");
-    try (AfPacketPort port = AfPacketPort.open(veth.hostName(), AfPacketOptions.defaults())) {
+    try (AfPacketPort port =
+        AfPacketPort.open(
+            veth.hostName(), AfPacketOptions.defaults().withRingVersion(ringVersion))) {
       // Nobody owns 10.77.0.9, so arping gets no answer; its request is what we look for.
       peer.exec("arping", "-c", "1", "-w", "1", "-I", veth.peerName(), "10.77.0.9");
 
@@ -81,13 +87,15 @@ class AfPacketPortIT {
    * The kernel lifts the 802.1Q tag of every received frame into metadata before a packet socket
    * sees it; a switch that missed it would put trunk traffic on the wrong VLAN.
    */
-  @ParameterizedTest(name = "offloads={0}")
-  @ValueSource(booleans = {true, false})
-  void hands802dot1qFramesOverWithTheirTag(boolean offloads, NetworkLab lab) {
+  @ParameterizedTest(name = "{0} offloads={1}")
+  @CsvSource({"TPACKET_V3, true", "TPACKET_V3, false", "TPACKET_V2, true", "TPACKET_V2, false"})
+  void hands802dot1qFramesOverWithTheirTag(
+      RingVersion ringVersion, boolean offloads, NetworkLab lab) {
     NetNamespace peer = lab.namespace("peer");
     Veth veth = lab.attach(peer, "h", "p", PEER_MAC, "10.77.0.2/24");
-    try (AfPacketPort port =
-            AfPacketPort.open(veth.hostName(), AfPacketOptions.defaults().withOffloads(offloads));
+    AfPacketOptions options =
+        AfPacketOptions.defaults().withRingVersion(ringVersion).withOffloads(offloads);
+    try (AfPacketPort port = AfPacketPort.open(veth.hostName(), options);
         AfPacketPort sender = openInside(peer, veth.peerName(), false)) {
       byte[] tagged =
           TestFrames.tagged(
@@ -119,15 +127,18 @@ class AfPacketPortIT {
     }
   }
 
-  @Test
-  void dropsAndCountsAFrameLongerThanItsRingBlockAndKeepsReceiving(NetworkLab lab) {
+  @ParameterizedTest
+  @EnumSource(RingVersion.class)
+  void dropsAndCountsAFrameLongerThanItsRingBlockAndKeepsReceiving(
+      RingVersion ringVersion, NetworkLab lab) {
     NetNamespace peer = lab.namespace("peer");
     Veth veth = lab.attach(peer, "h", "p", PEER_MAC, "10.77.0.2/24");
     io.kvswitch.dataplane.testing.Commands.runOk(
         "ip", "link", "set", veth.hostName(), "mtu", "9000");
     peer.execOk("ip", "link", "set", veth.peerName(), "mtu", "9000");
-    // A ring of 4 KiB blocks cannot hold the 6000-byte frame.
-    AfPacketOptions smallRing = AfPacketOptions.defaults().withRing(4096, 4);
+    // A ring of 4 KiB blocks (or slots) cannot hold the 6000-byte frame.
+    AfPacketOptions smallRing =
+        AfPacketOptions.defaults().withRingVersion(ringVersion).withRing(4096, 4);
     try (AfPacketPort port = AfPacketPort.open(veth.hostName(), smallRing);
         AfPacketPort sender = openInside(peer, veth.peerName(), false)) {
       byte[] jumbo = TestFrames.numbered(HOST_SIDE_MAC, mac(PEER_MAC), 1, 6000);

@@ -44,6 +44,19 @@ class AfPacketRelayIT {
     }
   }
 
+  /** The same with TPACKET_V2 rings, which hand over each frame at once, GSO frames included. */
+  @Test
+  void pingAndTcpCrossARelayOfLowLatencyPorts(NetworkLab lab, @TempDir Path dir) {
+    try (Wire wire = Wire.build(lab, AfPacketOptions.lowLatency())) {
+      Traffic.assertPingSucceeds(wire.left, "10.78.0.2", 5);
+      Traffic.assertTcpTransferIntact(lab, wire.left, wire.right, "10.78.0.2", TRANSFER_BYTES, dir);
+      assertThat(wire.relay.largestFrame()).isGreaterThan(1514);
+      assertThat(wire.relay.refused()).isZero();
+      assertThat(wire.leftPort.counters().rxTruncated()).isZero();
+      assertThat(wire.rightPort.counters().rxTruncated()).isZero();
+    }
+  }
+
   /**
    * Without offload headers TCP only works when the namespaces' interfaces do segmentation and
    * checksums themselves: {@link InterfaceOffloads} switches that on, from inside the namespace.

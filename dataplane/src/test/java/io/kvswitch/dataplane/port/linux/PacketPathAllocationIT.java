@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvswitch.dataplane.port.FrameSink;
 import io.kvswitch.dataplane.port.Port;
+import io.kvswitch.dataplane.port.linux.AfPacketOptions.RingVersion;
 import io.kvswitch.dataplane.testing.NetNamespace;
 import io.kvswitch.dataplane.testing.NetworkLab;
 import io.kvswitch.dataplane.testing.NetworkLabExtension;
@@ -15,6 +16,8 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The packet path allocates nothing per frame: frames sent, flushed, received and handed to a sink,
@@ -31,13 +34,20 @@ class PacketPathAllocationIT {
   private static final com.sun.management.ThreadMXBean THREADS =
       (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
-  @Test
-  void afPacketSendingAndReceivingAllocatesNothingPerFrame(NetworkLab lab) {
+  @ParameterizedTest
+  @EnumSource(RingVersion.class)
+  void afPacketSendingAndReceivingAllocatesNothingPerFrame(
+      RingVersion ringVersion, NetworkLab lab) {
     NetNamespace peer = lab.namespace("peer");
     Veth veth = lab.attach(peer, "h", "p", "02:4b:56:00:03:02", "10.80.0.2/24");
     try (Arena arena = Arena.ofConfined();
         AfPacketPort sender = AfPacketPort.open(veth.hostName(), AfPacketOptions.defaults());
-        AfPacketPort receiver = AfPacketPortIT.openInside(peer, veth.peerName(), true)) {
+        AfPacketPort receiver =
+            peer.call(
+                () ->
+                    AfPacketPort.open(
+                        veth.peerName(),
+                        AfPacketOptions.defaults().withRingVersion(ringVersion)))) {
       MemorySegment frame = frame(arena, "02:4b:56:00:03:02");
       assertThat(bytesAllocatedWhilePumping(sender, receiver, frame))
           .isLessThan(MEASURED_FRAMES / 100);
