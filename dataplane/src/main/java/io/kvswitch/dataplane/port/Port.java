@@ -30,6 +30,29 @@ public interface Port extends AutoCloseable {
    */
   boolean transmit(MemorySegment buffer, long offset, int length);
 
+  /**
+   * How many bytes of {@link VirtioNetHeader} this port puts right in front of every frame it hands
+   * to a {@link FrameSink} (the header occupies {@code [offset - n, offset)} of the sink's buffer),
+   * or 0 when it carries none. A port that carries the header delivers GSO frames of up to 64 KiB
+   * and frames whose L4 checksum is not finished; the header says which.
+   */
+  default int offloadHeaderLength() {
+    return 0;
+  }
+
+  /**
+   * Like {@link #transmit}, for a frame whose {@link VirtioNetHeader} sits in the {@link
+   * VirtioNetHeader#LENGTH} bytes right before {@code offset}, as a port with a nonzero {@link
+   * #offloadHeaderLength()} delivers it. A port that carries offload headers passes the header on
+   * and the kernel or guest on the other side does the work it describes. This default, for ports
+   * that carry none, sends frames that need no work and refuses the rest (the caller counts the
+   * drop).
+   */
+  default boolean transmitOffloaded(MemorySegment buffer, long offset, int length) {
+    return VirtioNetHeader.isPlain(buffer, offset - VirtioNetHeader.LENGTH)
+        && transmit(buffer, offset, length);
+  }
+
   /** Pushes queued frames to the kernel or peer; called once per batch, not per frame. */
   void flushTransmit();
 

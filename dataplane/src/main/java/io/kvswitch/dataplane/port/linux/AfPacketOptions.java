@@ -1,0 +1,118 @@
+package io.kvswitch.dataplane.port.linux;
+
+import java.util.Objects;
+
+/**
+ * How an {@link AfPacketPort} sets up its socket.
+ *
+ * @param ringVersion which receive ring: {@link RingVersion#TPACKET_V3} packs frames into blocks
+ *     (throughput, memory), {@link RingVersion#TPACKET_V2} hands over every frame at once (latency)
+ * @param offloads carry a {@code virtio_net_hdr} with every frame ({@code PACKET_VNET_HDR}), so GSO
+ *     frames and unfinished checksums pass through untouched; see dataplane/PORTS.md. Without it
+ *     the interface's peer must have segmentation and checksum offloads turned off, or TCP breaks:
+ *     64 KiB GSO frames cannot be sent on, and partial checksums arrive unfinished.
+ * @param blockSize bytes per receive ring block, a multiple of 4096; frames longer than a block
+ *     (less its headers) are counted as truncated and dropped, so with offloads it must hold a 64
+ *     KiB GSO frame
+ * @param blockCount receive ring blocks
+ * @param blockTimeoutMillis how long the kernel waits before handing over a block that is not full:
+ *     the receive latency at low rates
+ * @param transmitBatch most frames per {@code sendmmsg}
+ * @param transmitBufferBytes native buffer that queued frames are copied into
+ * @param socketBufferBytes receive and send socket buffers, set with {@code SO_RCVBUFFORCE} and
+ *     {@code SO_SNDBUFFORCE} (above the sysctl maximum; root only)
+ */
+public record AfPacketOptions(
+    RingVersion ringVersion,
+    boolean offloads,
+    int blockSize,
+    int blockCount,
+    int blockTimeoutMillis,
+    int transmitBatch,
+    int transmitBufferBytes,
+    int socketBufferBytes) {
+
+  private static final int PAGE = 4096;
+
+  /** The receive ring layout. */
+  public enum RingVersion {
+    TPACKET_V2,
+    TPACKET_V3
+  }
+
+  public AfPacketOptions {
+    Objects.requireNonNull(ringVersion, "ringVersion");
+    if (blockSize < PAGE || blockSize % PAGE != 0) {
+      throw new IllegalArgumentException("blockSize must be a multiple of 4096: " + blockSize);
+    }
+    if (blockCount < 2) {
+      throw new IllegalArgumentException("blockCount must be at least 2: " + blockCount);
+    }
+    if (blockTimeoutMillis < 1) {
+      throw new IllegalArgumentException("blockTimeoutMillis must be at least 1");
+    }
+    if (transmitBatch < 1) {
+      throw new IllegalArgumentException("transmitBatch must be at least 1");
+    }
+    if (transmitBufferBytes < 2048) {
+      throw new IllegalArgumentException("transmitBufferBytes must be at least 2048");
+    }
+    if (socketBufferBytes < 0) {
+      throw new IllegalArgumentException("socketBufferBytes must not be negative");
+    }
+  }
+
+  /**
+   * TPACKET_V3, offloads on; 32 blocks of 256 KiB (8 MiB) to receive; batches of up to 256 frames
+   * in a 1 MiB transmit buffer; 4 MiB socket buffers; 1 ms block timeout, the shortest the kernel
+   * offers.
+   */
+  public static AfPacketOptions defaults() {
+    return new AfPacketOptions(
+        RingVersion.TPACKET_V3, true, 256 * 1024, 32, 1, 256, 1024 * 1024, 4 * 1024 * 1024);
+  }
+
+  /**
+   * For latency rather than rate: TPACKET_V2 with offloads on, 128 slots of 68 KiB (8.5 MiB), each
+   * big enough for a 64 KiB GSO frame and its headers; otherwise as {@link #defaults()}.
+   */
+  public static AfPacketOptions lowLatency() {
+    return defaults().withRingVersion(RingVersion.TPACKET_V2).withRing(17 * PAGE, 128);
+  }
+
+  public AfPacketOptions withRingVersion(RingVersion ringVersion) {
+    return new AfPacketOptions(
+        ringVersion,
+        offloads,
+        blockSize,
+        blockCount,
+        blockTimeoutMillis,
+        transmitBatch,
+        transmitBufferBytes,
+        socketBufferBytes);
+  }
+
+  public AfPacketOptions withOffloads(boolean offloads) {
+    return new AfPacketOptions(
+        ringVersion,
+        offloads,
+        blockSize,
+        blockCount,
+        blockTimeoutMillis,
+        transmitBatch,
+        transmitBufferBytes,
+        socketBufferBytes);
+  }
+
+  public AfPacketOptions withRing(int blockSize, int blockCount) {
+    return new AfPacketOptions(
+        ringVersion,
+        offloads,
+        blockSize,
+        blockCount,
+        blockTimeoutMillis,
+        transmitBatch,
+        transmitBufferBytes,
+        socketBufferBytes);
+  }
+}

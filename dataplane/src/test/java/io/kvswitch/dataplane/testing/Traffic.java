@@ -1,0 +1,103 @@
+package io.kvswitch.dataplane.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+
+/** Real traffic between namespaces, with the exact outcome asserted. */
+public final class Traffic {
+
+  private static final Duration TRANSFER_DEADLINE = Duration.ofSeconds(60);
+
+  private Traffic() {}
+
+  /** {@code count} pings from {@code from} to {@code address} all come back. */
+  public static void assertPingSucceeds(NetNamespace from, String address, int count) {
+    CommandResult ping =
+        from.exec(
+            Duration.ofSeconds(30),
+            "ping",
+            "-c",
+            String.valueOf(count),
+            "-i",
+            "0.2",
+            "-W",
+            "5",
+            address);
+    assertThat(ping.stdout())
+        .as(ping.describe())
+        .contains(count + " packets transmitted, " + count + " received");
+  }
+
+  /**
+   * Sends {@code bytes} random bytes over TCP from {@code client} to a listener in {@code server}
+   * at {@code serverAddress}, and asserts they arrive complete and unchanged (SHA-256).
+   *
+   * @param workDir a directory for the data files, e.g. a JUnit {@code @TempDir}
+   */
+  public static void assertTcpTransferIntact(
+      NetworkLab lab,
+      NetNamespace client,
+      NetNamespace server,
+      String serverAddress,
+      int bytes,
+      Path workDir) {
+    int port = 5001;
+    Path sent = workDir.resolve("sent-" + client.name());
+    Path received = workDir.resolve("received-" + server.name());
+    byte[] data = new byte[bytes];
+    new SecureRandom().nextBytes(data);
+    try {
+      Files.write(sent, data);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Process listener =
+        lab.start(
+            server
+                .processBuilder("nc", "-l", "-N", serverAddress, String.valueOf(port))
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectOutput(received.toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> server.execOk("ss", "-ltnH").stdout().contains(serverAddress + ":" + port));
+
+    CommandResult send =
+        client.exec(
+            TRANSFER_DEADLINE, "sh", "-c", "nc -N " + serverAddress + " " + port + " < " + sent);
+    assertThat(send.exitCode()).as(send.describe()).isZero();
+    await().atMost(TRANSFER_DEADLINE).until(() -> !listener.isAlive());
+
+    assertThat(size(received)).isEqualTo(bytes);
+    assertThat(sha256(received)).isEqualTo(sha256(sent));
+  }
+
+  private static long size(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String sha256(Path file) {
+    try {
+      return HexFormat.of()
+          .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
