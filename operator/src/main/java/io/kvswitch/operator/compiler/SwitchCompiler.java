@@ -44,7 +44,18 @@ public final class SwitchCompiler {
 
   private SwitchCompiler() {}
 
+  /** Compiles the state of every switch. */
   public static Compilation compile(CompilerInput input) {
+    return compile(input, null);
+  }
+
+  /**
+   * Compiles the state of one switch only. Networks, ports and mirror sessions are still placed
+   * cluster-wide, so conflicts and mirror destinations come out exactly as in a full compile.
+   *
+   * @param onlySwitch the switch whose node states to produce; null for all
+   */
+  public static Compilation compile(CompilerInput input, String onlySwitch) {
     VlanAssignment assignment = VlanAssignment.of(input.switches(), input.networks());
     Map<String, String> underlayIps = underlayIps(input.nodes());
     Map<String, List<String>> nodesBySwitch = nodesBySwitch(input.switches(), input.nodes());
@@ -74,6 +85,9 @@ public final class SwitchCompiler {
     SortedMap<SwitchNodeKey, SwitchNodeStateSpec> states = new TreeMap<>();
     for (VirtualSwitch vsw : input.switches()) {
       String switchName = vsw.getMetadata().getName();
+      if (onlySwitch != null && !onlySwitch.equals(switchName)) {
+        continue;
+      }
       List<VlanNetwork> networks = assignment.networksOn(switchName);
       Map<Integer, VlanPlan> plans = new HashMap<>();
       for (VlanNetwork network : networks) {
@@ -97,6 +111,30 @@ public final class SwitchCompiler {
     }
     return new Compilation(
         Collections.unmodifiableSortedMap(states), assignment, mirrors.placements());
+  }
+
+  /**
+   * Places mirror sessions only, without producing node states: what a MirrorSession's status
+   * needs, at the cost of placing ports rather than compiling every node.
+   */
+  public static Map<ObjectKey, MirrorPlacement> placeMirrors(CompilerInput input) {
+    VlanAssignment assignment = VlanAssignment.of(input.switches(), input.networks());
+    Map<ObjectKey, VlanNetwork> placedNetworks = new HashMap<>();
+    assignment
+        .placed()
+        .values()
+        .forEach(list -> list.forEach(n -> placedNetworks.put(ObjectKey.of(n), n)));
+    List<PlacedPort> ports =
+        placePorts(input.ports(), placedNetworks, nodesBySwitch(input.switches(), input.nodes()));
+    Map<ObjectKey, List<PlacedPort>> portsByNetwork = new HashMap<>();
+    Map<String, List<PlacedPort>> portsByNamespace = new HashMap<>();
+    for (PlacedPort port : ports) {
+      portsByNetwork.computeIfAbsent(port.networkKey(), k -> new ArrayList<>()).add(port);
+      portsByNamespace.computeIfAbsent(port.namespace(), k -> new ArrayList<>()).add(port);
+    }
+    return MirrorCompiler.compile(
+            input.sessions(), portsByNetwork, portsByNamespace, underlayIps(input.nodes()))
+        .placements();
   }
 
   private static SwitchNodeStateSpec nodeState(

@@ -1,0 +1,83 @@
+package io.kvswitch.operator.status;
+
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.kvswitch.operator.Labels;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records Warning events on a resource, as {@code kubectl describe} shows them. Callers emit one
+ * when a problem condition turns True, not on every reconcile, so no deduplication is needed.
+ */
+public final class WarningEvents {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WarningEvents.class);
+
+  private final KubernetesClient client;
+  private final String fallbackNamespace;
+  private final Clock clock;
+
+  /**
+   * @param fallbackNamespace where events about cluster-scoped objects go (the operator's own)
+   */
+  public WarningEvents(KubernetesClient client, String fallbackNamespace, Clock clock) {
+    this.client = client;
+    this.fallbackNamespace = fallbackNamespace;
+    this.clock = clock;
+  }
+
+  public void warn(HasMetadata about, String reason, String message) {
+    String namespace =
+        about.getMetadata().getNamespace() != null
+            ? about.getMetadata().getNamespace()
+            : fallbackNamespace;
+    String now = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
+    var event =
+        new EventBuilder()
+            .withNewMetadata()
+            .withNamespace(namespace)
+            .withName(
+                about.getMetadata().getName()
+                    + "."
+                    + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE))
+            .withLabels(java.util.Map.of(Labels.MANAGED_BY, Labels.OPERATOR))
+            .endMetadata()
+            .withType("Warning")
+            .withReason(reason)
+            .withMessage(message)
+            .withInvolvedObject(
+                new ObjectReferenceBuilder()
+                    .withApiVersion(about.getApiVersion())
+                    .withKind(about.getKind())
+                    .withName(about.getMetadata().getName())
+                    .withNamespace(about.getMetadata().getNamespace())
+                    .withUid(about.getMetadata().getUid())
+                    .build())
+            .withFirstTimestamp(now)
+            .withLastTimestamp(now)
+            .withCount(1)
+            .withNewSource()
+            .withComponent(Labels.OPERATOR)
+            .endSource()
+            .build();
+    try {
+      client.v1().events().inNamespace(namespace).resource(event).create();
+    } catch (KubernetesClientException e) {
+      // An event is a courtesy; the condition already tells the truth.
+      LOG.warn(
+          "{} {}: could not record event {}: {}",
+          about.getKind(),
+          about.getMetadata().getName(),
+          reason,
+          e.getMessage());
+    }
+  }
+}
