@@ -6,16 +6,21 @@ import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.kvswitch.operator.Labels;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.Map;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Records Warning events on a resource, as {@code kubectl describe} shows them. Callers emit one
- * when a problem condition turns True, not on every reconcile, so no deduplication is needed.
+ * when a problem condition turns True. The event's name is derived from the object and the reason,
+ * so a repeat (a reconcile that ran before the previous status write was visible, or the problem
+ * coming back) raises the count of the existing event instead of adding another, as client-go's
+ * event correlator does.
  */
 public final class WarningEvents {
 
@@ -34,6 +39,17 @@ public final class WarningEvents {
     this.clock = clock;
   }
 
+  static String eventName(HasMetadata about, String reason) {
+    String identity =
+        about.getMetadata().getUid() + "/" + about.getMetadata().getName() + "/" + reason;
+    String hash =
+        UUID.nameUUIDFromBytes(identity.getBytes(StandardCharsets.UTF_8))
+            .toString()
+            .replace("-", "")
+            .substring(0, 16);
+    return about.getMetadata().getName() + "." + hash;
+  }
+
   public void warn(HasMetadata about, String reason, String message) {
     String namespace =
         about.getMetadata().getNamespace() != null
@@ -44,11 +60,8 @@ public final class WarningEvents {
         new EventBuilder()
             .withNewMetadata()
             .withNamespace(namespace)
-            .withName(
-                about.getMetadata().getName()
-                    + "."
-                    + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE))
-            .withLabels(java.util.Map.of(Labels.MANAGED_BY, Labels.OPERATOR))
+            .withName(eventName(about, reason))
+            .withLabels(Map.of(Labels.MANAGED_BY, Labels.OPERATOR))
             .endMetadata()
             .withType("Warning")
             .withReason(reason)
@@ -69,7 +82,25 @@ public final class WarningEvents {
             .endSource()
             .build();
     try {
-      client.v1().events().inNamespace(namespace).resource(event).create();
+      try {
+        client.v1().events().inNamespace(namespace).resource(event).create();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
+        client
+            .v1()
+            .events()
+            .inNamespace(namespace)
+            .withName(event.getMetadata().getName())
+            .edit(
+                existing -> {
+                  existing.setCount(existing.getCount() == null ? 2 : existing.getCount() + 1);
+                  existing.setLastTimestamp(now);
+                  existing.setMessage(message);
+                  return existing;
+                });
+      }
     } catch (KubernetesClientException e) {
       // An event is a courtesy; the condition already tells the truth.
       LOG.warn(

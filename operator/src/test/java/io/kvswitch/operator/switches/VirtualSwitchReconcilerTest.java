@@ -54,7 +54,10 @@ class VirtualSwitchReconcilerTest {
   }
 
   private VirtualSwitchStatus status() {
-    return client.resources(VirtualSwitch.class).withName("fabric").get().getStatus();
+    VirtualSwitchStatus status =
+        client.resources(VirtualSwitch.class).withName("fabric").get().getStatus();
+    assertThat(status).as("status").isNotNull();
+    return status;
   }
 
   private static Optional<Condition> ready(VirtualSwitchStatus status) {
