@@ -17,6 +17,20 @@ public final class KvswitchOperator {
 
   public static Operator create(
       KubernetesClient client, OperatorConfig config, OperatorMetrics metrics, Clock clock) {
+    return create(client, config, metrics, clock, true);
+  }
+
+  /**
+   * @param exitOnLostLease end the process when leadership is lost, so that a replica that can no
+   *     longer renew its Lease never reconciles beside the new leader; tests that stop and start
+   *     operators inside one JVM turn it off
+   */
+  static Operator create(
+      KubernetesClient client,
+      OperatorConfig config,
+      OperatorMetrics metrics,
+      Clock clock,
+      boolean exitOnLostLease) {
     Operator operator =
         new Operator(
             o -> {
@@ -30,6 +44,7 @@ public final class KvswitchOperator {
                     LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(
                             OperatorConfig.LEASE_NAME)
                         .withLeaseNamespace(config.namespace())
+                        .withExitOnStopLeading(exitOnLostLease)
                         .build());
               }
             });

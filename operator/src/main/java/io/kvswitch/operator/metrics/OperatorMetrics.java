@@ -4,8 +4,11 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
 import io.javaoperatorsdk.operator.processing.event.Event;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,16 +18,18 @@ import java.util.concurrent.atomic.LongAdder;
  * The operator's metrics, fed by the framework (reconciles, failures, work in progress) and by the
  * reconcilers (compile time), rendered in the Prometheus text format.
  *
- * <p>"Queued" counts resources with an event received whose reconcile has not started yet: the
- * framework coalesces events per resource, so this is the depth of its work queue as a user feels
- * it, not the number of raw events.
+ * <p>The queue depth counts resources whose reconcile the framework has submitted to its executor
+ * and that have not started yet; in progress counts those running. Both are kept as sets of
+ * resources rather than counters because the framework may report a finish without a start (a
+ * resource deleted while queued), and a counter would drift.
  */
 public final class OperatorMetrics implements Metrics {
 
   private final ConcurrentMap<String, LongAdder> reconciles = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, LongAdder> failures = new ConcurrentHashMap<>();
-  private final ConcurrentMap<String, AtomicLong> executing = new ConcurrentHashMap<>();
-  private final ConcurrentMap<String, Boolean> waiting = new ConcurrentHashMap<>();
+  private final Set<String> kinds = ConcurrentHashMap.newKeySet();
+  private final ConcurrentMap<ResourceID, String> queued = new ConcurrentHashMap<>();
+  private final ConcurrentMap<ResourceID, String> executing = new ConcurrentHashMap<>();
   private final LongAdder events = new LongAdder();
   private final LongAdder compiles = new LongAdder();
   private final LongAdder compileNanos = new LongAdder();
@@ -34,24 +39,28 @@ public final class OperatorMetrics implements Metrics {
   @Override
   public void receivedEvent(Event event, Map<String, Object> metadata) {
     events.increment();
-    waiting.put(event.getRelatedCustomResourceID().toString(), Boolean.TRUE);
   }
 
   @Override
   public void reconcileCustomResource(
       HasMetadata resource, RetryInfo retryInfo, Map<String, Object> metadata) {
+    kinds.add(resource.getKind());
     reconciles.computeIfAbsent(resource.getKind(), k -> new LongAdder()).increment();
+    queued.put(ResourceID.fromResource(resource), resource.getKind());
   }
 
   @Override
   public void reconciliationExecutionStarted(HasMetadata resource, Map<String, Object> metadata) {
-    waiting.remove(id(resource));
-    executing.computeIfAbsent(resource.getKind(), k -> new AtomicLong()).incrementAndGet();
+    ResourceID id = ResourceID.fromResource(resource);
+    queued.remove(id);
+    executing.put(id, resource.getKind());
   }
 
   @Override
   public void reconciliationExecutionFinished(HasMetadata resource, Map<String, Object> metadata) {
-    executing.computeIfAbsent(resource.getKind(), k -> new AtomicLong()).decrementAndGet();
+    ResourceID id = ResourceID.fromResource(resource);
+    queued.remove(id);
+    executing.remove(id);
   }
 
   @Override
@@ -61,10 +70,8 @@ public final class OperatorMetrics implements Metrics {
   }
 
   @Override
-  public void cleanupDoneFor(
-      io.javaoperatorsdk.operator.processing.event.ResourceID resourceID,
-      Map<String, Object> metadata) {
-    waiting.remove(resourceID.toString());
+  public void cleanupDoneFor(ResourceID resourceID, Map<String, Object> metadata) {
+    queued.remove(resourceID);
   }
 
   @Override
@@ -86,11 +93,6 @@ public final class OperatorMetrics implements Metrics {
     compileMaxNanos.accumulateAndGet(nanos, Math::max);
   }
 
-  private static String id(HasMetadata resource) {
-    return io.javaoperatorsdk.operator.processing.event.ResourceID.fromResource(resource)
-        .toString();
-  }
-
   /** The Prometheus text exposition (format 0.0.4). */
   public String render() {
     StringBuilder out = new StringBuilder();
@@ -102,15 +104,13 @@ public final class OperatorMetrics implements Metrics {
         "counter",
         "Reconciles that failed with an error, by kind.",
         failures);
-    header(out, "kvswitch_reconciles_in_progress", "gauge", "Reconciles running now, by kind.");
-    new TreeMap<>(executing)
-        .forEach((kind, value) -> line(out, "kvswitch_reconciles_in_progress", kind, value.get()));
-    header(
+    perKindCount(
+        out, "kvswitch_reconciles_in_progress", "Reconciles running now, by kind.", executing);
+    perKindCount(
         out,
         "kvswitch_reconcile_queue_depth",
-        "gauge",
-        "Resources with an event received whose reconcile has not started.");
-    out.append("kvswitch_reconcile_queue_depth ").append(waiting.size()).append('\n');
+        "Resources waiting for a reconciler thread, by kind.",
+        queued);
     header(out, "kvswitch_events_received_total", "counter", "Events the framework received.");
     out.append("kvswitch_events_received_total ").append(events.sum()).append('\n');
     header(out, "kvswitch_compile_seconds", "summary", "Time spent compiling switch state.");
@@ -136,6 +136,15 @@ public final class OperatorMetrics implements Metrics {
       StringBuilder out, String name, String type, String help, Map<String, LongAdder> values) {
     header(out, name, type, help);
     new TreeMap<>(values).forEach((kind, value) -> line(out, name, kind, value.sum()));
+  }
+
+  private void perKindCount(
+      StringBuilder out, String name, String help, Map<ResourceID, String> members) {
+    header(out, name, "gauge", help);
+    for (String kind : new TreeSet<>(kinds)) {
+      long count = members.values().stream().filter(kind::equals).count();
+      line(out, name, kind, count);
+    }
   }
 
   private static void header(StringBuilder out, String name, String type, String help) {

@@ -5,6 +5,9 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.kvswitch.operator.Labels;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -25,6 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class WarningEvents {
 
   private static final Logger LOG = LoggerFactory.getLogger(WarningEvents.class);
+
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
   private final KubernetesClient client;
   private final String fallbackNamespace;
@@ -88,18 +93,16 @@ public final class WarningEvents {
         if (e.getCode() != 409) {
           throw e;
         }
+        // The operator may create and patch events but not read them: a merge patch moves the
+        // existing event's time and message without a GET.
         client
             .v1()
             .events()
             .inNamespace(namespace)
             .withName(event.getMetadata().getName())
-            .edit(
-                existing -> {
-                  existing.setCount(existing.getCount() == null ? 2 : existing.getCount() + 1);
-                  existing.setLastTimestamp(now);
-                  existing.setMessage(message);
-                  return existing;
-                });
+            .patch(
+                PatchContext.of(PatchType.JSON_MERGE),
+                SERIALIZATION.asJson(Map.of("lastTimestamp", now, "message", message)));
       }
     } catch (KubernetesClientException e) {
       // An event is a courtesy; the condition already tells the truth.

@@ -43,8 +43,14 @@ class HttpEndpointsTest {
           .contains("kvswitch_reconcile_errors_total{kind=\"VirtualSwitch\"} 1\n")
           .contains("kvswitch_compile_seconds_count 1\n")
           .contains("kvswitch_compile_seconds_sum 1.5\n")
-          .contains("kvswitch_reconcile_queue_depth 0\n")
+          .contains("kvswitch_reconcile_queue_depth{kind=\"VirtualSwitch\"} 1\n")
+          .contains("kvswitch_reconciles_in_progress{kind=\"VirtualSwitch\"} 0\n")
           .contains("# TYPE kvswitch_reconciles_total counter\n");
+
+      metrics.reconciliationExecutionStarted(vsw, Map.of());
+      assertThat(get(endpoints.metricsPort(), "/metrics").body())
+          .contains("kvswitch_reconcile_queue_depth{kind=\"VirtualSwitch\"} 0\n")
+          .contains("kvswitch_reconciles_in_progress{kind=\"VirtualSwitch\"} 1\n");
 
       assertThat(get(endpoints.healthPort(), "/healthz").statusCode()).isEqualTo(200);
       assertThat(get(endpoints.healthPort(), "/readyz").statusCode()).isEqualTo(503);
