@@ -1,6 +1,5 @@
 package io.kvswitch.operator;
 
-import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -74,8 +73,13 @@ public final class MockCluster implements AutoCloseable {
             });
   }
 
-  public Node node(Node node) {
-    return client.resource(node).create();
+  /** A node's state, failing as an assertion (so that a waiting test keeps waiting) if absent. */
+  public SwitchNodeState state(String name) {
+    SwitchNodeState state = client.resources(SwitchNodeState.class).withName(name).get();
+    if (state == null || state.getSpec() == null) {
+      throw new AssertionError("no SwitchNodeState " + name + " yet");
+    }
+    return state;
   }
 
   static void registerCrds(KubernetesClient client) {

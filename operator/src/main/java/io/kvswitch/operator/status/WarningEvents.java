@@ -1,5 +1,6 @@
 package io.kvswitch.operator.status;
 
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
@@ -7,7 +8,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.kvswitch.operator.Labels;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -28,8 +28,6 @@ import org.slf4j.LoggerFactory;
 public final class WarningEvents {
 
   private static final Logger LOG = LoggerFactory.getLogger(WarningEvents.class);
-
-  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
   private final KubernetesClient client;
   private final String fallbackNamespace;
@@ -95,14 +93,21 @@ public final class WarningEvents {
         }
         // The operator may create and patch events but not read them: a merge patch moves the
         // existing event's time and message without a GET.
+        Event update =
+            new EventBuilder()
+                .withNewMetadata()
+                .withNamespace(namespace)
+                .withName(event.getMetadata().getName())
+                .endMetadata()
+                .withLastTimestamp(now)
+                .withMessage(message)
+                .build();
         client
             .v1()
             .events()
             .inNamespace(namespace)
-            .withName(event.getMetadata().getName())
-            .patch(
-                PatchContext.of(PatchType.JSON_MERGE),
-                SERIALIZATION.asJson(Map.of("lastTimestamp", now, "message", message)));
+            .resource(update)
+            .patch(PatchContext.of(PatchType.JSON_MERGE));
       }
     } catch (KubernetesClientException e) {
       // An event is a courtesy; the condition already tells the truth.

@@ -117,14 +117,9 @@ class MirrorSessionReconcilerTest {
               assertThat(status.getActiveNodes()).isEqualTo(2);
               assertThat(condition(status, "DestinationNotFound").getStatus()).isEqualTo("False");
               assertThat(condition(status, "Ready").getReason()).isEqualTo("NodesPending");
-              SwitchNodeMirror onN1 =
-                  client
-                      .resources(SwitchNodeState.class)
-                      .withName("fabric.n1")
-                      .get()
-                      .getSpec()
-                      .getMirrors()
-                      .getFirst();
+              List<SwitchNodeMirror> mirrors = cluster.state("fabric.n1").getSpec().getMirrors();
+              assertThat(mirrors).hasSize(1);
+              SwitchNodeMirror onN1 = mirrors.getFirst();
               assertThat(onN1.getSession()).isEqualTo("apps/span");
               assertThat(onN1.getSources())
                   .extracting(s -> s.getPort())
@@ -181,14 +176,9 @@ class MirrorSessionReconcilerTest {
                           .map(Event::getReason)
                           .toList())
                   .containsExactly("DestinationPortMissing");
+              SwitchNodeState n1 = cluster.state("fabric.n1");
+              assertThat(n1.getSpec().getPorts()).hasSize(1);
+              assertThat(n1.getSpec().getMirrors()).isEmpty();
             });
-    assertThat(
-            client
-                .resources(SwitchNodeState.class)
-                .withName("fabric.n1")
-                .get()
-                .getSpec()
-                .getMirrors())
-        .isEmpty();
   }
 }

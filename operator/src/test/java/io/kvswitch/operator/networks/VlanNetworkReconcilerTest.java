@@ -117,8 +117,7 @@ class VlanNetworkReconcilerTest {
         .atMost(DEADLINE)
         .untilAsserted(
             () -> {
-              SwitchNodeState n1 =
-                  client.resources(SwitchNodeState.class).withName("fabric.n1").get();
+              SwitchNodeState n1 = cluster.state("fabric.n1");
               assertThat(n1.getSpec().getVlans())
                   .extracting(SwitchNodeVlan::getNetwork, SwitchNodeVlan::getVlanId)
                   .containsExactly(org.assertj.core.groups.Tuple.tuple("apps/web", 100));
@@ -174,17 +173,11 @@ class VlanNetworkReconcilerTest {
               assertThat(warnings("team-b", "b-second"))
                   .extracting(Event::getReason)
                   .containsExactly("VlanIdInUse");
+              assertThat(cluster.state("fabric.n1").getSpec().getVlans())
+                  .extracting(SwitchNodeVlan::getNetwork)
+                  .containsExactly("team-a/a-first");
             });
     assertThat(attachment("team-b", "b-second")).as("nothing to attach to").isNull();
-    assertThat(
-            client
-                .resources(SwitchNodeState.class)
-                .withName("fabric.n1")
-                .get()
-                .getSpec()
-                .getVlans())
-        .extracting(SwitchNodeVlan::getNetwork)
-        .containsExactly("team-a/a-first");
 
     client.resources(VlanNetwork.class).inNamespace("team-a").withName("a-first").delete();
 
@@ -195,13 +188,7 @@ class VlanNetworkReconcilerTest {
               assertThat(condition(status("team-b", "b-second"), "VlanConflict").getStatus())
                   .isEqualTo("False");
               assertThat(attachment("team-b", "b-second")).isNotNull();
-              assertThat(
-                      client
-                          .resources(SwitchNodeState.class)
-                          .withName("fabric.n1")
-                          .get()
-                          .getSpec()
-                          .getVlans())
+              assertThat(cluster.state("fabric.n1").getSpec().getVlans())
                   .extracting(SwitchNodeVlan::getNetwork)
                   .containsExactly("team-b/b-second");
             });
@@ -271,13 +258,7 @@ class VlanNetworkReconcilerTest {
             () -> {
               assertThat(condition(status("apps", "web"), "SwitchNotFound").getStatus())
                   .isEqualTo("False");
-              assertThat(
-                      client
-                          .resources(SwitchNodeState.class)
-                          .withName("fabric.n1")
-                          .get()
-                          .getSpec()
-                          .getVlans())
+              assertThat(cluster.state("fabric.n1").getSpec().getVlans())
                   .extracting(SwitchNodeVlan::getVlanId)
                   .containsExactly(100, 200);
             });

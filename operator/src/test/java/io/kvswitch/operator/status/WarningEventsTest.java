@@ -6,11 +6,14 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.kvswitch.api.v1alpha1.VirtualSwitch;
 import io.kvswitch.api.v1alpha1.VlanNetwork;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -18,13 +21,14 @@ import org.junit.jupiter.api.Test;
 class WarningEventsTest {
 
   KubernetesClient client;
+  KubernetesMockServer server;
 
   private static Clock at(String instant) {
     return Clock.fixed(Instant.parse(instant), ZoneOffset.UTC);
   }
 
   @Test
-  void aRepeatedProblemUpdatesOneEventInsteadOfAddingMore() {
+  void aRepeatedProblemUpdatesOneEventInsteadOfAddingMore() throws Exception {
     VlanNetwork network = new VlanNetwork();
     network.setMetadata(
         new ObjectMetaBuilder().withNamespace("apps").withName("web").withUid("u-1").build());
@@ -34,6 +38,14 @@ class WarningEventsTest {
     new WarningEvents(client, "kvswitch-system", at("2026-05-01T09:00:00Z"))
         .warn(network, "VlanIdInUse", "VLAN 100 is still taken");
 
+    List<String> requests = new ArrayList<>();
+    for (int i = server.getRequestCount(); i > 0; i--) {
+      RecordedRequest request = server.takeRequest();
+      requests.add(request.getMethod() + " " + request.getPath());
+    }
+    assertThat(requests)
+        .as("the chart grants events create and patch only")
+        .allMatch(r -> r.startsWith("POST ") || r.startsWith("PATCH "));
     List<Event> events = client.v1().events().inNamespace("apps").list().getItems();
     assertThat(events).hasSize(1);
     Event event = events.getFirst();

@@ -151,7 +151,7 @@ class VirtualSwitchReconcilerTest {
             org.assertj.core.groups.Tuple.tuple(
                 "ServiceAccount", "kvswitch-fabric", MockCluster.NAMESPACE));
 
-    SwitchNodeState n1 = client.resources(SwitchNodeState.class).withName("fabric.n1").get();
+    SwitchNodeState n1 = cluster.state("fabric.n1");
     assertOwnedBy(n1, fabric);
     assertThat(n1.getMetadata().getLabels())
         .containsEntry("kvswitch.io/switch", "fabric")
@@ -213,8 +213,7 @@ class VirtualSwitchReconcilerTest {
         .atMost(DEADLINE)
         .untilAsserted(
             () -> {
-              SwitchNodeState n1 =
-                  client.resources(SwitchNodeState.class).withName("fabric.n1").get();
+              SwitchNodeState n1 = cluster.state("fabric.n1");
               assertThat(n1.getSpec().getMtu()).isEqualTo(9000);
               assertThat(n1.getSpec().getSwitchGeneration()).isEqualTo(2L);
               assertThat(status().getObservedGeneration()).isEqualTo(2L);
