@@ -539,6 +539,49 @@ class SwitchCompilerTest {
     assertThat(first.mirrors().get(new ObjectKey("ns1", "span")).activeNodes()).isPositive();
   }
 
+  @Test
+  void compilingOneSwitchGivesExactlyItsPartOfAFullCompile() {
+    VlanNetwork tap = network("apps", "tap", "edge", 900, T1);
+    List<VlanNetwork> networks =
+        List.of(network("apps", "web", "fabric", 100, T1), tap, network("b", "x", "edge", 900, T2));
+    List<SwitchPort> ports =
+        List.of(
+            port("apps", "w1", "web", "n1", "02:00:00:00:00:01", "10.100.0.1"),
+            port("apps", "ids", "tap", "n2", "02:00:00:00:00:09", "10.90.0.9"));
+    List<MirrorSession> sessions =
+        List.of(podMirror("apps", "span", Map.of(), MirrorDirection.Both, "ids", "tap"));
+    CompilerInput input =
+        new CompilerInput(
+            List.of(vswitch("fabric"), vswitch("edge")),
+            networks,
+            sessions,
+            List.of(node("n1", "192.168.0.1"), node("n2", "192.168.0.2")),
+            ports);
+
+    Compilation full = SwitchCompiler.compile(input);
+    Compilation fabricOnly = SwitchCompiler.compile(input, "fabric");
+
+    assertThat(fabricOnly.states().keySet())
+        .containsExactly(new SwitchNodeKey("fabric", "n1"), new SwitchNodeKey("fabric", "n2"));
+    for (SwitchNodeKey key : fabricOnly.states().keySet()) {
+      assertThat(JSON.convertValue(fabricOnly.states().get(key), JsonNode.class))
+          .isEqualTo(JSON.convertValue(full.states().get(key), JsonNode.class));
+    }
+    assertThat(fabricOnly.problems()).isEqualTo(full.problems());
+    assertThat(SwitchCompiler.placeMirrors(input)).isEqualTo(full.mirrors());
+    assertThat(full.mirrors().get(new ObjectKey("apps", "span")))
+        .as("the destination is on another switch than the source")
+        .isEqualTo(new MirrorPlacement(1, 1, true));
+    assertThat(
+            state(fabricOnly, "fabric", "n1")
+                .getMirrors()
+                .getFirst()
+                .getDestination()
+                .getPort()
+                .getVlanId())
+        .isEqualTo(900);
+  }
+
   private static JsonNode json(Compilation c) {
     return JSON.convertValue(c.states().values().stream().toList(), JsonNode.class);
   }
