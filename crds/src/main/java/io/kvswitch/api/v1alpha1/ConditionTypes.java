@@ -15,5 +15,8 @@ public final class ConditionTypes {
   /** True on a VlanNetwork whose DHCP range has no free address left. */
   public static final String POOL_EXHAUSTED = "PoolExhausted";
 
+  /** True on a MirrorSession whose destination pod has no port on the named network. */
+  public static final String DESTINATION_NOT_FOUND = "DestinationNotFound";
+
   private ConditionTypes() {}
 }

@@ -31,7 +31,7 @@ class GeneratedCrdsUpToDateTest {
 
   private static void assertSameFiles(Path generated, Path committed) throws IOException {
     List<String> expected = yamlFiles(generated);
-    assertThat(expected).as("generated CRDs").hasSize(3);
+    assertThat(expected).as("generated CRDs").hasSize(5);
     assertThat(yamlFiles(committed)).as(HOW_TO_FIX).isEqualTo(expected);
     for (String name : expected) {
       assertThat(Files.readString(committed.resolve(name)))

@@ -1,0 +1,57 @@
+package io.kvswitch.operator;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.kvswitch.operator.metrics.OperatorMetrics;
+import io.kvswitch.operator.mirrors.MirrorSessionReconciler;
+import io.kvswitch.operator.networks.VlanNetworkReconciler;
+import io.kvswitch.operator.status.WarningEvents;
+import io.kvswitch.operator.switches.VirtualSwitchReconciler;
+import java.time.Clock;
+
+/** Builds the operator: one reconciler per kind, on one client, with the configured options. */
+public final class KvswitchOperator {
+
+  private KvswitchOperator() {}
+
+  public static Operator create(
+      KubernetesClient client, OperatorConfig config, OperatorMetrics metrics, Clock clock) {
+    return create(client, config, metrics, clock, true);
+  }
+
+  /**
+   * @param exitOnLostLease end the process when leadership is lost, so that a replica that can no
+   *     longer renew its Lease never reconciles beside the new leader; tests that stop and start
+   *     operators inside one JVM turn it off
+   */
+  static Operator create(
+      KubernetesClient client,
+      OperatorConfig config,
+      OperatorMetrics metrics,
+      Clock clock,
+      boolean exitOnLostLease) {
+    Operator operator =
+        new Operator(
+            o -> {
+              o.withKubernetesClient(client)
+                  .withMetrics(metrics)
+                  .withCloseClientOnStop(false)
+                  .withUseSSAToPatchPrimaryResource(config.serverSideApply())
+                  .withSSABasedCreateUpdateMatchForDependentResources(config.serverSideApply());
+              if (config.leaderElection()) {
+                o.withLeaderElectionConfiguration(
+                    LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(
+                            OperatorConfig.LEASE_NAME)
+                        .withLeaseNamespace(config.namespace())
+                        .withExitOnStopLeading(exitOnLostLease)
+                        .build());
+              }
+            });
+    WarningEvents events = new WarningEvents(client, config.namespace(), clock);
+    operator.register(new VirtualSwitchReconciler(config, metrics, clock));
+    operator.register(new VlanNetworkReconciler(events, clock));
+    operator.register(new MirrorSessionReconciler(events, clock));
+    return operator;
+  }
+}

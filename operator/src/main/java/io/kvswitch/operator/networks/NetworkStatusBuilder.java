@@ -1,0 +1,134 @@
+package io.kvswitch.operator.networks;
+
+import io.kvswitch.api.v1alpha1.ConditionTypes;
+import io.kvswitch.api.v1alpha1.SwitchNodeState;
+import io.kvswitch.api.v1alpha1.SwitchPort;
+import io.kvswitch.api.v1alpha1.VlanNetwork;
+import io.kvswitch.api.v1alpha1.VlanNetworkStatus;
+import io.kvswitch.operator.compiler.NetworkProblem;
+import io.kvswitch.operator.compiler.ObjectKey;
+import io.kvswitch.operator.compiler.VlanAssignment;
+import io.kvswitch.operator.status.Conditions;
+import io.kvswitch.operator.status.NodeRealization;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A network's status. It counts as realized on a node when that node's state carries this network's
+ * current generation and the node's agent applied it. Lease counts are left out until the lease
+ * store exists: an absent number is better than an invented one.
+ */
+final class NetworkStatusBuilder {
+
+  static final String REASON_REALIZED = "Realized";
+  static final String REASON_PENDING = "NodesPending";
+  static final String REASON_NO_NODES = "NoNodesSelected";
+  static final String REASON_NO_ATTACHMENT = "AttachmentPending";
+  static final String REASON_VLAN_AVAILABLE = "VlanIdAvailable";
+  static final String REASON_SWITCH_FOUND = "SwitchFound";
+
+  private final Clock clock;
+
+  NetworkStatusBuilder(Clock clock) {
+    this.clock = clock;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  VlanNetworkStatus build(
+      VlanNetwork network,
+      Optional<NetworkProblem> problem,
+      List<SwitchPort> attached,
+      List<SwitchNodeState> states,
+      boolean attachmentExists,
+      Conditions conditions) {
+    String key = ObjectKey.of(network).toString();
+    Long generation = network.getMetadata().getGeneration();
+    VlanNetworkStatus status = new VlanNetworkStatus();
+    status.setObservedGeneration(generation);
+    status.setAttachedPorts(attached.size());
+
+    boolean conflict =
+        problem.filter(p -> p.conditionType().equals(ConditionTypes.VLAN_CONFLICT)).isPresent();
+    boolean missing =
+        problem.filter(p -> p.conditionType().equals(ConditionTypes.SWITCH_NOT_FOUND)).isPresent();
+    conditions.set(
+        ConditionTypes.VLAN_CONFLICT,
+        conflict,
+        conflict ? VlanAssignment.REASON_VLAN_IN_USE : REASON_VLAN_AVAILABLE,
+        conflict
+            ? problem.get().message()
+            : "no other network on the switch uses VLAN " + network.getSpec().getVlanId());
+    conditions.set(
+        ConditionTypes.SWITCH_NOT_FOUND,
+        missing,
+        missing ? VlanAssignment.REASON_SWITCH_MISSING : REASON_SWITCH_FOUND,
+        missing
+            ? problem.get().message()
+            : "VirtualSwitch " + network.getSpec().getSwitchName() + " exists");
+
+    if (problem.isPresent()) {
+      conditions.set(
+          ConditionTypes.READY, false, problem.get().conditionType(), problem.get().message());
+      status.setNodesDesired(0);
+      status.setNodesRealized(0);
+      status.setConditions(conditions.build());
+      return status;
+    }
+    List<String> pending = new ArrayList<>();
+    for (SwitchNodeState state : states) {
+      boolean current =
+          state.getSpec() != null
+              && state.getSpec().getVlans().stream()
+                  .anyMatch(
+                      v ->
+                          key.equals(v.getNetwork())
+                              && Objects.equals(v.getNetworkGeneration(), generation))
+              && NodeRealization.realized(state);
+      if (!current) {
+        pending.add(state.getSpec() == null ? state.getMetadata().getName() : nodeOf(state));
+      }
+    }
+    int desired = states.size();
+    status.setNodesDesired(desired);
+    status.setNodesRealized(desired - pending.size());
+    if (!attachmentExists) {
+      conditions.set(
+          ConditionTypes.READY,
+          false,
+          REASON_NO_ATTACHMENT,
+          "NetworkAttachmentDefinition " + key + " is not created yet");
+    } else if (desired == 0) {
+      conditions.set(
+          ConditionTypes.READY, false, REASON_NO_NODES, "the switch runs on no node yet");
+    } else if (pending.isEmpty()) {
+      conditions.set(
+          ConditionTypes.READY,
+          true,
+          REASON_REALIZED,
+          "generation " + generation + " realized on all " + desired + " nodes");
+    } else {
+      conditions.set(
+          ConditionTypes.READY,
+          false,
+          REASON_PENDING,
+          "realized on "
+              + (desired - pending.size())
+              + " of "
+              + desired
+              + " nodes; waiting for "
+              + NodeRealization.nameSome(pending));
+    }
+    status.setConditions(conditions.build());
+    return status;
+  }
+
+  private static String nodeOf(SwitchNodeState state) {
+    return state.getSpec().getNodeName();
+  }
+}

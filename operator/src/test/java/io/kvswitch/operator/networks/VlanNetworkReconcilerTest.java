@@ -1,0 +1,266 @@
+package io.kvswitch.operator.networks;
+
+import static io.kvswitch.operator.compiler.Fixtures.network;
+import static io.kvswitch.operator.compiler.Fixtures.node;
+import static io.kvswitch.operator.compiler.Fixtures.port;
+import static io.kvswitch.operator.compiler.Fixtures.vswitch;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.kvswitch.api.v1alpha1.SwitchNodeState;
+import io.kvswitch.api.v1alpha1.SwitchNodeVlan;
+import io.kvswitch.api.v1alpha1.VirtualSwitch;
+import io.kvswitch.api.v1alpha1.VlanNetwork;
+import io.kvswitch.api.v1alpha1.VlanNetworkStatus;
+import io.kvswitch.operator.MockCluster;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@EnableKubernetesMockClient(crud = true)
+class VlanNetworkReconcilerTest {
+
+  private static final Duration DEADLINE = Duration.ofSeconds(30);
+
+  KubernetesClient client;
+  MockCluster cluster;
+
+  @BeforeEach
+  void start() {
+    cluster = MockCluster.start(client);
+  }
+
+  @AfterEach
+  void stop() {
+    cluster.close();
+  }
+
+  private VlanNetwork create(String namespace, String name, String switchName, int vlanId) {
+    VlanNetwork network = network(namespace, name, switchName, vlanId, null);
+    network.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+    return client.resource(network).create();
+  }
+
+  private VlanNetworkStatus status(String namespace, String name) {
+    VlanNetwork network =
+        client.resources(VlanNetwork.class).inNamespace(namespace).withName(name).get();
+    assertThat(network).as("network %s/%s", namespace, name).isNotNull();
+    assertThat(network.getStatus()).as("status of %s/%s", namespace, name).isNotNull();
+    return network.getStatus();
+  }
+
+  private static Condition condition(VlanNetworkStatus status, String type) {
+    assertThat(status).as("status").isNotNull();
+    return status.getConditions().stream()
+        .filter(c -> c.getType().equals(type))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no condition " + type));
+  }
+
+  private NetworkAttachmentDefinition attachment(String namespace, String name) {
+    return client
+        .resources(NetworkAttachmentDefinition.class)
+        .inNamespace(namespace)
+        .withName(name)
+        .get();
+  }
+
+  private List<Event> warnings(String namespace, String about) {
+    return client.v1().events().inNamespace(namespace).list().getItems().stream()
+        .filter(e -> about.equals(e.getInvolvedObject().getName()))
+        .filter(e -> "Warning".equals(e.getType()))
+        .toList();
+  }
+
+  @Test
+  void aNetworkGetsItsAttachmentAndIsReadyOnceEveryNodeRealizedIt() throws Exception {
+    client.resource(node("n1", "192.168.0.1")).create();
+    VirtualSwitch fabric = vswitch("fabric");
+    fabric.getSpec().setMtu(9000);
+    client.resource(fabric).create();
+    VlanNetwork web = create("apps", "web", "fabric", 100);
+    client
+        .resource(port("apps", "web-0", "web", "n1", "02:00:00:00:00:01", "10.100.0.10"))
+        .create();
+
+    await().atMost(DEADLINE).until(() -> attachment("apps", "web") != null);
+    NetworkAttachmentDefinition nad = attachment("apps", "web");
+    JsonNode config = new ObjectMapper().readTree(nad.getSpec().getConfig());
+    assertThat(config)
+        .isEqualTo(
+            new ObjectMapper()
+                .readTree(
+                    """
+                    {"cniVersion": "1.0.0", "name": "web", "type": "kvswitch",
+                     "switch": "fabric", "vlanId": 100, "network": "web",
+                     "networkNamespace": "apps", "mtu": 9000}
+                    """));
+    assertThat(nad.getMetadata().getLabels())
+        .containsEntry("app.kubernetes.io/component", "network-attachment")
+        .containsEntry("app.kubernetes.io/managed-by", "kvswitch-operator")
+        .containsEntry("kvswitch.io/switch", "fabric");
+    assertThat(nad.getMetadata().getOwnerReferences())
+        .extracting(o -> o.getKind(), o -> o.getUid())
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("VlanNetwork", web.getMetadata().getUid()));
+
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () -> {
+              SwitchNodeState n1 = cluster.state("fabric.n1");
+              assertThat(n1.getSpec().getVlans())
+                  .extracting(SwitchNodeVlan::getNetwork, SwitchNodeVlan::getVlanId)
+                  .containsExactly(org.assertj.core.groups.Tuple.tuple("apps/web", 100));
+              assertThat(n1.getSpec().getPorts())
+                  .extracting(p -> p.getName())
+                  .containsExactly("apps/web-0-net1");
+              VlanNetworkStatus status = status("apps", "web");
+              assertThat(status.getAttachedPorts()).isEqualTo(1);
+              assertThat(status.getNodesDesired()).isEqualTo(1);
+              assertThat(status.getNodesRealized()).isZero();
+              assertThat(condition(status, "Ready").getReason()).isEqualTo("NodesPending");
+              assertThat(condition(status, "VlanConflict").getStatus()).isEqualTo("False");
+              assertThat(condition(status, "SwitchNotFound").getStatus()).isEqualTo("False");
+              assertThat(status.getLeases()).as("no lease store yet: no numbers").isNull();
+            });
+
+    cluster.realize("fabric.n1");
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () -> {
+              VlanNetworkStatus status = status("apps", "web");
+              assertThat(status.getNodesRealized()).isEqualTo(1);
+              assertThat(condition(status, "Ready").getStatus()).isEqualTo("True");
+              assertThat(condition(status, "Ready").getObservedGeneration()).isEqualTo(1L);
+              assertThat(status.getObservedGeneration()).isEqualTo(1L);
+            });
+  }
+
+  @Test
+  void theNewerOfTwoNetworksWithOneVlanIdGetsVlanConflictUntilTheOlderGoes() {
+    client.resource(node("n1", "192.168.0.1")).create();
+    client.resource(vswitch("fabric")).create();
+    create("team-a", "a-first", "fabric", 100);
+    await().atMost(DEADLINE).until(() -> attachment("team-a", "a-first") != null);
+    create("team-b", "b-second", "fabric", 100);
+
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () -> {
+              VlanNetworkStatus status = status("team-b", "b-second");
+              Condition conflict = condition(status, "VlanConflict");
+              assertThat(conflict.getStatus()).isEqualTo("True");
+              assertThat(conflict.getReason()).isEqualTo("VlanIdInUse");
+              assertThat(conflict.getMessage())
+                  .isEqualTo(
+                      "VLAN 100 on switch fabric is already used by VlanNetwork team-a/a-first");
+              assertThat(condition(status, "Ready").getStatus()).isEqualTo("False");
+              assertThat(condition(status, "Ready").getReason()).isEqualTo("VlanConflict");
+              assertThat(condition(status("team-a", "a-first"), "VlanConflict").getStatus())
+                  .isEqualTo("False");
+              assertThat(warnings("team-b", "b-second"))
+                  .extracting(Event::getReason)
+                  .containsExactly("VlanIdInUse");
+              assertThat(cluster.state("fabric.n1").getSpec().getVlans())
+                  .extracting(SwitchNodeVlan::getNetwork)
+                  .containsExactly("team-a/a-first");
+            });
+    assertThat(attachment("team-b", "b-second")).as("nothing to attach to").isNull();
+
+    client.resources(VlanNetwork.class).inNamespace("team-a").withName("a-first").delete();
+
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () -> {
+              assertThat(condition(status("team-b", "b-second"), "VlanConflict").getStatus())
+                  .isEqualTo("False");
+              assertThat(attachment("team-b", "b-second")).isNotNull();
+              assertThat(cluster.state("fabric.n1").getSpec().getVlans())
+                  .extracting(SwitchNodeVlan::getNetwork)
+                  .containsExactly("team-b/b-second");
+            });
+  }
+
+  @Test
+  void aNetworkOnAMissingSwitchSaysSoAndRecoversWhenTheSwitchAppears() {
+    create("apps", "web", "later", 100);
+
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () -> {
+              VlanNetworkStatus status = status("apps", "web");
+              assertThat(condition(status, "SwitchNotFound").getStatus()).isEqualTo("True");
+              assertThat(condition(status, "SwitchNotFound").getMessage())
+                  .isEqualTo("VirtualSwitch later does not exist");
+              assertThat(condition(status, "Ready").getReason()).isEqualTo("SwitchNotFound");
+              assertThat(warnings("apps", "web"))
+                  .extracting(Event::getReason)
+                  .containsExactly("SwitchMissing");
+            });
+    assertThat(attachment("apps", "web")).isNull();
+
+    client.resource(vswitch("later")).create();
+
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () -> {
+              assertThat(condition(status("apps", "web"), "SwitchNotFound").getStatus())
+                  .isEqualTo("False");
+              assertThat(attachment("apps", "web")).isNotNull();
+            });
+  }
+
+  @Test
+  void deletingASwitchLeavesItsNetworksInPlaceWithSwitchNotFound() {
+    client.resource(node("n1", "192.168.0.1")).create();
+    client.resource(vswitch("fabric")).create();
+    create("apps", "web", "fabric", 100);
+    create("apps", "db", "fabric", 200);
+    await()
+        .atMost(DEADLINE)
+        .until(() -> attachment("apps", "web") != null && attachment("apps", "db") != null);
+
+    client.resources(VirtualSwitch.class).withName("fabric").delete();
+
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () -> {
+              for (String name : List.of("web", "db")) {
+                assertThat(condition(status("apps", name), "SwitchNotFound").getStatus())
+                    .isEqualTo("True");
+                assertThat(attachment("apps", name)).isNull();
+              }
+            });
+    assertThat(client.resources(VlanNetwork.class).inNamespace("apps").list().getItems())
+        .hasSize(2);
+
+    // The operator carries on: a new switch of the same name picks the networks up again.
+    client.resource(vswitch("fabric")).create();
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () -> {
+              assertThat(condition(status("apps", "web"), "SwitchNotFound").getStatus())
+                  .isEqualTo("False");
+              assertThat(cluster.state("fabric.n1").getSpec().getVlans())
+                  .extracting(SwitchNodeVlan::getVlanId)
+                  .containsExactly(100, 200);
+            });
+  }
+}

@@ -1,0 +1,73 @@
+package io.kvswitch.operator.switches;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirementBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.kvswitch.api.v1alpha1.VirtualSwitch;
+import io.kvswitch.operator.MockCluster;
+import io.kvswitch.operator.compiler.Fixtures;
+import java.util.List;
+import java.util.Map;
+import org.assertj.core.groups.Tuple;
+import org.junit.jupiter.api.Test;
+
+class AgentDaemonSetTest {
+
+  @Test
+  void selectorExpressionsBecomeNodeAffinityOneToOne() {
+    VirtualSwitch vsw = Fixtures.vswitch("fabric");
+    vsw.getSpec()
+        .setNodeSelector(
+            new LabelSelectorBuilder()
+                .withMatchLabels(Map.of("zone", "a"))
+                .withMatchExpressions(
+                    new LabelSelectorRequirementBuilder()
+                        .withKey("maintenance")
+                        .withOperator("DoesNotExist")
+                        .build())
+                .build());
+
+    DaemonSet ds = AgentDaemonSet.desired(vsw, MockCluster.CONFIG);
+
+    var term =
+        ds.getSpec()
+            .getTemplate()
+            .getSpec()
+            .getAffinity()
+            .getNodeAffinity()
+            .getRequiredDuringSchedulingIgnoredDuringExecution()
+            .getNodeSelectorTerms();
+    assertThat(term).hasSize(1);
+    assertThat(term.getFirst().getMatchExpressions())
+        .extracting(r -> r.getKey(), r -> r.getOperator(), r -> r.getValues())
+        .containsExactly(
+            Tuple.tuple("zone", "In", List.of("a")),
+            Tuple.tuple("maintenance", "DoesNotExist", List.of()));
+  }
+
+  @Test
+  void agentRunsUnprivilegedWithOnlyTheNetworkCapabilitiesAndOneNodeDownAtATime() {
+    DaemonSet ds = AgentDaemonSet.desired(Fixtures.vswitch("fabric"), MockCluster.CONFIG);
+
+    var pod = ds.getSpec().getTemplate().getSpec();
+    var security = pod.getContainers().getFirst().getSecurityContext();
+    assertThat(security.getPrivileged()).isFalse();
+    assertThat(security.getAllowPrivilegeEscalation()).isFalse();
+    assertThat(security.getCapabilities().getAdd())
+        .containsExactly("NET_ADMIN", "NET_RAW", "SYS_ADMIN");
+    assertThat(security.getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(ds.getSpec().getUpdateStrategy().getRollingUpdate().getMaxUnavailable().getIntVal())
+        .isEqualTo(1);
+    assertThat(ds.getSpec().getUpdateStrategy().getRollingUpdate().getMaxSurge().getIntVal())
+        .isZero();
+    assertThat(ds.getSpec().getSelector().getMatchLabels())
+        .isEqualTo(
+            Map.of("app.kubernetes.io/component", "dataplane", "kvswitch.io/switch", "fabric"));
+    assertThat(pod.getTolerations()).extracting(t -> t.getOperator()).containsExactly("Exists");
+    assertThat(pod.getContainers().getFirst().getEnv())
+        .extracting(e -> e.getName())
+        .containsExactly("NODE_NAME", "KVSWITCH_SWITCH", "KVSWITCH_NAMESPACE");
+  }
+}
