@@ -155,6 +155,48 @@ class AfPacketPortIT {
   }
 
   @Test
+  void countsWhatTheKernelDroppedWhileTheRingWasFullAndKeepsReceiving(NetworkLab lab) {
+    NetNamespace peer = lab.namespace("peer");
+    Veth veth = lab.attach(peer, "h", "p", PEER_MAC, "10.77.0.2/24");
+    // Two 4 KiB blocks: room for a few dozen small frames.
+    AfPacketOptions tinyRing = AfPacketOptions.defaults().withRing(4096, 2);
+    try (AfPacketPort port = AfPacketPort.open(veth.hostName(), tinyRing);
+        AfPacketPort sender = openInside(peer, veth.peerName(), false)) {
+      int sent = 0;
+      for (int burst = 0; burst < 20; burst++) {
+        for (int i = 0; i < 50; i++, sent++) {
+          byte[] frame = TestFrames.numbered(HOST_SIDE_MAC, mac(PEER_MAC), sent, 60);
+          sender.transmit(MemorySegment.ofArray(frame), 0, frame.length);
+        }
+        sender.flushTransmit();
+      }
+      assertThat(sender.counters().txFrames()).isEqualTo(sent);
+
+      FrameCollector received = new FrameCollector();
+      long[] dropped = {0};
+      int total = sent;
+      await()
+          .atMost(DEADLINE)
+          .pollInSameThread()
+          .until(
+              () -> {
+                port.receiveBatch(received, 64);
+                dropped[0] += port.takeKernelDrops();
+                return received.withEtherType(EXPERIMENTAL).size() + dropped[0] == total;
+              });
+      assertThat(dropped[0]).isPositive();
+      assertThat(port.takeKernelDrops()).isZero();
+
+      byte[] after = TestFrames.numbered(HOST_SIDE_MAC, mac(PEER_MAC), sent, 60);
+      sender.transmit(MemorySegment.ofArray(after), 0, after.length);
+      sender.flushTransmit();
+      FrameCollector later = receiveUntil(port, EXPERIMENTAL, 1);
+      assertThat(later.withEtherType(EXPERIMENTAL).stream().map(TestFrames::hex))
+          .containsExactly(hex(after));
+    }
+  }
+
+  @Test
   void refusesFramesTheInterfaceCannotCarryAndSendsTheLargestItCan(NetworkLab lab) {
     NetNamespace peer = lab.namespace("peer");
     Veth veth = lab.attach(peer, "h", "p", PEER_MAC, "10.77.0.2/24");
