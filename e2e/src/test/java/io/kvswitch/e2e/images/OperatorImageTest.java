@@ -1,0 +1,90 @@
+package io.kvswitch.e2e.images;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator image the build assembles matches what the chart deploys: the name and tag the chart
+ * pulls, a non-root user the chart's security context accepts, the ports its probes and Service
+ * use, and an entrypoint that starts the operator.
+ */
+class OperatorImageTest {
+
+  private static final Path TARBALL = Path.of("../operator/target/jib-config-check.tar");
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  private static ImageTarball image;
+  private static JsonNode values;
+  private static JsonNode chart;
+
+  @BeforeAll
+  static void read() throws Exception {
+    assertThat(TARBALL)
+        .as("the operator module's build writes this; run ./kvswitch test, which builds it first")
+        .exists();
+    image = ImageTarball.read(TARBALL);
+    values = YAML.readTree(Path.of("../helm/kvswitch/values.yaml").toFile());
+    chart = YAML.readTree(Path.of("../helm/kvswitch/Chart.yaml").toFile());
+  }
+
+  @Test
+  void nameAndTagAreWhatTheChartPulls() throws Exception {
+    String expected =
+        values.at("/operator/image/repository").asText() + ":" + chart.path("appVersion").asText();
+
+    assertThat(image.manifest().path("RepoTags").get(0).asText()).isEqualTo(expected);
+  }
+
+  @Test
+  void runsAsTheNonRootUserOfTheChartsSecurityContext() throws Exception {
+    JsonNode pod = values.at("/operator/podSecurityContext");
+
+    assertThat(image.config().path("User").asText())
+        .isEqualTo(pod.path("runAsUser").asInt() + ":" + pod.path("runAsGroup").asInt());
+    assertThat(pod.path("runAsNonRoot").asBoolean()).isTrue();
+  }
+
+  @Test
+  void exposesTheMetricsAndHealthPorts() throws Exception {
+    List<String> ports = new ArrayList<>();
+    image.config().path("ExposedPorts").fieldNames().forEachRemaining(ports::add);
+
+    assertThat(ports)
+        .containsExactlyInAnyOrder(
+            values.at("/operator/metricsPort").asInt() + "/tcp",
+            values.at("/operator/healthPort").asInt() + "/tcp");
+  }
+
+  @Test
+  void entrypointStartsTheOperatorMainWithNativeAccess() throws Exception {
+    List<String> entrypoint = new ArrayList<>();
+    image.config().path("Entrypoint").forEach(e -> entrypoint.add(e.asText()));
+
+    assertThat(entrypoint).startsWith("java").contains("--enable-native-access=ALL-UNNAMED");
+    Class<?> main = Class.forName(entrypoint.getLast());
+    Method method = main.getMethod("main", String[].class);
+    assertThat(Modifier.isStatic(method.getModifiers())).isTrue();
+    assertThat(main.getName()).isEqualTo("io.kvswitch.operator.OperatorMain");
+  }
+
+  @Test
+  void carriesTheOperatorClassesAndTheApiJar() throws Exception {
+    List<String> files = image.files();
+
+    assertThat(files).contains("app/classes/io/kvswitch/operator/OperatorMain.class");
+    assertThat(files).anySatisfy(f -> assertThat(f).matches("app/libs/kvswitch-crds-.*\\.jar"));
+    assertThat(files).noneSatisfy(f -> assertThat(f).contains("kubernetes-httpclient-vertx"));
+    assertThat(Files.size(TARBALL)).isPositive();
+  }
+}
