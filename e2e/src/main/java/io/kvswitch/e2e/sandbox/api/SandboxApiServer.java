@@ -51,17 +51,27 @@ public final class SandboxApiServer implements AutoCloseable {
    * @param port TCP port, or 0 for any free one
    */
   public static SandboxApiServer start(int port) {
+    return start(InetAddress.getLoopbackAddress(), port);
+  }
+
+  /** Starts the server on {@code address}. */
+  public static SandboxApiServer start(InetAddress address, int port) {
     ObjectMapper json = new ObjectMapper();
     SandboxDispatcher dispatcher = new SandboxDispatcher(json, Clock.systemUTC(), VERSION);
     KubernetesMockServer server =
         new KubernetesMockServer(
             new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false, VERSION);
-    server.init(InetAddress.getLoopbackAddress(), port);
+    server.init(address, port);
     return new SandboxApiServer(server);
   }
 
   public String url() {
     return "http://" + server.getHostName() + ":" + server.getPort();
+  }
+
+  /** The URL by address rather than host name, for clients in other network namespaces. */
+  public String url(InetAddress address) {
+    return "http://" + address.getHostAddress() + ":" + server.getPort();
   }
 
   public int port() {
@@ -81,9 +91,15 @@ public final class SandboxApiServer implements AutoCloseable {
 
   /** Creates the CRDs in a YAML file, as {@code kubectl apply -f} would. */
   public void installCrds(Path file) throws IOException {
-    try (KubernetesClient client = client();
-        InputStream in = Files.newInputStream(file)) {
-      for (HasMetadata item : client.load(in).items()) {
+    try (InputStream in = Files.newInputStream(file)) {
+      installCrds(in);
+    }
+  }
+
+  /** Creates the CRDs in a YAML stream. */
+  public void installCrds(InputStream yaml) {
+    try (KubernetesClient client = client()) {
+      for (HasMetadata item : client.load(yaml).items()) {
         client.resource(item).createOr(NonDeletingOperation::update);
       }
     }
@@ -91,6 +107,11 @@ public final class SandboxApiServer implements AutoCloseable {
 
   /** Writes a kubeconfig for kubectl and clients, with namespace {@code default}. */
   public Path writeKubeconfig(Path file) throws IOException {
+    return writeKubeconfig(file, url());
+  }
+
+  /** Writes a kubeconfig that reaches this server at {@code serverUrl}. */
+  public Path writeKubeconfig(Path file, String serverUrl) throws IOException {
     Config config =
         new ConfigBuilder()
             .withApiVersion("v1")
@@ -99,7 +120,7 @@ public final class SandboxApiServer implements AutoCloseable {
                 new NamedClusterBuilder()
                     .withName("kvswitch-sandbox")
                     .withNewCluster()
-                    .withServer(url())
+                    .withServer(serverUrl)
                     .endCluster()
                     .build())
             .withUsers(

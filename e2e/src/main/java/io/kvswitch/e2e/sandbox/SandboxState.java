@@ -1,0 +1,103 @@
+package io.kvswitch.e2e.sandbox;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.kvswitch.e2e.sandbox.net.Ledger;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The sandbox's record of itself, kept as JSON in its directory and rewritten before every
+ * namespace, interface or process is created, so {@code sandbox down} can undo all of it after a
+ * crash as well as after a clean stop.
+ */
+public final class SandboxState implements Ledger {
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** What is written to disk. */
+  public static final class Record {
+    public String id;
+    public String apiUrl;
+    public String kubeconfig;
+    public long supervisorPid;
+    public List<String> namespaces = new ArrayList<>();
+    public List<String> hostInterfaces = new ArrayList<>();
+    public List<Long> processes = new ArrayList<>();
+    public List<String> nodes = new ArrayList<>();
+  }
+
+  private final Path file;
+  private final Record record;
+
+  private SandboxState(Path file, Record record) {
+    this.file = file;
+    this.record = record;
+  }
+
+  public static Path fileIn(Path dir) {
+    return dir.resolve("state.json");
+  }
+
+  public static SandboxState create(Path dir, String id) {
+    Record record = new Record();
+    record.id = id;
+    SandboxState state = new SandboxState(fileIn(dir), record);
+    state.save();
+    return state;
+  }
+
+  public static SandboxState load(Path dir) throws IOException {
+    return new SandboxState(fileIn(dir), JSON.readValue(fileIn(dir).toFile(), Record.class));
+  }
+
+  public Record record() {
+    return record;
+  }
+
+  @Override
+  public synchronized void namespace(String name) {
+    record.namespaces.add(name);
+    save();
+  }
+
+  @Override
+  public synchronized void hostInterface(String name) {
+    record.hostInterfaces.add(name);
+    save();
+  }
+
+  public synchronized void process(long pid) {
+    record.processes.add(pid);
+    save();
+  }
+
+  public synchronized void node(String name) {
+    record.nodes.add(name);
+    save();
+  }
+
+  public synchronized void update(java.util.function.Consumer<Record> change) {
+    change.accept(record);
+    save();
+  }
+
+  /** Written to a temporary file and moved into place, so a crash never leaves half a file. */
+  private void save() {
+    try {
+      Files.createDirectories(file.getParent());
+      Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+      JSON.writeValue(temporary.toFile(), record);
+      Files.move(
+          temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package io.kvswitch.e2e.sandbox;
+
+import io.kvswitch.e2e.sandbox.net.Ip;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Removes what a sandbox recorded in its state: its processes (by pid, newest first), then its
+ * namespaces and host interfaces (by name). Steps that are already undone are skipped, so it can
+ * run again after a partial failure.
+ */
+public final class Teardown {
+
+  private final PrintStream out;
+
+  public Teardown(PrintStream out) {
+    this.out = out;
+  }
+
+  public void run(SandboxState.Record record) {
+    List<Long> pids = new ArrayList<>(record.processes);
+    if (record.supervisorPid > 0 && record.supervisorPid != ProcessHandle.current().pid()) {
+      pids.add(record.supervisorPid);
+    }
+    for (Long pid : pids.reversed()) {
+      stop(pid);
+    }
+    for (String namespace : record.namespaces.reversed()) {
+      Ip.Result result = Ip.tryRun("netns", "del", namespace);
+      out.println(
+          result.exitCode() == 0
+              ? "removed namespace " + namespace
+              : "namespace " + namespace + " was already gone");
+    }
+    for (String device : record.hostInterfaces) {
+      Ip.Result result = Ip.tryRun("link", "del", device);
+      out.println(
+          result.exitCode() == 0
+              ? "removed interface " + device
+              : "interface " + device + " was already gone");
+    }
+  }
+
+  /**
+   * The process's arguments as the kernel has them. ProcessHandle.Info cuts long argument lists,
+   * and the class path of a sandbox process alone is longer than that.
+   */
+  static String commandLine(long pid) {
+    try {
+      return new String(
+              Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
+              StandardCharsets.UTF_8)
+          .replace('\0', ' ');
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /**
+   * Stops one recorded process, but only if that pid still runs kvswitch code: after a crash the
+   * pid may have been reused by something else, which must not be touched.
+   */
+  private void stop(long pid) {
+    Optional<ProcessHandle> process = ProcessHandle.of(pid);
+    if (process.isEmpty() || !process.get().isAlive()) {
+      return;
+    }
+    if (!commandLine(pid).contains("io.kvswitch")) {
+      out.println("left process " + pid + " alone: it is no longer a kvswitch process");
+      return;
+    }
+    process.get().destroy();
+    try {
+      process.get().onExit().get(10, TimeUnit.SECONDS);
+      out.println("stopped process " + pid);
+    } catch (TimeoutException | ExecutionException e) {
+      process.get().destroyForcibly();
+      out.println("killed process " + pid + " (it did not stop in 10 s)");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

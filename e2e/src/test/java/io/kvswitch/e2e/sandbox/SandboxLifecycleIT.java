@@ -1,0 +1,146 @@
+package io.kvswitch.e2e.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.kvswitch.api.v1alpha1.VlanNetwork;
+import io.kvswitch.e2e.testing.Command;
+import io.kvswitch.e2e.testing.RequiredTool;
+import io.kvswitch.e2e.testing.RootOnly;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code sandbox up} builds the simulated cluster a user explores, and {@code sandbox down} removes
+ * every namespace, interface and process it made.
+ */
+class SandboxLifecycleIT {
+
+  @TempDir Path dir;
+  private Path javaBinary;
+  private String classpath;
+
+  @BeforeEach
+  void requirements() {
+    RootOnly.require("the sandbox creates network namespaces");
+    RequiredTool.require("ip", "install iproute2");
+    RequiredTool.require("setsid", "install util-linux");
+    assertThat(SandboxState.fileIn(SandboxMain.DEFAULT_DIR))
+        .as("a sandbox is running on this machine; stop it with ./kvswitch sandbox down first")
+        .doesNotExist();
+    javaBinary = Path.of(ProcessHandle.current().info().command().orElse("java"));
+    classpath = System.getProperty("java.class.path");
+  }
+
+  @AfterEach
+  void down() throws Exception {
+    if (Files.exists(SandboxState.fileIn(dir))) {
+      sandbox("down");
+    }
+  }
+
+  private Command.Result sandbox(String... args) throws Exception {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                javaBinary.toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                classpath,
+                SandboxMain.class.getName()));
+    command.addAll(List.of(args));
+    command.addAll(List.of("--dir", dir.toString()));
+    return Command.run(command, null, 240);
+  }
+
+  @Test
+  void upBuildsNodesAndRunsTheOperatorAndDownRemovesEverything() throws Exception {
+    Command.Result up = sandbox("up", "--nodes", "2");
+    assertThat(up.exitCode()).as(up.output()).isZero();
+    assertThat(up.stdout()).contains("sandbox: ready");
+    SandboxState.Record state = SandboxState.load(dir).record();
+
+    assertThat(Command.run(List.of("ip", "netns", "list"), null, 30).stdout())
+        .contains(state.namespaces.toArray(String[]::new));
+    Config config = Config.fromKubeconfig(Files.readString(Path.of(state.kubeconfig)));
+    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+      assertThat(client.nodes().list().getItems())
+          .extracting(Node::getMetadata)
+          .extracting(m -> m.getName())
+          .containsExactlyInAnyOrder("node-1", "node-2");
+      for (String node : List.of("node-1", "node-2")) {
+        String namespace = "kvs" + state.id + "-" + node;
+        String address = "198.18.1." + node.substring(5);
+        assertThat(
+                Command.run(
+                        List.of(
+                            "ip", "netns", "exec", namespace, "ip", "-4", "addr", "show", "eth0"),
+                        null,
+                        30)
+                    .stdout())
+            .contains(address + "/16");
+      }
+      client.load(Files.newInputStream(Path.of("../crds/examples/01-virtualswitch.yaml"))).create();
+      client
+          .load(Files.newInputStream(Path.of("../crds/examples/02-vlannetwork-web.yaml")))
+          .inNamespace("default")
+          .create();
+
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          client
+                              .apps()
+                              .daemonSets()
+                              .inNamespace("kvswitch-system")
+                              .list()
+                              .getItems())
+                      .extracting(d -> d.getMetadata().getName())
+                      .containsExactly("kvswitch-fabric"));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () -> {
+                VlanNetwork web =
+                    client
+                        .resources(VlanNetwork.class)
+                        .inNamespace("default")
+                        .withName("web")
+                        .get();
+                assertThat(web.getStatus()).isNotNull();
+                assertThat(web.getStatus().getNodesDesired()).isEqualTo(2);
+              });
+    }
+
+    Command.Result down = sandbox("down");
+
+    assertThat(down.exitCode()).as(down.output()).isZero();
+    String namespaces = Command.run(List.of("ip", "netns", "list"), null, 30).stdout();
+    for (String namespace : state.namespaces) {
+      assertThat(namespaces).doesNotContain(namespace);
+    }
+    assertThat(
+            Command.run(List.of("ip", "link", "show", "kvs" + state.id + "-host"), null, 30)
+                .exitCode())
+        .isNotZero();
+    assertThat(ProcessHandle.of(state.supervisorPid).map(ProcessHandle::isAlive))
+        .isNotEqualTo(Optional.of(true));
+    for (Long pid : state.processes) {
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isNotEqualTo(Optional.of(true));
+    }
+  }
+}
