@@ -34,10 +34,9 @@ public final class SandboxMain {
     List<String> rest = new ArrayList<>(List.of(args));
     Path dir = option(rest, "--dir").map(Path::of).orElse(DEFAULT_DIR);
     String verb = rest.isEmpty() ? "--help" : rest.removeFirst();
-    SandboxMain sandbox = new SandboxMain(System.out, dir);
     int exit;
     try {
-      exit = sandbox.run(verb, rest);
+      exit = new SandboxMain(System.out, dir).run(verb, rest);
     } catch (Exception e) {
       // Exiting runs the supervisor's shutdown hook, which removes what it made so far; the API
       // server's threads would otherwise keep a failed supervisor alive.
@@ -49,13 +48,12 @@ public final class SandboxMain {
   }
 
   private int run(String verb, List<String> rest) throws Exception {
-    SandboxMain sandbox = this;
     return switch (verb) {
-      case "up" -> sandbox.up(rest);
-      case "supervise" -> sandbox.supervise(rest);
-      case "down" -> sandbox.down(rest);
-      case "status" -> sandbox.status(rest);
-      case "kubeconfig" -> sandbox.kubeconfig(rest);
+      case "up" -> up(rest);
+      case "supervise" -> supervise(rest);
+      case "down" -> down(rest);
+      case "status" -> status(rest);
+      case "kubeconfig" -> kubeconfig(rest);
       case "--help", "help", "-h" -> usage(System.out, 0);
       default -> {
         System.err.println("sandbox: unknown verb '" + verb + "'");
