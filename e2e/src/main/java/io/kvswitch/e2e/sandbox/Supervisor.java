@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
@@ -44,12 +45,16 @@ final class Supervisor {
     SandboxState state = SandboxState.create(dir, names.id());
     state.update(r -> r.supervisorPid = ProcessHandle.current().pid());
     CountDownLatch stop = new CountDownLatch(1);
+    AtomicReference<KubeletStandIn> kubelet = new AtomicReference<>();
     Runtime.getRuntime()
         .addShutdownHook(
             Thread.ofPlatform()
                 .unstarted(
                     () -> {
                       out.println("stopping: removing what the sandbox made");
+                      if (kubelet.get() != null) {
+                        kubelet.get().close();
+                      }
                       new Teardown(out).run(state.record());
                       stop.countDown();
                     }));
@@ -65,10 +70,11 @@ final class Supervisor {
           r.apiUrl = url;
           r.kubeconfig = kubeconfig.toString();
         });
-    try (KubernetesClient client =
+    KubernetesClient client =
         new KubernetesClientBuilder()
             .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl(url).build())
-            .build()) {
+            .build();
+    {
       progress("installing the kvswitch CRDs");
       for (Path crd : crdFiles()) {
         api.installCrds(crd);
@@ -90,9 +96,13 @@ final class Supervisor {
     }
     progress("starting the operator");
     startOperator(state, kubeconfig);
+    progress("starting the kubelet stand-in (runs each node's DaemonSet pods)");
+    kubelet.set(new KubeletStandIn(client, state, names, dir, kubeconfig));
+    kubelet.get().start();
     Files.writeString(dir.resolve("ready"), url + "\n");
     progress("ready");
     stop.await();
+    client.close();
     api.close();
   }
 
