@@ -145,6 +145,36 @@ class VlanNetworkReconcilerTest {
               assertThat(condition(status, "Ready").getObservedGeneration()).isEqualTo(1L);
               assertThat(status.getObservedGeneration()).isEqualTo(1L);
             });
+
+    client
+        .resources(VlanNetwork.class)
+        .inNamespace("apps")
+        .withName("web")
+        .edit(
+            n -> {
+              n.getSpec().setVlanId(101);
+              return n;
+            });
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () -> {
+              assertThat(
+                      new ObjectMapper()
+                          .readTree(attachment("apps", "web").getSpec().getConfig())
+                          .get("vlanId")
+                          .asInt())
+                  .isEqualTo(101);
+              SwitchNodeVlan vlan = cluster.state("fabric.n1").getSpec().getVlans().getFirst();
+              assertThat(vlan.getVlanId()).isEqualTo(101);
+              assertThat(vlan.getNetworkGeneration()).isEqualTo(2L);
+              assertThat(cluster.state("fabric.n1").getSpec().getPorts().getFirst().getVlanId())
+                  .isEqualTo(101);
+              VlanNetworkStatus status = status("apps", "web");
+              assertThat(status.getObservedGeneration()).isEqualTo(2L);
+              assertThat(status.getNodesRealized()).as("the agent has not applied it yet").isZero();
+              assertThat(condition(status, "Ready").getStatus()).isEqualTo("False");
+            });
   }
 
   @Test

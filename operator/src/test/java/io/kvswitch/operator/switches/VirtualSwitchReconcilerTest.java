@@ -8,6 +8,8 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirementBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -243,6 +245,65 @@ class VirtualSwitchReconcilerTest {
             () -> {
               assertThat(stateNames()).containsExactly("fabric.n1");
               assertThat(status().getNodesDesired()).isEqualTo(1);
+            });
+  }
+
+  @Test
+  void narrowingTheNodeSelectorNarrowsTheDaemonSetAndTheStates() {
+    VirtualSwitch fabric = vswitch("fabric");
+    fabric
+        .getSpec()
+        .setNodeSelector(
+            new LabelSelectorBuilder()
+                .withMatchLabels(FABRIC)
+                .withMatchExpressions(
+                    new LabelSelectorRequirementBuilder()
+                        .withKey("zone")
+                        .withOperator("Exists")
+                        .build())
+                .build());
+    client
+        .resource(node("n1", "192.168.0.1", Map.of("kvswitch.io/fabric", "yes", "zone", "a")))
+        .create();
+    client.resource(node("n2", "192.168.0.2", FABRIC)).create();
+    client.resource(fabric).create();
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(() -> assertThat(stateNames()).containsExactly("fabric.n1"));
+
+    client
+        .resources(VirtualSwitch.class)
+        .withName("fabric")
+        .edit(
+            vsw -> {
+              vsw.getSpec().getNodeSelector().setMatchExpressions(List.of());
+              return vsw;
+            });
+
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () -> {
+              assertThat(stateNames()).containsExactly("fabric.n1", "fabric.n2");
+              DaemonSet ds =
+                  client
+                      .apps()
+                      .daemonSets()
+                      .inNamespace(MockCluster.NAMESPACE)
+                      .withName("kvswitch-fabric")
+                      .get();
+              assertThat(
+                      ds.getSpec()
+                          .getTemplate()
+                          .getSpec()
+                          .getAffinity()
+                          .getNodeAffinity()
+                          .getRequiredDuringSchedulingIgnoredDuringExecution()
+                          .getNodeSelectorTerms()
+                          .getFirst()
+                          .getMatchExpressions())
+                  .extracting(r -> r.getKey())
+                  .containsExactly("kvswitch.io/fabric");
             });
   }
 
