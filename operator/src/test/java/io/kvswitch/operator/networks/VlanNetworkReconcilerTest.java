@@ -184,6 +184,12 @@ class VlanNetworkReconcilerTest {
     create("team-a", "a-first", "fabric", 100);
     await().atMost(DEADLINE).until(() -> attachment("team-a", "a-first") != null);
     create("team-b", "b-second", "fabric", 100);
+    client
+        .resource(port("team-a", "a-0", "a-first", "n1", "02:00:00:00:00:0a", "10.100.0.10"))
+        .create();
+    client
+        .resource(port("team-b", "b-0", "b-second", "n1", "02:00:00:00:00:0b", "10.100.0.11"))
+        .create();
 
     await()
         .atMost(DEADLINE)
@@ -252,6 +258,10 @@ class VlanNetworkReconcilerTest {
               assertThat(condition(status("apps", "web"), "SwitchNotFound").getStatus())
                   .isEqualTo("False");
               assertThat(attachment("apps", "web")).isNotNull();
+              Condition ready = condition(status("apps", "web"), "Ready");
+              assertThat(ready.getStatus()).isEqualTo("True");
+              assertThat(ready.getReason()).isEqualTo("NoPortsAttached");
+              assertThat(status("apps", "web").getNodesDesired()).isZero();
             });
   }
 
@@ -261,6 +271,10 @@ class VlanNetworkReconcilerTest {
     client.resource(vswitch("fabric")).create();
     create("apps", "web", "fabric", 100);
     create("apps", "db", "fabric", 200);
+    client
+        .resource(port("apps", "web-0", "web", "n1", "02:00:00:00:00:01", "10.100.0.10"))
+        .create();
+    client.resource(port("apps", "db-0", "db", "n1", "02:00:00:00:00:02", "10.20.0.10")).create();
     await()
         .atMost(DEADLINE)
         .until(() -> attachment("apps", "web") != null && attachment("apps", "db") != null);
