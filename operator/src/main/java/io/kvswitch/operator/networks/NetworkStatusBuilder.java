@@ -82,6 +82,7 @@ final class NetworkStatusBuilder {
       return status;
     }
     List<String> pending = new ArrayList<>();
+    List<String> failures = new ArrayList<>();
     int desired = 0;
     for (SwitchNodeState state : states) {
       if (state.getSpec() == null) {
@@ -99,6 +100,7 @@ final class NetworkStatusBuilder {
               && NodeRealization.realized(state);
       if (!current) {
         pending.add(state.getSpec().getNodeName());
+        NodeRealization.failure(state).ifPresent(failures::add);
       }
     }
     status.setNodesDesired(desired);
@@ -126,12 +128,7 @@ final class NetworkStatusBuilder {
           ConditionTypes.READY,
           false,
           REASON_PENDING,
-          "realized on "
-              + (desired - pending.size())
-              + " of "
-              + desired
-              + " nodes; waiting for "
-              + NodeRealization.nameSome(pending));
+          NodeRealization.pendingMessage(desired - pending.size(), desired, pending, failures));
     }
     status.setConditions(conditions.build());
     return status;

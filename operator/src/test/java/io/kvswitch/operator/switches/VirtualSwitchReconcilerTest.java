@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
@@ -18,6 +19,7 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.kvswitch.api.v1alpha1.SwitchNodeState;
+import io.kvswitch.api.v1alpha1.SwitchNodeStateStatus;
 import io.kvswitch.api.v1alpha1.VirtualSwitch;
 import io.kvswitch.api.v1alpha1.VirtualSwitchStatus;
 import io.kvswitch.operator.MockCluster;
@@ -191,6 +193,33 @@ class VirtualSwitchReconcilerTest {
                   .isEqualTo("realized on 1 of 2 nodes; waiting for n2");
             });
     String pendingSince = ready(status()).orElseThrow().getLastTransitionTime();
+
+    // An agent that cannot apply its state says why; the switch's message quotes it.
+    client
+        .resources(SwitchNodeState.class)
+        .withName("fabric.n2")
+        .editStatus(
+            state -> {
+              SwitchNodeStateStatus failed = new SwitchNodeStateStatus();
+              failed.setConditions(
+                  List.of(
+                      new ConditionBuilder()
+                          .withType("Ready")
+                          .withStatus("False")
+                          .withReason("UplinkMissing")
+                          .withMessage("interface eth9 not found")
+                          .build()));
+              state.setStatus(failed);
+              return state;
+            });
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () ->
+                assertThat(ready(status()).orElseThrow().getMessage())
+                    .isEqualTo(
+                        "realized on 1 of 2 nodes; waiting for n2;"
+                            + " n2: UplinkMissing: interface eth9 not found"));
 
     cluster.realize("fabric.n2");
     await()
