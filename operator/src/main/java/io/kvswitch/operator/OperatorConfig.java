@@ -1,6 +1,11 @@
 package io.kvswitch.operator;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * The operator's process configuration, from the environment variables the Helm chart sets (see
@@ -28,12 +33,10 @@ public record OperatorConfig(
   public static final String LEASE_NAME = "kvswitch-operator";
 
   public static OperatorConfig fromEnvironment(Map<String, String> env) {
-    String version = OperatorConfig.class.getPackage().getImplementationVersion();
     return new OperatorConfig(
         env.getOrDefault("KVSWITCH_NAMESPACE", "kvswitch-system"),
         env.getOrDefault(
-            "KVSWITCH_DATAPLANE_IMAGE",
-            "ghcr.io/kvswitch/dataplane:" + (version == null ? "latest" : version)),
+            "KVSWITCH_DATAPLANE_IMAGE", "ghcr.io/kvswitch/dataplane:" + projectVersion()),
         env.getOrDefault("KVSWITCH_DATAPLANE_IMAGE_PULL_POLICY", "IfNotPresent"),
         env.getOrDefault("KVSWITCH_AGENT_CLUSTER_ROLE", "kvswitch-agent"),
         flag(env, "KVSWITCH_LEADER_ELECTION", true),
@@ -42,12 +45,27 @@ public record OperatorConfig(
         flag(env, "KVSWITCH_SERVER_SIDE_APPLY", true));
   }
 
+  /** The version the build wrote into the jar, so operator and dataplane images match. */
+  static String projectVersion() {
+    Properties properties = new Properties();
+    try (InputStream in =
+        OperatorConfig.class.getResourceAsStream("/kvswitch-operator.properties")) {
+      if (in == null) {
+        throw new IllegalStateException("kvswitch-operator.properties is missing from the jar");
+      }
+      properties.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return properties.getProperty("version");
+  }
+
   private static boolean flag(Map<String, String> env, String name, boolean fallback) {
     String value = env.get(name);
     if (value == null || value.isBlank()) {
       return fallback;
     }
-    return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+    return switch (value.trim().toLowerCase(Locale.ROOT)) {
       case "true" -> true;
       case "false" -> false;
       default ->

@@ -13,7 +13,9 @@ class OperatorConfigTest {
     OperatorConfig config = OperatorConfig.fromEnvironment(Map.of());
 
     assertThat(config.namespace()).isEqualTo("kvswitch-system");
-    assertThat(config.dataplaneImage()).startsWith("ghcr.io/kvswitch/dataplane:");
+    assertThat(config.dataplaneImage())
+        .as("tagged with the project version the build filled in")
+        .matches("ghcr\\.io/kvswitch/dataplane:[0-9]+\\.[0-9]+\\.[0-9]+(-SNAPSHOT)?");
     assertThat(config.dataplaneImagePullPolicy()).isEqualTo("IfNotPresent");
     assertThat(config.agentClusterRole()).isEqualTo("kvswitch-agent");
     assertThat(config.leaderElection()).isTrue();

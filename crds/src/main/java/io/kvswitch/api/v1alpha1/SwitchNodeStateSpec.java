@@ -44,7 +44,7 @@ public class SwitchNodeStateSpec {
   /** Local ports, by namespace/name of their SwitchPort. */
   private List<SwitchNodePort> ports = new ArrayList<>();
 
-  /** Every VLAN of the switch, by id; present on every node so a new port is fail-closed. */
+  /** The VLANs this node has ports in, by id. */
   private List<SwitchNodeVlan> vlans = new ArrayList<>();
 
   /** Active ports on other nodes in the VLANs this node has ports in, by (VLAN, MAC). */

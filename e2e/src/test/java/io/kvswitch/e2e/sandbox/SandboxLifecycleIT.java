@@ -3,10 +3,12 @@ package io.kvswitch.e2e.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.kvswitch.api.v1alpha1.VirtualSwitch;
 import io.kvswitch.api.v1alpha1.VlanNetwork;
 import io.kvswitch.e2e.testing.Command;
 import io.kvswitch.e2e.testing.RequiredTool;
@@ -115,6 +117,10 @@ class SandboxLifecycleIT {
           .atMost(Duration.ofSeconds(60))
           .untilAsserted(
               () -> {
+                VirtualSwitch fabric =
+                    client.resources(VirtualSwitch.class).withName("fabric").get();
+                assertThat(fabric.getStatus()).isNotNull();
+                assertThat(fabric.getStatus().getNodesDesired()).isEqualTo(2);
                 VlanNetwork web =
                     client
                         .resources(VlanNetwork.class)
@@ -122,8 +128,18 @@ class SandboxLifecycleIT {
                         .withName("web")
                         .get();
                 assertThat(web.getStatus()).isNotNull();
-                assertThat(web.getStatus().getNodesDesired()).isEqualTo(2);
+                assertThat(web.getStatus().getConditions())
+                    .extracting(Condition::getType)
+                    .contains("Ready");
               });
+      // The kubelet stand-in runs the DaemonSet's pod on each node and reports it.
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () ->
+                  assertThat(client.pods().inNamespace("kvswitch-system").list().getItems())
+                      .extracting(pod -> pod.getSpec().getNodeName())
+                      .containsExactlyInAnyOrder("node-1", "node-2"));
     }
 
     Command.Result down = sandbox("down");

@@ -26,7 +26,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The compiler: from switches, networks, mirror sessions, nodes and attached ports to the complete
@@ -34,11 +36,12 @@ import java.util.TreeMap;
  * it emits is sorted, so the same input gives an equal result and unchanged state is never
  * rewritten.
  *
- * <p>Every node of a switch carries every VLAN of the switch (with its DHCP service and compiled
- * policy), so that a port plugged in before the next compile is already fail-closed. Tunnel peers
- * and remote MACs are only given for the VLANs a node has ports in: a node floods and forwards only
- * where it has someone to forward for, which keeps the state per node proportional to its ports,
- * not to the cluster.
+ * <p>A node gets the VLANs it has ports in, each with its DHCP service, compiled policy and tunnel
+ * peers, and the remote MACs of those VLANs: what it needs to forward for its own ports, so that
+ * its state grows with its ports and not with the cluster. (Giving every node every VLAN would put
+ * a switch with a thousand or so networks over the API server's object size limit.) A port plugged
+ * in before the next compile has no VLAN on its node yet, so the agent forwards nothing for it
+ * until then: fail-closed.
  */
 public final class SwitchCompiler {
 
@@ -103,7 +106,6 @@ public final class SwitchCompiler {
                 vsw,
                 node,
                 underlayIps.get(node),
-                networks,
                 plans,
                 local,
                 mirrors.byNode().getOrDefault(key, List.of())));
@@ -141,7 +143,6 @@ public final class SwitchCompiler {
       VirtualSwitch vsw,
       String node,
       String underlayIp,
-      List<VlanNetwork> networks,
       Map<Integer, VlanPlan> plans,
       List<PlacedPort> local,
       List<SwitchNodeMirror> mirrors) {
@@ -159,26 +160,22 @@ public final class SwitchCompiler {
 
     // Ports were placed in name order, so every per-node list is already sorted.
     List<SwitchNodePort> ports = new ArrayList<>(local.size());
-    Set<Integer> localVlans = new HashSet<>();
+    SortedSet<Integer> localVlans = new TreeSet<>();
     for (PlacedPort port : local) {
       ports.add(plans.get(port.vlanId()).ports().get(port.key()));
       localVlans.add(port.vlanId());
     }
     state.setPorts(List.copyOf(ports));
 
-    List<SwitchNodeVlan> vlans = new ArrayList<>(networks.size());
+    List<SwitchNodeVlan> vlans = new ArrayList<>(localVlans.size());
     List<RemoteMac> remoteMacs = new ArrayList<>();
-    for (VlanNetwork network : networks) {
-      VlanPlan plan = plans.get(network.getSpec().getVlanId());
-      if (localVlans.contains(plan.base().getVlanId())) {
-        vlans.add(plan.withPeersFor(node));
-        for (RemoteMac mac : plan.activeMacs()) {
-          if (!mac.getNode().equals(node)) {
-            remoteMacs.add(mac);
-          }
+    for (int vlanId : localVlans) {
+      VlanPlan plan = plans.get(vlanId);
+      vlans.add(plan.withPeersFor(node));
+      for (RemoteMac mac : plan.activeMacs()) {
+        if (!mac.getNode().equals(node)) {
+          remoteMacs.add(mac);
         }
-      } else {
-        vlans.add(plan.base());
       }
     }
     state.setVlans(List.copyOf(vlans));
@@ -264,7 +261,7 @@ public final class SwitchCompiler {
     return ips;
   }
 
-  /** One VLAN of one switch, worked out once and shared by every node's state. */
+  /** One VLAN of one switch, worked out once and shared by the states of the nodes carrying it. */
   private record VlanPlan(
       SwitchNodeVlan base,
       Map<ObjectKey, SwitchNodePort> ports,

@@ -2,6 +2,7 @@ package io.kvswitch.operator.networks;
 
 import io.kvswitch.api.v1alpha1.ConditionTypes;
 import io.kvswitch.api.v1alpha1.SwitchNodeState;
+import io.kvswitch.api.v1alpha1.SwitchNodeVlan;
 import io.kvswitch.api.v1alpha1.SwitchPort;
 import io.kvswitch.api.v1alpha1.VlanNetwork;
 import io.kvswitch.api.v1alpha1.VlanNetworkStatus;
@@ -25,7 +26,7 @@ final class NetworkStatusBuilder {
 
   static final String REASON_REALIZED = "Realized";
   static final String REASON_PENDING = "NodesPending";
-  static final String REASON_NO_NODES = "NoNodesSelected";
+  static final String REASON_NO_PORTS = "NoPortsAttached";
   static final String REASON_NO_ATTACHMENT = "AttachmentPending";
   static final String REASON_VLAN_AVAILABLE = "VlanIdAvailable";
   static final String REASON_SWITCH_FOUND = "SwitchFound";
@@ -81,20 +82,27 @@ final class NetworkStatusBuilder {
       return status;
     }
     List<String> pending = new ArrayList<>();
+    List<String> failures = new ArrayList<>();
+    int desired = 0;
     for (SwitchNodeState state : states) {
+      if (state.getSpec() == null) {
+        continue;
+      }
+      List<SwitchNodeVlan> entries =
+          state.getSpec().getVlans().stream().filter(v -> key.equals(v.getNetwork())).toList();
+      if (entries.isEmpty()) {
+        // The node has no port on this network, so it does not carry it.
+        continue;
+      }
+      desired++;
       boolean current =
-          state.getSpec() != null
-              && state.getSpec().getVlans().stream()
-                  .anyMatch(
-                      v ->
-                          key.equals(v.getNetwork())
-                              && Objects.equals(v.getNetworkGeneration(), generation))
+          Objects.equals(entries.getFirst().getNetworkGeneration(), generation)
               && NodeRealization.realized(state);
       if (!current) {
-        pending.add(state.getSpec() == null ? state.getMetadata().getName() : nodeOf(state));
+        pending.add(state.getSpec().getNodeName());
+        NodeRealization.failure(state).ifPresent(failures::add);
       }
     }
-    int desired = states.size();
     status.setNodesDesired(desired);
     status.setNodesRealized(desired - pending.size());
     if (!attachmentExists) {
@@ -105,30 +113,24 @@ final class NetworkStatusBuilder {
           "NetworkAttachmentDefinition " + key + " is not created yet");
     } else if (desired == 0) {
       conditions.set(
-          ConditionTypes.READY, false, REASON_NO_NODES, "the switch runs on no node yet");
+          ConditionTypes.READY,
+          true,
+          REASON_NO_PORTS,
+          "ready for attachments; no node has a port on this network yet");
     } else if (pending.isEmpty()) {
       conditions.set(
           ConditionTypes.READY,
           true,
           REASON_REALIZED,
-          "generation " + generation + " realized on all " + desired + " nodes");
+          "generation " + generation + " realized on all " + desired + " nodes with ports on it");
     } else {
       conditions.set(
           ConditionTypes.READY,
           false,
           REASON_PENDING,
-          "realized on "
-              + (desired - pending.size())
-              + " of "
-              + desired
-              + " nodes; waiting for "
-              + NodeRealization.nameSome(pending));
+          NodeRealization.pendingMessage(desired - pending.size(), desired, pending, failures));
     }
     status.setConditions(conditions.build());
     return status;
-  }
-
-  private static String nodeOf(SwitchNodeState state) {
-    return state.getSpec().getNodeName();
   }
 }

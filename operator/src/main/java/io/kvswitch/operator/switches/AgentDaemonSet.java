@@ -1,5 +1,7 @@
 package io.kvswitch.operator.switches;
 
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
@@ -82,16 +84,7 @@ public final class AgentDaemonSet {
         .withHostNetwork(true)
         .withDnsPolicy("ClusterFirstWithHostNet")
         .withTerminationGracePeriodSeconds(30L)
-        .withNewAffinity()
-        .withNewNodeAffinity()
-        .withNewRequiredDuringSchedulingIgnoredDuringExecution()
-        .withNodeSelectorTerms(
-            new NodeSelectorTermBuilder()
-                .withMatchExpressions(nodeRequirements(vsw.getSpec().getNodeSelector()))
-                .build())
-        .endRequiredDuringSchedulingIgnoredDuringExecution()
-        .endNodeAffinity()
-        .endAffinity()
+        .withAffinity(affinity(vsw.getSpec().getNodeSelector()))
         .withTolerations(new TolerationBuilder().withOperator("Exists").build())
         .addNewContainer()
         .withName(CONTAINER)
@@ -126,6 +119,25 @@ public final class AgentDaemonSet {
         .endSpec()
         .endTemplate()
         .endSpec()
+        .build();
+  }
+
+  /**
+   * Required node affinity for the node selector, or none when the switch selects every node: an
+   * empty node selector term would match no node at all.
+   */
+  static Affinity affinity(LabelSelector selector) {
+    List<NodeSelectorRequirement> requirements = nodeRequirements(selector);
+    if (requirements.isEmpty()) {
+      return null;
+    }
+    return new AffinityBuilder()
+        .withNewNodeAffinity()
+        .withNewRequiredDuringSchedulingIgnoredDuringExecution()
+        .withNodeSelectorTerms(
+            new NodeSelectorTermBuilder().withMatchExpressions(requirements).build())
+        .endRequiredDuringSchedulingIgnoredDuringExecution()
+        .endNodeAffinity()
         .build();
   }
 

@@ -1,9 +1,12 @@
 package io.kvswitch.operator.switches;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.BulkDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -27,6 +30,8 @@ public class SwitchNodeStatesDependent
     implements BulkDependentResource<SwitchNodeState, VirtualSwitch, ResourceID> {
 
   public static final String COMPONENT = "node-state";
+
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
   public SwitchNodeStatesDependent() {
     super(SwitchNodeState.class);
@@ -57,6 +62,22 @@ public class SwitchNodeStatesDependent
       actual.put(ResourceID.fromResource(state), state);
     }
     return actual;
+  }
+
+  @Override
+  public Matcher.Result<SwitchNodeState> match(
+      SwitchNodeState actual,
+      SwitchNodeState desired,
+      VirtualSwitch vsw,
+      Context<VirtualSwitch> context) {
+    Map<String, String> labels =
+        actual.getMetadata().getLabels() == null ? Map.of() : actual.getMetadata().getLabels();
+    boolean same =
+        labels.entrySet().containsAll(desired.getMetadata().getLabels().entrySet())
+            && SERIALIZATION
+                .convertValue(actual.getSpec(), JsonNode.class)
+                .equals(SERIALIZATION.convertValue(desired.getSpec(), JsonNode.class));
+    return Matcher.Result.computed(same, desired);
   }
 
   static SwitchNodeState state(SwitchNodeKey key, SwitchNodeStateSpec spec) {

@@ -45,6 +45,7 @@ final class SwitchStatusBuilder {
     int desired = 0;
     int ports = 0;
     List<String> pending = new ArrayList<>();
+    List<String> failures = new ArrayList<>();
     for (Map.Entry<SwitchNodeKey, SwitchNodeStateSpec> entry : compilation.states().entrySet()) {
       SwitchNodeKey key = entry.getKey();
       if (!key.switchName().equals(switchName)) {
@@ -60,6 +61,9 @@ final class SwitchStatusBuilder {
               && NodeRealization.realized(state);
       if (!current) {
         pending.add(key.nodeName());
+        if (state != null) {
+          NodeRealization.failure(state).ifPresent(failures::add);
+        }
       }
     }
     VirtualSwitchStatus status = new VirtualSwitchStatus();
@@ -90,12 +94,7 @@ final class SwitchStatusBuilder {
           ConditionTypes.READY,
           false,
           REASON_PENDING,
-          "realized on "
-              + (desired - pending.size())
-              + " of "
-              + desired
-              + " nodes; waiting for "
-              + NodeRealization.nameSome(pending));
+          NodeRealization.pendingMessage(desired - pending.size(), desired, pending, failures));
     }
     status.setConditions(conditions.build());
     return status;

@@ -141,12 +141,12 @@ class SwitchCompilerTest {
                 ConditionTypes.VLAN_CONFLICT,
                 "VlanIdInUse",
                 "VLAN 100 on switch fabric is already used by VlanNetwork team-b/web"));
-    assertThat(state(c, "fabric", "n1").getVlans())
-        .extracting(SwitchNodeVlan::getNetwork)
-        .containsExactly("team-b/web");
-    assertThat(state(c, "edge", "n1").getVlans())
-        .extracting(SwitchNodeVlan::getNetwork)
-        .containsExactly("team-a/other");
+    assertThat(c.assignment().networksOn("fabric"))
+        .extracting(ObjectKey::of)
+        .containsExactly(new ObjectKey("team-b", "web"));
+    assertThat(c.assignment().networksOn("edge"))
+        .extracting(ObjectKey::of)
+        .containsExactly(new ObjectKey("team-a", "other"));
   }
 
   @Test
@@ -202,8 +202,15 @@ class SwitchCompilerTest {
 
     Compilation c =
         compile(
-            List.of(vsw), List.of(web, db), List.of(), List.of(node("n1", "1.1.1.1")), List.of());
+            List.of(vsw),
+            List.of(web, db),
+            List.of(),
+            List.of(node("n1", "1.1.1.1"), node("n2", "1.1.1.2")),
+            List.of(
+                port("apps", "w", "web", "n1", "02:00:00:00:00:01", "10.100.0.10"),
+                port("apps", "d", "db", "n1", "02:00:00:00:00:02", "10.20.0.10")));
 
+    assertThat(state(c, "fabric", "n2").getVlans()).as("n2 has no ports").isEmpty();
     List<SwitchNodeVlan> vlans = state(c, "fabric", "n1").getVlans();
     assertThat(vlans).extracting(SwitchNodeVlan::getVlanId).containsExactly(20, 100);
     assertThat(vlans).extracting(SwitchNodeVlan::getVni).containsExactly(5020, 5100);
@@ -293,7 +300,10 @@ class SwitchCompilerTest {
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("n2", "192.168.0.2"),
             org.assertj.core.groups.Tuple.tuple("n3", "192.168.0.3"));
-    assertThat(n1.getVlans().get(1).getTunnelPeers()).as("n1 has no db port").isEmpty();
+    assertThat(n1.getVlans())
+        .extracting(SwitchNodeVlan::getVlanId)
+        .as("n1 has no db port, so it does not carry db")
+        .containsExactly(100);
     assertThat(n1.getRemoteMacs())
         .extracting(RemoteMac::getVlanId, RemoteMac::getMac, RemoteMac::getNode)
         .as("standby ports attract no traffic yet")

@@ -150,6 +150,15 @@ class MirrorSessionReconcilerTest {
               assertThat(status.getMirroredPackets()).isEqualTo(42L);
               assertThat(status.getDroppedPackets()).isEqualTo(2L);
             });
+
+    client.resources(MirrorSession.class).inNamespace("apps").withName("span").delete();
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () -> {
+              assertThat(cluster.state("fabric.n1").getSpec().getMirrors()).isEmpty();
+              assertThat(cluster.state("fabric.n2").getSpec().getMirrors()).isEmpty();
+            });
   }
 
   @Test

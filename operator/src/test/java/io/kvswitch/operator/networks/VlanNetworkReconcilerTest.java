@@ -145,6 +145,36 @@ class VlanNetworkReconcilerTest {
               assertThat(condition(status, "Ready").getObservedGeneration()).isEqualTo(1L);
               assertThat(status.getObservedGeneration()).isEqualTo(1L);
             });
+
+    client
+        .resources(VlanNetwork.class)
+        .inNamespace("apps")
+        .withName("web")
+        .edit(
+            n -> {
+              n.getSpec().setVlanId(101);
+              return n;
+            });
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () -> {
+              assertThat(
+                      new ObjectMapper()
+                          .readTree(attachment("apps", "web").getSpec().getConfig())
+                          .get("vlanId")
+                          .asInt())
+                  .isEqualTo(101);
+              SwitchNodeVlan vlan = cluster.state("fabric.n1").getSpec().getVlans().getFirst();
+              assertThat(vlan.getVlanId()).isEqualTo(101);
+              assertThat(vlan.getNetworkGeneration()).isEqualTo(2L);
+              assertThat(cluster.state("fabric.n1").getSpec().getPorts().getFirst().getVlanId())
+                  .isEqualTo(101);
+              VlanNetworkStatus status = status("apps", "web");
+              assertThat(status.getObservedGeneration()).isEqualTo(2L);
+              assertThat(status.getNodesRealized()).as("the agent has not applied it yet").isZero();
+              assertThat(condition(status, "Ready").getStatus()).isEqualTo("False");
+            });
   }
 
   @Test
@@ -154,6 +184,12 @@ class VlanNetworkReconcilerTest {
     create("team-a", "a-first", "fabric", 100);
     await().atMost(DEADLINE).until(() -> attachment("team-a", "a-first") != null);
     create("team-b", "b-second", "fabric", 100);
+    client
+        .resource(port("team-a", "a-0", "a-first", "n1", "02:00:00:00:00:0a", "10.100.0.10"))
+        .create();
+    client
+        .resource(port("team-b", "b-0", "b-second", "n1", "02:00:00:00:00:0b", "10.100.0.11"))
+        .create();
 
     await()
         .atMost(DEADLINE)
@@ -222,6 +258,10 @@ class VlanNetworkReconcilerTest {
               assertThat(condition(status("apps", "web"), "SwitchNotFound").getStatus())
                   .isEqualTo("False");
               assertThat(attachment("apps", "web")).isNotNull();
+              Condition ready = condition(status("apps", "web"), "Ready");
+              assertThat(ready.getStatus()).isEqualTo("True");
+              assertThat(ready.getReason()).isEqualTo("NoPortsAttached");
+              assertThat(status("apps", "web").getNodesDesired()).isZero();
             });
   }
 
@@ -231,6 +271,10 @@ class VlanNetworkReconcilerTest {
     client.resource(vswitch("fabric")).create();
     create("apps", "web", "fabric", 100);
     create("apps", "db", "fabric", 200);
+    client
+        .resource(port("apps", "web-0", "web", "n1", "02:00:00:00:00:01", "10.100.0.10"))
+        .create();
+    client.resource(port("apps", "db-0", "db", "n1", "02:00:00:00:00:02", "10.20.0.10")).create();
     await()
         .atMost(DEADLINE)
         .until(() -> attachment("apps", "web") != null && attachment("apps", "db") != null);

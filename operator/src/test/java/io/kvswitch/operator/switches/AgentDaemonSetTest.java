@@ -48,6 +48,15 @@ class AgentDaemonSetTest {
   }
 
   @Test
+  void aSwitchOnEveryNodeHasNoNodeAffinity() {
+    DaemonSet ds = AgentDaemonSet.desired(Fixtures.vswitch("fabric"), MockCluster.CONFIG);
+
+    assertThat(ds.getSpec().getTemplate().getSpec().getAffinity())
+        .as("an empty node selector term would match no node")
+        .isNull();
+  }
+
+  @Test
   void agentRunsUnprivilegedWithOnlyTheNetworkCapabilitiesAndOneNodeDownAtATime() {
     DaemonSet ds = AgentDaemonSet.desired(Fixtures.vswitch("fabric"), MockCluster.CONFIG);
 

@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirementBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -16,6 +19,7 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.kvswitch.api.v1alpha1.SwitchNodeState;
+import io.kvswitch.api.v1alpha1.SwitchNodeStateStatus;
 import io.kvswitch.api.v1alpha1.VirtualSwitch;
 import io.kvswitch.api.v1alpha1.VirtualSwitchStatus;
 import io.kvswitch.operator.MockCluster;
@@ -190,6 +194,33 @@ class VirtualSwitchReconcilerTest {
             });
     String pendingSince = ready(status()).orElseThrow().getLastTransitionTime();
 
+    // An agent that cannot apply its state says why; the switch's message quotes it.
+    client
+        .resources(SwitchNodeState.class)
+        .withName("fabric.n2")
+        .editStatus(
+            state -> {
+              SwitchNodeStateStatus failed = new SwitchNodeStateStatus();
+              failed.setConditions(
+                  List.of(
+                      new ConditionBuilder()
+                          .withType("Ready")
+                          .withStatus("False")
+                          .withReason("UplinkMissing")
+                          .withMessage("interface eth9 not found")
+                          .build()));
+              state.setStatus(failed);
+              return state;
+            });
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () ->
+                assertThat(ready(status()).orElseThrow().getMessage())
+                    .isEqualTo(
+                        "realized on 1 of 2 nodes; waiting for n2;"
+                            + " n2: UplinkMissing: interface eth9 not found"));
+
     cluster.realize("fabric.n2");
     await()
         .atMost(DEADLINE)
@@ -243,6 +274,65 @@ class VirtualSwitchReconcilerTest {
             () -> {
               assertThat(stateNames()).containsExactly("fabric.n1");
               assertThat(status().getNodesDesired()).isEqualTo(1);
+            });
+  }
+
+  @Test
+  void narrowingTheNodeSelectorNarrowsTheDaemonSetAndTheStates() {
+    VirtualSwitch fabric = vswitch("fabric");
+    fabric
+        .getSpec()
+        .setNodeSelector(
+            new LabelSelectorBuilder()
+                .withMatchLabels(FABRIC)
+                .withMatchExpressions(
+                    new LabelSelectorRequirementBuilder()
+                        .withKey("zone")
+                        .withOperator("Exists")
+                        .build())
+                .build());
+    client
+        .resource(node("n1", "192.168.0.1", Map.of("kvswitch.io/fabric", "yes", "zone", "a")))
+        .create();
+    client.resource(node("n2", "192.168.0.2", FABRIC)).create();
+    client.resource(fabric).create();
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(() -> assertThat(stateNames()).containsExactly("fabric.n1"));
+
+    client
+        .resources(VirtualSwitch.class)
+        .withName("fabric")
+        .edit(
+            vsw -> {
+              vsw.getSpec().getNodeSelector().setMatchExpressions(List.of());
+              return vsw;
+            });
+
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () -> {
+              assertThat(stateNames()).containsExactly("fabric.n1", "fabric.n2");
+              DaemonSet ds =
+                  client
+                      .apps()
+                      .daemonSets()
+                      .inNamespace(MockCluster.NAMESPACE)
+                      .withName("kvswitch-fabric")
+                      .get();
+              assertThat(
+                      ds.getSpec()
+                          .getTemplate()
+                          .getSpec()
+                          .getAffinity()
+                          .getNodeAffinity()
+                          .getRequiredDuringSchedulingIgnoredDuringExecution()
+                          .getNodeSelectorTerms()
+                          .getFirst()
+                          .getMatchExpressions())
+                  .extracting(r -> r.getKey())
+                  .containsExactly("kvswitch.io/fabric");
             });
   }
 
