@@ -22,7 +22,9 @@ final class Crds {
       Map.of(
           "VirtualSwitch", "virtualswitches",
           "VlanNetwork", "vlannetworks",
-          "MirrorSession", "mirrorsessions");
+          "MirrorSession", "mirrorsessions",
+          "DhcpLease", "dhcpleases",
+          "AddressBlock", "addressblocks");
 
   private static final Map<String, CustomResourceValidator> VALIDATORS = new ConcurrentHashMap<>();
 

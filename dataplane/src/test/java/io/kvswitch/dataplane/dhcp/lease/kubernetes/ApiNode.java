@@ -40,6 +40,7 @@ final class ApiNode implements AutoCloseable {
   final DhcpServer server;
   private final ExecutorService writer = Executors.newSingleThreadExecutor();
   private volatile boolean apiReachable = true;
+  private volatile String unreachablePath = null;
 
   ApiNode(
       String name,
@@ -74,6 +75,11 @@ final class ApiNode implements AutoCloseable {
     this.apiReachable = reachable;
   }
 
+  /** Requests whose path contains {@code fragment} fail to connect; the others go through. */
+  void unreachableFor(String fragment) {
+    this.unreachablePath = fragment;
+  }
+
   /** DISCOVER, then REQUEST what was offered: the ACKed address, if the exchange ended in one. */
   Optional<Ipv4Address> lease(TestClient client) {
     Optional<DhcpMessage> offer = server.handle(client.discover(), "port").join();
@@ -103,8 +109,9 @@ final class ApiNode implements AutoCloseable {
   private final class Outage implements Interceptor {
     @Override
     public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
-      if (!apiReachable) {
-        URI uri = request.uri();
+      URI uri = request.uri();
+      String blocked = unreachablePath;
+      if (!apiReachable || (blocked != null && uri.getRawPath().contains(blocked))) {
         // Port 1 on loopback: nothing listens there, so the connection is refused at once.
         builder.uri(URI.create("http://127.0.0.1:1" + uri.getRawPath()));
       }

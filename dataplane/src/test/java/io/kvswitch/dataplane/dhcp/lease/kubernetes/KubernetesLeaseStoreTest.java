@@ -291,6 +291,26 @@ class KubernetesLeaseStoreTest {
   }
 
   @Test
+  void aWriteWithoutAnAnswerInABatchThatGotAnswersIsAConflictNeverACommit() {
+    ApiNode nodeA = node("node-a");
+    Ipv4Address reached = Ipv4Address.parse("10.0.0.10");
+    Ipv4Address lost = Ipv4Address.parse("10.0.0.11");
+    nodeA.unreachableFor(DhcpLease.nameOf("blue", lost.toString()));
+
+    List<WriteOutcome> outcomes =
+        nodeA.store.write(
+            List.of(
+                new LeaseWrite(lease(reached, "01", "node-a"), LeaseWrite.CREATE),
+                new LeaseWrite(lease(lost, "02", "node-a"), 1)));
+
+    assertThat(outcomes.get(0)).isInstanceOf(WriteOutcome.Committed.class);
+    assertThat(outcomes.get(1)).isEqualTo(new WriteOutcome.Conflict(Optional.empty()));
+    assertThat(leasesInApi())
+        .extracting(l -> l.getSpec().getIp())
+        .containsExactly(reached.toString());
+  }
+
+  @Test
   void aBatchThatCannotReachTheApiThrowsAndWritesNothing() {
     ApiNode nodeA = node("node-a");
     nodeA.apiReachable(false);
