@@ -76,7 +76,11 @@ public final class VlanNetworkDhcpMapping {
       config.mtu(mtu);
     }
     for (DhcpReservation reservation : dhcp.getReservations()) {
-      config.reserve(reservation.getMac(), reservation.getIp());
+      if (reservation.getHostname() != null) {
+        config.reserve(reservation.getMac(), reservation.getIp(), reservation.getHostname());
+      } else {
+        config.reserve(reservation.getMac(), reservation.getIp());
+      }
     }
     return Optional.of(config.build());
   }

@@ -87,7 +87,11 @@ class VlanNetworkDhcpMappingTest {
     DhcpReservation reservation = new DhcpReservation();
     reservation.setMac("02:AA:00:00:00:01");
     reservation.setIp("10.20.0.10");
-    dhcp.setReservations(List.of(reservation));
+    reservation.setHostname("db-0");
+    DhcpReservation unnamed = new DhcpReservation();
+    unnamed.setMac("02:aa:00:00:00:02");
+    unnamed.setIp("10.20.0.11");
+    dhcp.setReservations(List.of(reservation, unnamed));
     VlanNetwork network = network("10.20.0.0/24", "10.20.0.1", dhcp);
     network.getSpec().setExcludeIps(List.of("10.20.0.150", "10.20.0.151"));
 
@@ -104,7 +108,10 @@ class VlanNetworkDhcpMappingTest {
     assertThat(config.routes())
         .containsExactly(new ClasslessRoute(Ipv4Subnet.parse("192.168.0.0/16"), ip("10.20.0.2")));
     assertThat(config.reservations())
-        .containsExactly(new Reservation(MacAddress.parse("02:aa:00:00:00:01"), ip("10.20.0.10")));
+        .containsExactly(
+            new Reservation(
+                MacAddress.parse("02:aa:00:00:00:01"), ip("10.20.0.10"), Optional.of("db-0")),
+            new Reservation(MacAddress.parse("02:aa:00:00:00:02"), ip("10.20.0.11")));
   }
 
   @Test
