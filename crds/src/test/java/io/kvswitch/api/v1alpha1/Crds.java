@@ -24,7 +24,9 @@ final class Crds {
           "VlanNetwork", "vlannetworks",
           "MirrorSession", "mirrorsessions",
           "SwitchNodeState", "switchnodestates",
-          "SwitchPort", "switchports");
+          "SwitchPort", "switchports",
+          "DhcpLease", "dhcpleases",
+          "AddressBlock", "addressblocks");
 
   private static final Map<String, CustomResourceValidator> VALIDATORS = new ConcurrentHashMap<>();
 

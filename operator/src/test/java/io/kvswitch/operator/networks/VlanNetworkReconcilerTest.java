@@ -13,6 +13,8 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.kvswitch.api.v1alpha1.SwitchNodeState;
 import io.kvswitch.api.v1alpha1.SwitchNodeVlan;
@@ -150,11 +152,9 @@ class VlanNetworkReconcilerTest {
         .resources(VlanNetwork.class)
         .inNamespace("apps")
         .withName("web")
-        .edit(
-            n -> {
-              n.getSpec().setVlanId(101);
-              return n;
-            });
+        // A merge patch, as kubectl sends: it carries no resourceVersion, so the operator's
+        // concurrent status writes cannot make it conflict.
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"vlanId\":101}}");
     await()
         .atMost(DEADLINE)
         .untilAsserted(

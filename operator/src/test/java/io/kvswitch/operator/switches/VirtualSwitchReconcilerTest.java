@@ -17,6 +17,8 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.kvswitch.api.v1alpha1.SwitchNodeState;
 import io.kvswitch.api.v1alpha1.SwitchNodeStateStatus;
@@ -235,11 +237,9 @@ class VirtualSwitchReconcilerTest {
     client
         .resources(VirtualSwitch.class)
         .withName("fabric")
-        .edit(
-            vsw -> {
-              vsw.getSpec().setMtu(9000);
-              return vsw;
-            });
+        // A merge patch, as kubectl sends: it carries no resourceVersion, so the operator's
+        // concurrent status writes cannot make it conflict.
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"mtu\":9000}}");
     await()
         .atMost(DEADLINE)
         .untilAsserted(
@@ -303,11 +303,9 @@ class VirtualSwitchReconcilerTest {
     client
         .resources(VirtualSwitch.class)
         .withName("fabric")
-        .edit(
-            vsw -> {
-              vsw.getSpec().getNodeSelector().setMatchExpressions(List.of());
-              return vsw;
-            });
+        .patch(
+            PatchContext.of(PatchType.JSON),
+            "[{\"op\":\"remove\",\"path\":\"/spec/nodeSelector/matchExpressions\"}]");
 
     await()
         .atMost(DEADLINE)

@@ -217,6 +217,14 @@ public record DhcpNetworkConfig(
       return this;
     }
 
+    /** A reservation whose client is also told its host name (option 12). */
+    public Builder reserve(String mac, String address, String hostname) {
+      reservations.add(
+          new Reservation(
+              MacAddress.parse(mac), Ipv4Address.parse(address), Optional.of(hostname)));
+      return this;
+    }
+
     public Builder declineQuarantine(Duration quarantine) {
       this.declineQuarantine = quarantine;
       return this;

@@ -3,10 +3,12 @@ package io.kvswitch.dataplane.dhcp.server;
 import io.kvswitch.dataplane.dhcp.codec.ClasslessRoute;
 import io.kvswitch.dataplane.dhcp.codec.DhcpOptionCodes;
 import io.kvswitch.dataplane.dhcp.codec.DhcpOptions;
+import io.kvswitch.dataplane.dhcp.config.Reservation;
 import io.kvswitch.dataplane.dhcp.net.Ipv4Address;
 import io.kvswitch.dataplane.dhcp.net.Ipv4Subnet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The option handlers of a standard reply, in the order their options appear on the wire. A NAK
@@ -106,13 +108,24 @@ public enum StandardOptionHandlers implements ReplyOptionHandler {
     }
   },
 
-  /** Option 12: the name the client gave itself, so it sees the server took it. */
+  /**
+   * Option 12: the host name of the client's reservation when it has one, else the name the client
+   * gave itself, so it sees the server took it.
+   */
   HOSTNAME_ECHO {
     @Override
     public void addOptions(ReplyContext c, DhcpOptions.Builder o) {
-      if (!c.isNak()) {
-        c.request().options().hostname().filter(h -> !h.isEmpty()).ifPresent(o::hostname);
+      if (c.isNak()) {
+        return;
       }
+      Optional<String> reserved =
+          c.request()
+              .clientMac()
+              .flatMap(c.config()::reservationFor)
+              .flatMap(Reservation::hostname);
+      reserved
+          .or(() -> c.request().options().hostname().filter(h -> !h.isEmpty()))
+          .ifPresent(o::hostname);
     }
   },
 

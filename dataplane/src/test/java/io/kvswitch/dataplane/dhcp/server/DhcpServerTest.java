@@ -76,6 +76,28 @@ class DhcpServerTest {
   }
 
   @Test
+  void aReservedClientIsToldTheHostNameOfItsReservation() {
+    ServerFixture reserved =
+        new ServerFixture(
+            ServerFixture.network()
+                .reserve("02:00:00:00:00:0a", "10.0.0.200", "db-0")
+                .reserve("02:00:00:00:00:0b", "10.0.0.201")
+                .build());
+    TestClient unnamedReservation =
+        new TestClient("02:00:00:00:00:0b").withOptions(o -> o.hostname("bob"));
+
+    DhcpMessage offer = reserved.expect(alice.discover(), DhcpMessageType.OFFER);
+    DhcpMessage ack = reserved.expect(alice.select(offer.yiaddr(), SERVER_ID), DhcpMessageType.ACK);
+    DhcpMessage bobOffer = reserved.expect(unnamedReservation.discover(), DhcpMessageType.OFFER);
+
+    assertThat(offer.yiaddr()).isEqualTo(parse("10.0.0.200"));
+    assertThat(offer.options().hostname()).as("not the client's own 'alice'").contains("db-0");
+    assertThat(ack.options().hostname()).contains("db-0");
+    assertThat(bobOffer.yiaddr()).isEqualTo(parse("10.0.0.201"));
+    assertThat(bobOffer.options().hostname()).as("echoed without a reserved name").contains("bob");
+  }
+
+  @Test
   void unknownOptionsInRequestsAreIgnored() {
     TestClient odd =
         new TestClient("02:00:00:00:00:0e")
