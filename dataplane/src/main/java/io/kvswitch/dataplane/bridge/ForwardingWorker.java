@@ -224,7 +224,7 @@ final class ForwardingWorker implements FrameSink, Runnable {
    * header too (shifted by a tag push or pop), so GSO frames and unfinished checksums stay the
    * receiver's job. A port without headers gets what it can send as a plain frame: the checksum is
    * finished here, but GSO frames are refused, as cutting 64 KiB into segments in Java would cost
-   * more than the switch forwards otherwise (see dataplane/PORTS.md).
+   * more than the switch forwards otherwise (see "Offloads" in dataplane/README.md).
    *
    * @return the length sent, -1 when the port refused it, or {@link #GSO_UNSUPPORTED}
    */
