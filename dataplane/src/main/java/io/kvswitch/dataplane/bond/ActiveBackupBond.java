@@ -75,4 +75,10 @@ public final class ActiveBackupBond extends Bond {
     int current = activeMember();
     return members[current].isLinkUp() && transmitOn(current, buffer, offset, length);
   }
+
+  @Override
+  public boolean transmitOffloaded(MemorySegment buffer, long offset, int length) {
+    int current = activeMember();
+    return members[current].isLinkUp() && transmitOffloadedOn(current, buffer, offset, length);
+  }
 }

@@ -53,6 +53,12 @@ public final class BalanceSlbBond extends Bond {
     return member >= 0 && transmitOn(member, buffer, offset, length);
   }
 
+  @Override
+  public boolean transmitOffloaded(MemorySegment buffer, long offset, int length) {
+    int member = memberFor(buffer, offset, length);
+    return member >= 0 && transmitOffloadedOn(member, buffer, offset, length);
+  }
+
   /** The member that carries this frame's (source MAC, VLAN), or -1 when every link is down. */
   public int memberFor(MemorySegment buffer, long offset, int length) {
     if (length < EthernetFrame.HEADER_LENGTH) {

@@ -13,6 +13,7 @@ public abstract sealed class Bond implements Port permits ActiveBackupBond, Bala
   private final String name;
   final Port[] members;
   private final boolean[] written;
+  private final int offloadHeaderLength;
 
   Bond(String name, List<? extends Port> members) {
     if (members.isEmpty()) {
@@ -21,6 +22,15 @@ public abstract sealed class Bond implements Port permits ActiveBackupBond, Bala
     this.name = name;
     this.members = members.toArray(Port[]::new);
     this.written = new boolean[this.members.length];
+    // Offload headers: a bond hands its members' frames to the switch as one port, so the switch
+    // must know whether a virtio_net_hdr precedes them; members that disagree cannot form one.
+    this.offloadHeaderLength = this.members[0].offloadHeaderLength();
+    for (Port member : this.members) {
+      if (member.offloadHeaderLength() != offloadHeaderLength) {
+        throw new IllegalArgumentException(
+            "bond '" + name + "': every member must carry the same offload header length");
+      }
+    }
   }
 
   @Override
@@ -39,6 +49,21 @@ public abstract sealed class Bond implements Port permits ActiveBackupBond, Bala
       return true;
     }
     return false;
+  }
+
+  /** Like {@link #transmitOn}, for a frame with its offload header in front of it. */
+  final boolean transmitOffloadedOn(int member, MemorySegment buffer, long off, int len) {
+    if (members[member].transmitOffloaded(buffer, off, len)) {
+      written[member] = true;
+      return true;
+    }
+    return false;
+  }
+
+  /** The members' offload header length, which they share. */
+  @Override
+  public int offloadHeaderLength() {
+    return offloadHeaderLength;
   }
 
   @Override

@@ -7,6 +7,7 @@ import io.kvswitch.dataplane.frame.TagEdit;
 import io.kvswitch.dataplane.frame.VlanTagEditor;
 import io.kvswitch.dataplane.port.FrameSink;
 import io.kvswitch.dataplane.port.Port;
+import io.kvswitch.dataplane.port.VirtioNetHeader;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
@@ -39,6 +40,12 @@ final class ForwardingWorker implements FrameSink, Runnable {
 
   private static final long HOUSEKEEPING_INTERVAL_NANOS = 1_000_000_000L;
 
+  /** Where an edited frame starts in the scratch buffer: after room for its offload header. */
+  private static final long SCRATCH_FRAME = VirtioNetHeader.LENGTH;
+
+  /** {@link #transmitWithHeader} result: a GSO frame towards a port without offload headers. */
+  private static final int GSO_UNSUPPORTED = -2;
+
   private final ForwardingCore core;
   private final Port[] ports;
   private final TransmitLock[] locks;
@@ -53,6 +60,7 @@ final class ForwardingWorker implements FrameSink, Runnable {
   private final boolean[] dirty;
   private int dirtyCount;
   private int ingress;
+  private int ingressHeader;
   private long now;
   private long lastHousekeeping;
   private volatile boolean running = true;
@@ -117,6 +125,7 @@ final class ForwardingWorker implements FrameSink, Runnable {
     int handled = 0;
     for (int port : ownedPorts) {
       ingress = port;
+      ingressHeader = ports[port].offloadHeaderLength();
       now = clock.getAsLong();
       handled += ports[port].receiveBatch(this, batchSize);
       flushDirtyPorts();
@@ -181,16 +190,18 @@ final class ForwardingWorker implements FrameSink, Runnable {
       int egress, TagEdit edit, int vid, MemorySegment buffer, long offset, int length) {
     Port port = ports[egress];
     TransmitLock lock = locks[egress];
-    boolean sent;
     int sentLength;
     lock.lock();
     try {
-      if (edit == TagEdit.KEEP) {
-        sentLength = length;
-        sent = port.transmit(buffer, offset, length);
+      if (ingressHeader > 0) {
+        sentLength = transmitWithHeader(port, edit, vid, buffer, offset, length);
+      } else if (edit == TagEdit.KEEP) {
+        sentLength = port.transmit(buffer, offset, length) ? length : -1;
       } else {
         sentLength = VlanTagEditor.write(edit, vid, buffer, offset, length, scratch, 0);
-        sent = sentLength >= 0 && port.transmit(scratch, 0, sentLength);
+        if (sentLength >= 0 && !port.transmit(scratch, 0, sentLength)) {
+          sentLength = -1;
+        }
       }
     } finally {
       lock.unlock();
@@ -199,11 +210,53 @@ final class ForwardingWorker implements FrameSink, Runnable {
       dirty[egress] = true;
       dirtyPorts[dirtyCount++] = egress;
     }
-    if (sent) {
+    if (sentLength >= 0) {
       counters.transmitted(egress, sentLength);
+    } else if (sentLength == GSO_UNSUPPORTED) {
+      counters.dropped(egress, DropReason.SEGMENTATION_OFFLOAD_UNSUPPORTED);
     } else {
       counters.dropped(egress, DropReason.TRANSMIT_REFUSED);
     }
+  }
+
+  /**
+   * Sends a frame that came with a {@link VirtioNetHeader}. A port that carries headers gets the
+   * header too (shifted by a tag push or pop), so GSO frames and unfinished checksums stay the
+   * receiver's job. A port without headers gets what it can send as a plain frame: the checksum is
+   * finished here, but GSO frames are refused, as cutting 64 KiB into segments in Java would cost
+   * more than the switch forwards otherwise (see "Offloads" in dataplane/README.md).
+   *
+   * @return the length sent, -1 when the port refused it, or {@link #GSO_UNSUPPORTED}
+   */
+  private int transmitWithHeader(
+      Port port, TagEdit edit, int vid, MemorySegment buffer, long offset, int length) {
+    long header = offset - VirtioNetHeader.LENGTH;
+    boolean carriesHeader = port.offloadHeaderLength() > 0;
+    if (!carriesHeader && VirtioNetHeader.gsoType(buffer, header) != VirtioNetHeader.GSO_NONE) {
+      return GSO_UNSUPPORTED;
+    }
+    if (edit == TagEdit.KEEP) {
+      if (carriesHeader) {
+        return port.transmitOffloaded(buffer, offset, length) ? length : -1;
+      }
+      if (VirtioNetHeader.isPlain(buffer, header)) {
+        return port.transmit(buffer, offset, length) ? length : -1;
+      }
+    }
+    // A tag edit, or a checksum to finish: both work on a copy, as other outputs of the same
+    // frame (a flood) still need the original.
+    int written =
+        OffloadedFrames.writeTagEdited(edit, vid, buffer, offset, length, scratch, SCRATCH_FRAME);
+    if (written < 0) {
+      return -1;
+    }
+    if (carriesHeader) {
+      return port.transmitOffloaded(scratch, SCRATCH_FRAME, written) ? written : -1;
+    }
+    if (!OffloadedFrames.finishChecksum(scratch, SCRATCH_FRAME, written)) {
+      return -1;
+    }
+    return port.transmit(scratch, SCRATCH_FRAME, written) ? written : -1;
   }
 
   private void flushDirtyPorts() {

@@ -87,6 +87,15 @@ final class ConfigValidator {
         checkName(memberAt, member.name());
         checkDevice(memberAt, member.type(), member.device(), member.name());
       }
+      if (members.stream()
+              .filter(member -> member != null)
+              .map(member -> member.options().offloads())
+              .distinct()
+              .count()
+          > 1) {
+        // A bond is one port to the engine, with one offload header length for all its frames.
+        problem(at + ".members", "every member must have the same offloads setting");
+      }
       checkVlans(at, bond);
       if (bond.name() != null) {
         switchPorts.put(bond.name(), bond);

@@ -7,6 +7,8 @@ package io.kvswitch.dataplane.config;
  *     otherwise
  * @param type {@code afpacket}, {@code tap} or {@code memory}
  * @param device the network interface (afpacket) or TAP device (tap) behind the port
+ * @param offloads carry a virtio_net_hdr with every frame (afpacket, tap); true when absent, see
+ *     {@link PortOptions#offloads()}
  */
 public record PortConfig(
     String name,
@@ -16,5 +18,12 @@ public record PortConfig(
     Integer vlan,
     String allowedVlans,
     Integer nativeVlan,
-    StormControlConfig stormControl)
-    implements VlanMembership {}
+    StormControlConfig stormControl,
+    Boolean offloads)
+    implements VlanMembership {
+
+  /** How the backend opens this port. */
+  public PortOptions options() {
+    return PortOptions.of(offloads);
+  }
+}

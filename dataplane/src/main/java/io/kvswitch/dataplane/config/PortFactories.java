@@ -35,6 +35,16 @@ public final class PortFactories {
    * @throws IOException when the backend cannot open it, or no backend of that type is present
    */
   public Port open(String type, String name, String device) throws IOException {
+    return open(type, name, device, PortOptions.DEFAULTS);
+  }
+
+  /**
+   * Opens a port of {@code type} with the backend settings from its config.
+   *
+   * @throws IOException when the backend cannot open it, or no backend of that type is present
+   */
+  public Port open(String type, String name, String device, PortOptions options)
+      throws IOException {
     PortFactory factory = byType.get(type);
     if (factory == null) {
       throw new IOException(
@@ -46,6 +56,6 @@ public final class PortFactories {
               + String.join(", ", new TreeSet<>(byType.keySet()))
               + ")");
     }
-    return factory.open(name, device);
+    return factory.open(name, device, options);
   }
 }

@@ -20,4 +20,12 @@ public interface PortFactory {
    * @param device the network device behind it (the name when the config sets no device)
    */
   Port open(String name, String device) throws IOException;
+
+  /**
+   * Opens one port with the backend settings from its config. Backends that have no settings (the
+   * memory port) need not override this.
+   */
+  default Port open(String name, String device, PortOptions options) throws IOException {
+    return open(name, device);
+  }
 }

@@ -51,7 +51,8 @@ public final class StandaloneDataplane implements AutoCloseable {
       StormControlSettings switchStorm = Conversions.stormControl(config.stormControl());
       for (PortConfig port : config.portsOrEmpty()) {
         Port switchPort =
-            factories.open(port.type(), port.name(), deviceOf(port.device(), port.name()));
+            factories.open(
+                port.type(), port.name(), deviceOf(port.device(), port.name()), port.options());
         opened.add(switchPort);
         builder.addPort(switchPort, Conversions.vlanConfig(port), storm(port, switchStorm));
       }
@@ -60,7 +61,10 @@ public final class StandaloneDataplane implements AutoCloseable {
         for (BondMemberConfig member : bondConfig.members()) {
           Port memberPort =
               factories.open(
-                  member.type(), member.name(), deviceOf(member.device(), member.name()));
+                  member.type(),
+                  member.name(),
+                  deviceOf(member.device(), member.name()),
+                  member.options());
           opened.add(memberPort);
           members.add(memberPort);
         }

@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /**
  * Why a frame was not forwarded. Every drop is counted under exactly one reason, against the
- * ingress port (or the egress port for {@link #TRANSMIT_REFUSED}).
+ * ingress port (or the egress port for {@link #TRANSMIT_REFUSED} and {@link
+ * #SEGMENTATION_OFFLOAD_UNSUPPORTED}).
  */
 public enum DropReason {
   /** Shorter than an Ethernet header (14 bytes). */
@@ -36,7 +37,13 @@ public enum DropReason {
   /** Flooding found no other port in the frame's VLAN. */
   NO_EGRESS_PORT,
   /** The egress port refused the frame: queue full, link down, or frame too big for it. */
-  TRANSMIT_REFUSED;
+  TRANSMIT_REFUSED,
+  /**
+   * A GSO frame (up to 64 KiB, to be cut into MTU-sized segments by whoever receives it) towards a
+   * port that carries no offload header, so nothing on the other side would segment it. Counted on
+   * the egress port.
+   */
+  SEGMENTATION_OFFLOAD_UNSUPPORTED;
 
   /** The snake_case label used in metrics. */
   public String label() {

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -177,8 +178,51 @@ class ConfigLoaderTest {
             """);
 
     assertThatThrownBy(
-            () -> StandaloneDataplane.create(config, PortFactories.discover(), System::nanoTime))
+            () ->
+                StandaloneDataplane.create(
+                    config, new PortFactories(List.of(new MemoryPortFactory())), System::nanoTime))
         .isInstanceOf(IOException.class)
         .hasMessage("port 'veth0': no 'afpacket' backend in this build (available: memory)");
+  }
+
+  @Test
+  void theLinuxBackendsAreRegistered() {
+    assertThatThrownBy(
+            () -> PortFactories.discover().open("nonexistent", "p", "p", PortOptions.DEFAULTS))
+        .isInstanceOf(IOException.class)
+        .hasMessage(
+            "port 'p': no 'nonexistent' backend in this build (available: afpacket, memory, tap)");
+  }
+
+  @Test
+  void offloadsAreOnUnlessTheConfigTurnsThemOff() throws Exception {
+    StandaloneConfig config =
+        ConfigLoader.parseYaml(
+            """
+            ports:
+              - {name: a, type: afpacket, mode: access, vlan: 10}
+              - {name: b, type: afpacket, mode: access, vlan: 10, offloads: false}
+            """);
+
+    assertThat(config.ports().get(0).options()).isEqualTo(new PortOptions(true));
+    assertThat(config.ports().get(1).options()).isEqualTo(new PortOptions(false));
+  }
+
+  @Test
+  void bondMembersMustAgreeOnOffloads() {
+    assertThat(
+            problems(
+                    """
+                    bonds:
+                      - name: up
+                        bondMode: active-backup
+                        mode: access
+                        vlan: 10
+                        members:
+                          - {name: m1, type: afpacket}
+                          - {name: m2, type: afpacket, offloads: false}
+                    """)
+                .problems())
+        .containsExactly("bonds[0].members: every member must have the same offloads setting");
   }
 }
