@@ -1,14 +1,21 @@
 package io.kvswitch.operator;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResourceConfig;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResourceConfigBuilder;
 import io.kvswitch.operator.metrics.OperatorMetrics;
 import io.kvswitch.operator.mirrors.MirrorSessionReconciler;
 import io.kvswitch.operator.networks.VlanNetworkReconciler;
 import io.kvswitch.operator.status.WarningEvents;
 import io.kvswitch.operator.switches.VirtualSwitchReconciler;
 import java.time.Clock;
+import java.util.Set;
 
 /** Builds the operator: one reconciler per kind, on one client, with the configured options. */
 public final class KvswitchOperator {
@@ -49,9 +56,29 @@ public final class KvswitchOperator {
               }
             });
     WarningEvents events = new WarningEvents(client, config.namespace(), clock);
-    operator.register(new VirtualSwitchReconciler(config, metrics, clock));
+    // The agents' DaemonSets and ServiceAccounts live in the operator's namespace only; watching
+    // just that namespace is what lets the chart grant those with a Role instead of a
+    // ClusterRole (cluster-wide DaemonSet create would come close to cluster-admin).
+    operator.register(
+        new VirtualSwitchReconciler(config, metrics, clock),
+        o ->
+            o.replacingNamedDependentResourceConfig(
+                    "daemonset", inOperatorNamespace(DaemonSet.class, config))
+                .replacingNamedDependentResourceConfig(
+                    "serviceaccount", inOperatorNamespace(ServiceAccount.class, config)));
     operator.register(new VlanNetworkReconciler(events, clock));
     operator.register(new MirrorSessionReconciler(events, clock));
     return operator;
+  }
+
+  private static <R extends HasMetadata> KubernetesDependentResourceConfig<R> inOperatorNamespace(
+      Class<R> type, OperatorConfig config) {
+    return new KubernetesDependentResourceConfigBuilder<R>()
+        .withKubernetesDependentInformerConfig(
+            InformerConfiguration.builder(type)
+                .withLabelSelector(Labels.MANAGED_SELECTOR)
+                .withNamespaces(Set.of(config.namespace()))
+                .build())
+        .build();
   }
 }
