@@ -81,4 +81,14 @@ public final class KvswitchOperator {
                 .build())
         .build();
   }
+
+  /**
+   * What {@code GET /readyz} answers: started, and every informer healthy. A standby replica
+   * (leader election on, another replica leads) must answer true too, or a rolling update and the
+   * disruption budget would wait on it forever.
+   */
+  public static boolean isReady(Operator operator) {
+    return operator.getRuntimeInfo().isStarted()
+        && operator.getRuntimeInfo().allEventSourcesAreHealthy();
+  }
 }

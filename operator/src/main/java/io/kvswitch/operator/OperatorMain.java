@@ -32,9 +32,7 @@ public final class OperatorMain {
             config.metricsPort(),
             config.healthPort(),
             metrics::render,
-            () ->
-                operator.getRuntimeInfo().isStarted()
-                    && operator.getRuntimeInfo().allEventSourcesAreHealthy());
+            () -> KvswitchOperator.isReady(operator));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
