@@ -13,7 +13,9 @@ import java.util.Map;
  * @param stateDirectory {@code KVSWITCH_STATE_DIR}, where the local copy of the state lives
  *     (default {@code /run/kvswitch/state}: on the host, so it outlives the container, and gone
  *     after a reboot, when no port is left to keep anyway)
- * @param cniSocket {@code KVSWITCH_CNI_SOCKET} (default {@code /run/kvswitch/cni.sock})
+ * @param cniSocket {@code KVSWITCH_CNI_SOCKET} (default {@code /run/kvswitch/cni-<switch>.sock}:
+ *     one agent runs per switch on a node, so each needs its own socket; the plugin picks it by the
+ *     network's {@code switch})
  * @param statusInterval {@code KVSWITCH_STATUS_INTERVAL_SECONDS}: how often counters are refreshed
  *     in the status, and a failed status write retried (default 30)
  */
@@ -33,7 +35,8 @@ public record AgentConfig(
         switchName,
         env.getOrDefault("KVSWITCH_NAMESPACE", "kvswitch-system"),
         Path.of(env.getOrDefault("KVSWITCH_STATE_DIR", "/run/kvswitch/state")),
-        Path.of(env.getOrDefault("KVSWITCH_CNI_SOCKET", "/run/kvswitch/cni.sock")),
+        Path.of(
+            env.getOrDefault("KVSWITCH_CNI_SOCKET", "/run/kvswitch/cni-" + switchName + ".sock")),
         Duration.ofSeconds(
             Long.parseLong(env.getOrDefault("KVSWITCH_STATUS_INTERVAL_SECONDS", "30"))));
   }

@@ -3,6 +3,10 @@ package io.kvswitch.dataplane.agent;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kvswitch.dataplane.bridge.Bridge;
+import io.kvswitch.dataplane.cni.CniHandler;
+import io.kvswitch.dataplane.cni.CniServer;
+import io.kvswitch.dataplane.cni.IpCommandPodInterfaces;
+import io.kvswitch.dataplane.cni.KubernetesSwitchPortRecords;
 import io.kvswitch.dataplane.port.linux.AfPacketOptions;
 import io.kvswitch.dataplane.port.linux.AfPacketPort;
 import java.time.Clock;
@@ -37,6 +41,15 @@ public final class AgentMain {
     KubernetesClient client = new KubernetesClientBuilder().build();
     NodeAgent agent = new NodeAgent(client, config, engine, Clock.systemUTC());
     agent.start();
+    CniServer cni =
+        CniServer.start(
+            config.cniSocket(),
+            new CniHandler(
+                config.nodeName(),
+                config.switchName(),
+                new IpCommandPodInterfaces(),
+                engine,
+                new KubernetesSwitchPortRecords(client)));
     LOG.info("agent for {} started", config.stateName());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -46,6 +59,7 @@ public final class AgentMain {
                     () -> {
                       // Only the watch and the sockets go; the interfaces stay, so pods keep
                       // their links and the next agent plugs them back in.
+                      cni.close();
                       agent.close();
                       client.close();
                       bridge.close();
