@@ -123,12 +123,16 @@ public final class CniHandler {
     Attachment at = attachment(request);
     requireNamespace(request.netns());
     String mac = requestedMac(request).orElseGet(() -> generatedMac(request));
+    long start = System.nanoTime();
     interfaces.createVeth(
         at.hostName(), request.netns(), request.ifName(), mac, at.network().mtu());
+    long created = System.nanoTime();
+    long pluggedAt;
     boolean plugged = false;
     try {
       engine.putPort(enginePort(at, mac, request.ifName()));
       plugged = true;
+      pluggedAt = System.nanoTime();
       records.put(switchPort(at, mac, request.ifName()));
     } catch (RuntimeException e) {
       if (plugged) {
@@ -140,8 +144,16 @@ public final class CniHandler {
           "cannot attach " + request.ifName() + " of " + at.namespace() + "/" + at.podName(),
           String.valueOf(e.getMessage()));
     }
+    long recorded = System.nanoTime();
     LOG.info(
-        "attached {} ({}) as {} in VLAN {}", at.key(), mac, at.hostName(), at.network().vlanId());
+        "attached {} ({}) as {} in VLAN {}: interface {} ms, plug {} ms, record {} ms",
+        at.key(),
+        mac,
+        at.hostName(),
+        at.network().vlanId(),
+        (created - start) / 1_000_000,
+        (pluggedAt - created) / 1_000_000,
+        (recorded - pluggedAt) / 1_000_000);
     return result(at, request, mac);
   }
 
