@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.kvswitch.api.v1alpha1.PortState;
 import io.kvswitch.api.v1alpha1.SwitchPort;
 import io.kvswitch.api.v1alpha1.WorkloadKind;
@@ -37,6 +38,8 @@ class CniPluginIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   KubernetesClient client;
+
+  KubernetesMockServer server;
 
   @TempDir Path run;
 
@@ -264,5 +267,25 @@ class CniPluginIT {
         .isEqualTo("[\"1.0.0\",\"1.1.0\"]");
     assertThat(hostInterfaceExists(host)).isFalse();
     assertThat(pod.exec("ip", "link", "show", "net1").succeeded()).isFalse();
+  }
+
+  @Test
+  void anAddThatCannotRecordItsPortUndoesEverythingAndAsksToRetry(NetworkLab lab) throws Exception {
+    NetNamespace pod = lab.namespace("p1");
+    String name = lab.prefix() + "-norec";
+    String host = HostInterfaces.forPort("apps/" + name + "-net1");
+    cleanUpHostEnd(lab, host);
+    // The API server goes away: the interface can be made and plugged in, not recorded.
+    server.destroy();
+
+    PluginProcess.Call add =
+        plugin(env("ADD", "norec-" + lab.prefix(), pod, name), config(10).toString());
+
+    assertThat(add.exit()).isEqualTo(1);
+    assertThat(add.output().path("code").asInt()).isEqualTo(CniError.TRY_AGAIN_LATER);
+    assertThat(add.output().path("msg").asText()).isEqualTo("cannot attach net1 of apps/" + name);
+    assertThat(hostInterfaceExists(host)).isFalse();
+    assertThat(pod.exec("ip", "link", "show", "net1").succeeded()).isFalse();
+    assertThat(agent.bridge().portCount()).isZero();
   }
 }
