@@ -8,6 +8,7 @@ import io.kvswitch.api.v1alpha1.SwitchNodePort;
 import io.kvswitch.api.v1alpha1.SwitchNodeStateSpec;
 import io.kvswitch.api.v1alpha1.SwitchNodeVlan;
 import java.util.Collections;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
@@ -174,7 +175,7 @@ public final class DesiredState {
 
     public RemoteMacKey {
       Objects.requireNonNull(mac, "mac");
-      mac = mac.toLowerCase(java.util.Locale.ROOT);
+      mac = mac.toLowerCase(Locale.ROOT);
     }
 
     static RemoteMacKey of(RemoteMac mac) {

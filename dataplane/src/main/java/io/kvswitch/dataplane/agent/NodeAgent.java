@@ -13,6 +13,8 @@ import io.kvswitch.api.v1alpha1.SwitchNodeStateSpec;
 import io.kvswitch.api.v1alpha1.SwitchNodeStateStatus;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -236,13 +238,13 @@ public final class NodeAgent implements AutoCloseable {
         });
   }
 
-  private <T> T callOnWorker(java.util.concurrent.Callable<T> task) {
+  private <T> T callOnWorker(Callable<T> task) {
     try {
       return worker.submit(task).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       throw new IllegalStateException("agent task failed", e.getCause());
     }
   }

@@ -66,18 +66,21 @@ public final class CniPlugin {
       }
       return 0;
     } catch (CniError e) {
-      ObjectNode error = JSON.createObjectNode();
-      error.put("cniVersion", version);
-      error.put("code", e.code());
-      error.put("msg", e.getMessage());
-      error.put("details", e.details());
-      stdout.println(error.toString());
-      return 1;
+      return fail(stdout, version, e);
     } catch (IOException e) {
-      stdout.println(
-          "{\"cniVersion\":\"" + version + "\",\"code\":5,\"msg\":\"" + e.getMessage() + "\"}");
-      return 1;
+      return fail(
+          stdout, version, new CniError(CniError.IO_FAILURE, String.valueOf(e.getMessage())));
     }
+  }
+
+  private static int fail(PrintStream stdout, String version, CniError e) {
+    ObjectNode error = JSON.createObjectNode();
+    error.put("cniVersion", version);
+    error.put("code", e.code());
+    error.put("msg", e.getMessage());
+    error.put("details", e.details());
+    stdout.println(error.toString());
+    return 1;
   }
 
   private static CniRequest request(String command, Map<String, String> env, JsonNode config) {

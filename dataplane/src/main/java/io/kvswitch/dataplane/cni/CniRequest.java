@@ -1,6 +1,7 @@
 package io.kvswitch.dataplane.cni;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -28,7 +29,7 @@ public record CniRequest(
 
   /** {@code CNI_ARGS} ({@code K8S_POD_NAME=web-1;K8S_POD_NAMESPACE=apps;...}) as a map. */
   public static Map<String, String> parseArgs(String cniArgs) {
-    java.util.Map<String, String> parsed = new java.util.LinkedHashMap<>();
+    Map<String, String> parsed = new LinkedHashMap<>();
     if (cniArgs == null || cniArgs.isBlank()) {
       return parsed;
     }

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -154,9 +155,11 @@ class NodeAgentTest {
                     .isEqualTo(second.getMetadata().getGeneration()));
     assertThat(engine.calls()).containsExactly("removePort apps/b");
     long writes = agent.statusWrites();
-    // Several status ticks (200 ms) pass with nothing new to say.
-    await().pollDelay(Duration.ofSeconds(1)).atMost(DEADLINE).until(() -> true);
-    assertThat(agent.statusWrites()).isEqualTo(writes);
+    // Several status ticks (200 ms) pass with nothing new to say, and write nothing.
+    await()
+        .during(Duration.ofSeconds(1))
+        .atMost(DEADLINE)
+        .until(() -> agent.statusWrites() == writes);
   }
 
   @Test
@@ -203,9 +206,11 @@ class NodeAgentTest {
 
     api.stop();
     engine.setCounters(new EngineCounters(2, 7, 1000, 1000, 0));
-    // Status ticks fail while the server is away; the engine keeps its ports.
-    await().pollDelay(Duration.ofSeconds(1)).atMost(DEADLINE).until(() -> true);
-    assertThat(engine.ports()).containsOnlyKeys("apps/a", "apps/b");
+    // Status ticks fail while the server is away; the engine keeps its ports all along.
+    await()
+        .during(Duration.ofSeconds(1))
+        .atMost(DEADLINE)
+        .until(() -> engine.ports().keySet().equals(Set.of("apps/a", "apps/b")));
     assertThat(agent.held().ports()).containsOnlyKeys("apps/a", "apps/b");
 
     api.restart();

@@ -18,6 +18,7 @@ import io.kvswitch.dataplane.testing.NetworkLab;
 import io.kvswitch.dataplane.testing.NetworkLabExtension;
 import io.kvswitch.dataplane.testing.Traffic;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -218,10 +219,10 @@ class CniPluginIT {
     ObjectNode oldVersion = config(10);
     oldVersion.put("cniVersion", "0.3.1");
     PluginProcess.Call version = plugin(add, oldVersion.toString());
-    Map<String, String> noIfName = new java.util.HashMap<>(add);
+    Map<String, String> noIfName = new HashMap<>(add);
     noIfName.remove("CNI_IFNAME");
     PluginProcess.Call environment = plugin(noIfName, config(10).toString());
-    Map<String, String> noNetns = new java.util.HashMap<>(add);
+    Map<String, String> noNetns = new HashMap<>(add);
     noNetns.put("CNI_NETNS", "/var/run/netns/" + lab.prefix() + "-gone");
     PluginProcess.Call container = plugin(noNetns, config(10).toString());
 
