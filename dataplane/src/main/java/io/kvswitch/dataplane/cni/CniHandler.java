@@ -21,6 +21,7 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -250,6 +251,10 @@ public final class CniHandler {
   }
 
   private SwitchPort switchPort(Attachment at, String mac, String ifName) {
+    Map<String, String> labels =
+        new TreeMap<>(records.workloadLabels(at.namespace(), at.podName()));
+    labels.put("kvswitch.io/switch", switchName);
+    labels.put("kvswitch.io/node", nodeName);
     SwitchPortSpec spec = new SwitchPortSpec();
     spec.setWorkloadKind(WorkloadKind.Pod);
     spec.setWorkloadName(at.podName());
@@ -268,7 +273,7 @@ public final class CniHandler {
         new ObjectMetaBuilder()
             .withName(at.portName())
             .withNamespace(at.namespace())
-            .withLabels(Map.of("kvswitch.io/switch", switchName, "kvswitch.io/node", nodeName))
+            .withLabels(labels)
             .build());
     port.setSpec(spec);
     return port;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -123,6 +124,18 @@ class CniPluginIT {
     cleanUpHostEnd(lab, host2);
     ObjectNode withMac = config(10);
     withMac.putObject("runtimeConfig").put("mac", "02:aa:00:00:00:01");
+    client
+        .pods()
+        .inNamespace("apps")
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName(name1)
+                .withNamespace("apps")
+                .withLabels(Map.of("app", "web", "tier", "front"))
+                .endMetadata()
+                .build())
+        .create();
 
     PluginProcess.Call add1 =
         plugin(env("ADD", "c1-" + lab.prefix(), pod1, name1), withMac.toString());
@@ -153,6 +166,14 @@ class CniPluginIT {
     assertThat(record.getSpec().getMac()).isEqualTo("02:aa:00:00:00:01");
     assertThat(record.getSpec().getVlanId()).isEqualTo(10);
     assertThat(record.getSpec().getState()).isEqualTo(PortState.Active);
+    // The pod's labels, so that policy and mirror selectors find the port.
+    assertThat(record.getMetadata().getLabels())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "app", "web",
+                "tier", "front",
+                "kvswitch.io/switch", "fabric",
+                "kvswitch.io/node", "node-a"));
 
     pod1.execOk("ip", "addr", "add", "10.77.0.1/24", "dev", "net1");
     pod2.execOk("ip", "addr", "add", "10.77.0.2/24", "dev", "net1");
