@@ -35,6 +35,13 @@ public final class AgentDaemonSet {
 
   public static final String COMPONENT = "dataplane";
   static final String CONTAINER = "agent";
+  static final String CNI_INSTALLER = "install-cni";
+
+  /**
+   * Where the dataplane image keeps the CNI plugin tree (dataplane/CNI.md); its installer copies it
+   * into the host's /opt/cni/bin, mounted at the same path, and makes its class archive there.
+   */
+  static final String CNI_INSTALL_COMMAND = "/opt/kvswitch/cni/kvswitch.d/bin/install.sh";
 
   private AgentDaemonSet() {}
 
@@ -86,6 +93,24 @@ public final class AgentDaemonSet {
         .withTerminationGracePeriodSeconds(30L)
         .withAffinity(affinity(vsw.getSpec().getNodeSelector()))
         .withTolerations(new TolerationBuilder().withOperator("Exists").build())
+        // Installs the plugin before the agent starts, so Multus finds it as soon as the node's
+        // agent can answer it. Root for the host directory's owner, no capabilities at all.
+        .addNewInitContainer()
+        .withName(CNI_INSTALLER)
+        .withImage(config.dataplaneImage())
+        .withImagePullPolicy(config.dataplaneImagePullPolicy())
+        .withCommand(CNI_INSTALL_COMMAND, "/opt/cni/bin")
+        .withNewSecurityContext()
+        .withPrivileged(false)
+        .withAllowPrivilegeEscalation(false)
+        .withRunAsUser(0L)
+        .withNewCapabilities()
+        .withDrop("ALL")
+        .endCapabilities()
+        .endSecurityContext()
+        .withVolumeMounts(
+            mounts.stream().filter(m -> m.getMountPath().equals("/opt/cni/bin")).toList())
+        .endInitContainer()
         .addNewContainer()
         .withName(CONTAINER)
         .withImage(config.dataplaneImage())

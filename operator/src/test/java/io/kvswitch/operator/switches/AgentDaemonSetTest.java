@@ -57,6 +57,25 @@ class AgentDaemonSetTest {
   }
 
   @Test
+  void anInitContainerInstallsTheCniPluginIntoTheHostWithoutCapabilities() {
+    DaemonSet ds = AgentDaemonSet.desired(Fixtures.vswitch("fabric"), MockCluster.CONFIG);
+
+    var init = ds.getSpec().getTemplate().getSpec().getInitContainers();
+    assertThat(init).hasSize(1);
+    assertThat(init.getFirst().getName()).isEqualTo("install-cni");
+    assertThat(init.getFirst().getImage()).isEqualTo(MockCluster.IMAGE);
+    assertThat(init.getFirst().getCommand())
+        .containsExactly("/opt/kvswitch/cni/kvswitch.d/bin/install.sh", "/opt/cni/bin");
+    assertThat(init.getFirst().getVolumeMounts())
+        .extracting(m -> m.getName(), m -> m.getMountPath())
+        .containsExactly(Tuple.tuple("cni-bin", "/opt/cni/bin"));
+    assertThat(init.getFirst().getSecurityContext().getCapabilities().getAdd()).isNullOrEmpty();
+    assertThat(init.getFirst().getSecurityContext().getCapabilities().getDrop())
+        .containsExactly("ALL");
+    assertThat(init.getFirst().getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+  }
+
+  @Test
   void agentRunsUnprivilegedWithOnlyTheNetworkCapabilitiesAndOneNodeDownAtATime() {
     DaemonSet ds = AgentDaemonSet.desired(Fixtures.vswitch("fabric"), MockCluster.CONFIG);
 

@@ -1,0 +1,40 @@
+#!/bin/sh
+# Builds the kvswitch CNI plugin as a directory that needs no Java on the host:
+#   target/cni/bin/kvswitch            the executable Multus and the kubelet run (a sh launcher)
+#   target/cni/bin/kvswitch.d/runtime  a jlinked Java runtime with only the modules the plugin uses
+#   target/cni/bin/kvswitch.d/lib      the plugin's classes and Jackson
+#   target/cni/bin/kvswitch.d/app.jsa  an AppCDS archive of the classes one call loads
+#   target/cni/bin/kvswitch.d/bin      the launcher and install.sh, which installs all of it
+# Run by `./mvnw -pl dataplane -am -Pcni package`, which passes the runtime classpath as $1.
+set -eu
+
+module_dir=$(cd "$(dirname "$0")/.." && pwd)
+target="$module_dir/target"
+out="$target/cni/bin"
+home="$target/cni-stage/kvswitch.d"
+jdk="${JAVA_HOME:?JAVA_HOME must point to a JDK 25}"
+
+rm -rf "$target/cni" "$target/cni-stage"
+mkdir -p "$home/lib"
+
+# The plugin's own classes only: the agent's code never runs on this side of the socket.
+(cd "$target/classes" && "$jdk/bin/jar" --create --file "$home/lib/kvswitch-cni.jar" \
+  io/kvswitch/dataplane/cni/CniPlugin*.class io/kvswitch/dataplane/cni/CniError*.class \
+  io/kvswitch/dataplane/cni/CniRequest*.class io/kvswitch/dataplane/cni/CniResponse*.class \
+  io/kvswitch/dataplane/cni/NetworkConfig*.class)
+for jar in $(echo "${1:?usage: build-cni.sh CLASSPATH}" | tr ':' '\n' | grep -E '/jackson-(core|databind|annotations)-'); do
+  cp "$jar" "$home/lib/"
+done
+
+# java.base is all the plugin calls; Jackson reaches for java.desktop (java.beans) and java.sql
+# only where they exist.
+"$jdk/bin/jlink" --add-modules java.base --strip-debug --no-man-pages --no-header-files \
+  --compress zip-6 --generate-cds-archive --output "$home/runtime"
+
+mkdir -p "$home/bin"
+cp "$module_dir/cni/kvswitch" "$home/bin/kvswitch"
+cp "$module_dir/cni/install.sh" "$home/bin/install.sh"
+chmod 755 "$home/bin/kvswitch" "$home/bin/install.sh"
+
+# Install into target/cni/bin, as the init container installs into the host's /opt/cni/bin.
+"$home/bin/install.sh" "$out"

@@ -1,0 +1,70 @@
+package io.kvswitch.dataplane.agent;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.kvswitch.dataplane.bridge.Bridge;
+import io.kvswitch.dataplane.cni.CniHandler;
+import io.kvswitch.dataplane.cni.CniServer;
+import io.kvswitch.dataplane.cni.IpCommandPodInterfaces;
+import io.kvswitch.dataplane.cni.KubernetesSwitchPortRecords;
+import io.kvswitch.dataplane.port.linux.AfPacketOptions;
+import io.kvswitch.dataplane.port.linux.AfPacketPort;
+import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node agent as the DaemonSet runs it: one switch ({@code KVSWITCH_SWITCH}) on one node ({@code
+ * NODE_NAME}); see {@link AgentConfig} for the rest of the environment. Exits with 2 when the
+ * environment is incomplete.
+ */
+public final class AgentMain {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AgentMain.class);
+
+  private AgentMain() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    AgentConfig config;
+    try {
+      config = AgentConfig.fromEnvironment(System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println("kvswitch agent: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Bridge bridge = Bridge.builder().build();
+    bridge.start();
+    BridgeSwitchEngine engine =
+        new BridgeSwitchEngine(bridge, name -> AfPacketPort.open(name, AfPacketOptions.defaults()));
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    NodeAgent agent = new NodeAgent(client, config, engine, Clock.systemUTC());
+    agent.start();
+    CniServer cni =
+        CniServer.start(
+            config.cniSocket(),
+            new CniHandler(
+                config.nodeName(),
+                config.switchName(),
+                new IpCommandPodInterfaces(),
+                engine,
+                new KubernetesSwitchPortRecords(client)));
+    LOG.info("agent for {} started", config.stateName());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            Thread.ofPlatform()
+                .unstarted(
+                    () -> {
+                      // Only the watch and the sockets go; the interfaces stay, so pods keep
+                      // their links and the next agent plugs them back in.
+                      cni.close();
+                      agent.close();
+                      client.close();
+                      bridge.close();
+                      stopped.countDown();
+                    }));
+    stopped.await();
+  }
+}

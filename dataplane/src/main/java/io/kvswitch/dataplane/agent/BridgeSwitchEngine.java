@@ -1,0 +1,154 @@
+package io.kvswitch.dataplane.agent;
+
+import io.kvswitch.api.v1alpha1.PortState;
+import io.kvswitch.api.v1alpha1.RemoteMac;
+import io.kvswitch.api.v1alpha1.StormControlSpec;
+import io.kvswitch.api.v1alpha1.SwitchNodeMirror;
+import io.kvswitch.api.v1alpha1.SwitchNodePort;
+import io.kvswitch.api.v1alpha1.SwitchNodeVlan;
+import io.kvswitch.dataplane.bridge.Bridge;
+import io.kvswitch.dataplane.bridge.PortStats;
+import io.kvswitch.dataplane.engine.PortVlanConfig;
+import io.kvswitch.dataplane.engine.StormControlSettings;
+import io.kvswitch.dataplane.port.Port;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The engine on a node: local ports are the host ends of the interfaces the CNI handler created
+ * (named by {@link HostInterfaces}), opened with {@code portOpener} and plugged into a running
+ * {@link Bridge} as access ports of their VLAN. A port in {@code Standby} or {@code Down} is
+ * unplugged so it forwards nothing; its interface stays.
+ *
+ * <p>VLANs need no programming in the bridge (membership is per port); they are kept for the DHCP
+ * and policy pieces. Remote MACs and mirror sessions need the overlay tunnel and mirror taps, which
+ * this engine does not have: it refuses them, so the node's Ready condition says so instead of
+ * claiming a state it does not forward.
+ */
+public final class BridgeSwitchEngine implements SwitchEngine {
+
+  private final Bridge bridge;
+  private final Function<String, Port> portOpener;
+  private final Map<String, Plugged> plugged = new HashMap<>();
+  private final Set<Integer> vlans = new HashSet<>();
+  private StormControlSettings stormControl = StormControlSettings.UNLIMITED;
+
+  public BridgeSwitchEngine(Bridge bridge, Function<String, Port> portOpener) {
+    this.bridge = bridge;
+    this.portOpener = portOpener;
+  }
+
+  @Override
+  public synchronized void configureSwitch(SwitchSettings settings) {
+    stormControl = stormControl(settings.stormControl());
+    for (Plugged port : plugged.values()) {
+      bridge.core().setPort(port.index(), PortVlanConfig.access(port.vlan()), stormControl);
+    }
+  }
+
+  @Override
+  public synchronized void putVlan(SwitchNodeVlan vlan) {
+    vlans.add(vlan.getVlanId());
+  }
+
+  @Override
+  public synchronized void removeVlan(int vlanId) {
+    vlans.remove(vlanId);
+  }
+
+  @Override
+  public synchronized void putPort(SwitchNodePort port) {
+    boolean forwards =
+        port.getState() == null
+            || port.getState() == PortState.Active
+            || port.getState() == PortState.Pending;
+    Plugged existing = plugged.get(port.getName());
+    if (!forwards) {
+      removePort(port.getName());
+      return;
+    }
+    int vlan = port.getVlanId();
+    PortVlanConfig access = PortVlanConfig.access(vlan);
+    if (existing != null) {
+      bridge.core().setPort(existing.index(), access, stormControl);
+      plugged.put(port.getName(), new Plugged(existing.index(), vlan));
+      return;
+    }
+    Port opened = portOpener.apply(HostInterfaces.forPort(port.getName()));
+    try {
+      plugged.put(port.getName(), new Plugged(bridge.addPort(opened, access, stormControl), vlan));
+    } catch (RuntimeException e) {
+      opened.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public synchronized void removePort(String name) {
+    Plugged port = plugged.remove(name);
+    if (port != null) {
+      bridge.removePort(port.index());
+    }
+  }
+
+  @Override
+  public void putRemoteMac(RemoteMac mac) {
+    throw new UnsupportedOperationException("remote MACs need the overlay tunnel");
+  }
+
+  @Override
+  public void removeRemoteMac(int vlanId, String mac) {
+    // Never accepted, so nothing to remove.
+  }
+
+  @Override
+  public void putMirror(SwitchNodeMirror mirror) {
+    throw new UnsupportedOperationException("mirror sessions need the mirror taps");
+  }
+
+  @Override
+  public void removeMirror(String session) {
+    // Never accepted, so nothing to remove.
+  }
+
+  /** Whether the port is plugged into the bridge now. */
+  public synchronized boolean isPlugged(String name) {
+    return plugged.containsKey(name);
+  }
+
+  @Override
+  public EngineCounters counters() {
+    long rx = 0;
+    long tx = 0;
+    long dropped = 0;
+    int ports = 0;
+    for (PortStats stats : bridge.portStats()) {
+      ports++;
+      rx += stats.rxPackets();
+      tx += stats.txPackets();
+      dropped += stats.drops().values().stream().mapToLong(Long::longValue).sum();
+    }
+    return new EngineCounters(ports, bridge.macTableStats().entries(), rx, tx, dropped);
+  }
+
+  private record Plugged(int index, int vlan) {}
+
+  /** The API has no burst: allow one second's worth of the highest rate at once. */
+  static StormControlSettings stormControl(StormControlSpec spec) {
+    if (spec == null) {
+      return StormControlSettings.UNLIMITED;
+    }
+    long broadcast = orZero(spec.getBroadcastPps());
+    long multicast = orZero(spec.getMulticastPps());
+    long unknown = orZero(spec.getUnknownUnicastPps());
+    long burst = Math.max(broadcast, Math.max(multicast, unknown));
+    return new StormControlSettings(broadcast, multicast, unknown, burst);
+  }
+
+  private static long orZero(Long value) {
+    return value == null ? 0 : value;
+  }
+}

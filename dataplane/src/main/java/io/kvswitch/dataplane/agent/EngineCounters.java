@@ -1,0 +1,16 @@
+package io.kvswitch.dataplane.agent;
+
+/**
+ * Counter totals the agent reports in its node state's status.
+ *
+ * @param ports ports plugged into the switch
+ * @param macEntries entries in the MAC table
+ * @param rxPackets frames received from every port
+ * @param txPackets frames sent to every port
+ * @param droppedPackets frames dropped for any reason
+ */
+public record EngineCounters(
+    int ports, int macEntries, long rxPackets, long txPackets, long droppedPackets) {
+
+  public static final EngineCounters NONE = new EngineCounters(0, 0, 0, 0, 0);
+}
