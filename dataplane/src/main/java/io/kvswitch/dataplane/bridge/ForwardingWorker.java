@@ -180,6 +180,17 @@ final class ForwardingWorker implements FrameSink, Runnable {
   private void transmit(
       int egress, TagEdit edit, int vid, MemorySegment buffer, long offset, int length) {
     Port port = ports[egress];
+    int edited =
+        switch (edit) {
+          case PUSH -> length + 4;
+          case POP -> length - 4;
+          case KEEP, REWRITE -> length;
+        };
+    if (edited > port.maxTransmitLength()) {
+      // Only tunnel ports set a limit; one refused copy of a flood leaves the others going out.
+      counters.dropped(egress, DropReason.UNDERLAY_MTU_EXCEEDED);
+      return;
+    }
     TransmitLock lock = locks[egress];
     boolean sent;
     int sentLength;

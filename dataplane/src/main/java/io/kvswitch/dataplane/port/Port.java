@@ -53,6 +53,16 @@ public interface Port extends AutoCloseable {
         && transmit(buffer, offset, length);
   }
 
+  /**
+   * The longest frame this port can carry, known before any attempt to send it, or {@link
+   * Integer#MAX_VALUE} when only {@link #transmit} can tell. A VXLAN port answers from the underlay
+   * MTU, so the engine drops a frame that would not fit once encapsulated under a reason of its own
+   * ({@code underlay_mtu_exceeded}) instead of the catch-all {@code transmit_refused}.
+   */
+  default int maxTransmitLength() {
+    return Integer.MAX_VALUE;
+  }
+
   /** Pushes queued frames to the kernel or peer; called once per batch, not per frame. */
   void flushTransmit();
 
