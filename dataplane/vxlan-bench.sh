@@ -135,8 +135,13 @@ iperf() {
     sleep 0.1
   done
   ip netns exec "$prefix-pa" ping -c 1 -W 2 10.0.0.2 >/dev/null
-  ip netns exec "$prefix-pa" iperf3 -c 10.0.0.2 -t "$seconds" -J \
-    | python3 -c 'import json,sys; print("%.2f" % (json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]/1e9))'
+  ip netns exec "$prefix-pa" iperf3 -c 10.0.0.2 -t "$seconds" -J > "$work/iperf.json"
+  python3 - "$work/iperf.json" <<'PY'
+import json, sys
+end = json.load(open(sys.argv[1]))["end"]
+print("%.2f" % (end["sum_received"]["bits_per_second"] / 1e9))
+print("  retransmits: %d" % end["sum_sent"].get("retransmits", 0), file=sys.stderr)
+PY
 }
 
 run() {
@@ -150,8 +155,14 @@ run() {
   local result
   result="$(iperf)"
   if [ "$candidate" = kvswitch ]; then
-    ip netns exec "$prefix-na" curl -sf http://127.0.0.1:9750/metrics \
-      | grep -E 'underlay_mtu_exceeded|ring_overflows|tx_dropped' | grep -v ' 0$' >&2 || true
+    # Every drop counter that is not zero, on both nodes.
+    for side in a b; do
+      ip netns exec "$prefix-n$side" curl -sf http://127.0.0.1:9750/metrics \
+        | grep -E '^kvswitch_(port_drops|vxlan_rx_drops|vxlan_tx_dropped|vxlan_rx_ring)' \
+        | grep -v ' 0$' | sed "s/^/  node-$side: /" >&2 || true
+      # The kernel's own UDP drops (receive buffer full) on the VTEP socket.
+      ip netns exec "$prefix-n$side" awk '/^Udp:/ {if (h) {print "  node-'$side': udp " $0} else {h=1; print "  node-'$side': udp " $0}}' /proc/net/snmp >&2
+    done
   fi
   cleanup
   echo "$result"
@@ -159,6 +170,7 @@ run() {
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
+main() {
 declare -A results
 for candidate in kvswitch kernel kernel-offloads-off; do results[$candidate]=""; done
 for i in $(seq "$runs"); do
@@ -177,3 +189,9 @@ printf '%-44s %8s\n' "kvswitch VXLAN (pod offloads off)" "$kv"
 printf '%-44s %8s\n' "kernel vxlan + Linux bridge (offloads on)" "$kernel"
 printf '%-44s %8s\n' "kernel vxlan + Linux bridge (offloads off)" "$kernel_off"
 python3 -c "print('kvswitch/kernel-vxlan ratio: %.2f (offloads off on both: %.2f)' % ($kv/$kernel, $kv/$kernel_off))"
+}
+
+# Sourcing the file gives the functions alone, to build a topology by hand.
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+  main
+fi

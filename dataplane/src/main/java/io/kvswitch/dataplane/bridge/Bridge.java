@@ -180,7 +180,9 @@ public final class Bridge implements AutoCloseable {
       }
     }
     owner[index] = quietest;
-    workers.get(quietest).own(index);
+    ForwardingWorker receiver = workers.get(quietest);
+    receiver.own(index);
+    port.setReceiveWakeup(receiver::wake);
     return index;
   }
 

@@ -56,6 +56,7 @@ final class ForwardingWorker implements FrameSink, Runnable {
   private long now;
   private long lastHousekeeping;
   private volatile boolean running = true;
+  private volatile Thread runner;
   private volatile long errors;
   private volatile long rounds;
 
@@ -132,8 +133,20 @@ final class ForwardingWorker implements FrameSink, Runnable {
     return handled;
   }
 
+  /**
+   * Ends the current or next idle park at once: for ports whose frames arrive from another thread,
+   * which would otherwise wait up to the longest park.
+   */
+  void wake() {
+    Thread thread = runner;
+    if (thread != null) {
+      LockSupport.unpark(thread);
+    }
+  }
+
   @Override
   public void run() {
+    runner = Thread.currentThread();
     int idle = 0;
     long park = MIN_IDLE_PARK_NANOS;
     while (running) {

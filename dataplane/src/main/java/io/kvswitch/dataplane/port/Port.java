@@ -63,6 +63,14 @@ public interface Port extends AutoCloseable {
     return Integer.MAX_VALUE;
   }
 
+  /**
+   * Called by the switch with a task that wakes the forwarding thread receiving from this port. A
+   * port whose frames are handed over by another thread (a VXLAN port, filled by its event loop)
+   * runs it after handing some over, so that an idle forwarding thread does not sleep through them;
+   * ports that are only polled ignore it.
+   */
+  default void setReceiveWakeup(Runnable wakeup) {}
+
   /** Pushes queued frames to the kernel or peer; called once per batch, not per frame. */
   void flushTransmit();
 

@@ -22,6 +22,7 @@ final class VxlanDecapsulator {
   private final int vniBase;
   private final VxlanPeerPort[] peers;
   private final int[] peerAddresses;
+  private final boolean[] delivered;
   private final AtomicLongArray drops = new AtomicLongArray(VxlanRxDrop.values().length);
   private volatile long decapsulated;
 
@@ -29,6 +30,7 @@ final class VxlanDecapsulator {
     this.vniBase = vniBase;
     this.peers = peers.toArray(new VxlanPeerPort[0]);
     this.peerAddresses = new int[this.peers.length];
+    this.delivered = new boolean[this.peers.length];
     for (int i = 0; i < this.peers.length; i++) {
       peerAddresses[i] = ipv4(this.peers[i].address().getAddress());
     }
@@ -71,10 +73,11 @@ final class VxlanDecapsulator {
     if (!VxlanHeader.hasValidFlags(payload.getInt(start))) {
       return VxlanRxDrop.BAD_FLAGS;
     }
-    VxlanPeerPort peer = peerAt(source);
-    if (peer == null) {
+    int peerIndex = peerIndex(source);
+    if (peerIndex < 0) {
       return VxlanRxDrop.UNKNOWN_PEER;
     }
+    VxlanPeerPort peer = peers[peerIndex];
     int vlan = VxlanHeader.vni(payload.getInt(start + 4)) - vniBase;
     if (!peer.vlans().contains(vlan)) {
       return VxlanRxDrop.UNKNOWN_VNI;
@@ -101,16 +104,30 @@ final class VxlanDecapsulator {
     slot.limit(tagged);
     payload.getBytes(inner + 12, slot);
     ring.publish(tagged);
+    delivered[peerIndex] = true;
     return null;
   }
 
-  private VxlanPeerPort peerAt(int source) {
-    for (int i = 0; i < peerAddresses.length; i++) {
-      if (peerAddresses[i] == source) {
-        return peers[i];
+  /**
+   * Wakes the forwarding threads of the peers that got frames since the last call: once per burst
+   * of datagrams that the event loop read, not once per frame.
+   */
+  void wakeReceivers() {
+    for (int i = 0; i < peers.length; i++) {
+      if (delivered[i]) {
+        delivered[i] = false;
+        peers[i].wakeReceiver();
       }
     }
-    return null;
+  }
+
+  private int peerIndex(int source) {
+    for (int i = 0; i < peerAddresses.length; i++) {
+      if (peerAddresses[i] == source) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   long drops(VxlanRxDrop reason) {

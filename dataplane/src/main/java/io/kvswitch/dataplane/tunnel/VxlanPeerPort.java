@@ -38,6 +38,7 @@ public final class VxlanPeerPort implements Port {
   private final int[] lengths;
   private int queued;
   private volatile boolean closed;
+  private volatile Runnable receiveWakeup = () -> {};
   private long txDatagrams;
   private long txDropped;
 
@@ -81,6 +82,16 @@ public final class VxlanPeerPort implements Port {
   @Override
   public String name() {
     return name;
+  }
+
+  @Override
+  public void setReceiveWakeup(Runnable wakeup) {
+    this.receiveWakeup = wakeup;
+  }
+
+  /** Wakes the forwarding thread that drains this port; the event loop calls it after a read. */
+  void wakeReceiver() {
+    receiveWakeup.run();
   }
 
   @Override

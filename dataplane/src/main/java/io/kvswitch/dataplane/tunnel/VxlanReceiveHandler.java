@@ -43,4 +43,10 @@ final class VxlanReceiveHandler extends ChannelInboundHandlerAdapter {
       ReferenceCountUtil.release(msg);
     }
   }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    decapsulator.wakeReceivers();
+    ctx.fireChannelReadComplete();
+  }
 }

@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 public final class VxlanTunnel implements AutoCloseable {
 
   /** Frames that can wait per peer between the event loop and the forwarding thread. */
-  private static final int RING_SLOTS = 1024;
+  private static final int RING_SLOTS = 4096;
 
   /** Datagrams per sendmmsg. */
   private static final int BATCH_SLOTS = 64;

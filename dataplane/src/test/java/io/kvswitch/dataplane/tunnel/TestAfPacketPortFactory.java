@@ -9,7 +9,9 @@ import io.kvswitch.dataplane.port.linux.AfPacketPort;
  * Opens {@code afpacket} ports for dataplane processes that the VXLAN tests start with the test
  * classpath, so their pods can attach through veths. Offload headers are off: the tunnel carries
  * complete frames only, and the tests turn segmentation and checksum offload off on the pods'
- * interfaces. {@link TwoNodeOverlay} registers it for the processes it starts, and nowhere else.
+ * interfaces. TPACKET_V2 with 2048 slots of 4 KiB (complete frames need no more): V3 holds a block
+ * back for up to 1 ms, and a round trip over the overlay crosses two receive rings. {@link
+ * TwoNodeOverlay} registers it for the processes it starts, and nowhere else.
  */
 public final class TestAfPacketPortFactory implements PortFactory {
 
@@ -20,6 +22,7 @@ public final class TestAfPacketPortFactory implements PortFactory {
 
   @Override
   public Port open(String name, String device) {
-    return AfPacketPort.open(device, AfPacketOptions.defaults().withOffloads(false));
+    return AfPacketPort.open(
+        device, AfPacketOptions.lowLatency().withOffloads(false).withRing(4096, 2048));
   }
 }
