@@ -1,12 +1,16 @@
 package io.kvswitch.dataplane.tunnel;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.kvswitch.dataplane.testing.CommandResult;
 import io.kvswitch.dataplane.testing.NetworkLab;
 import io.kvswitch.dataplane.testing.NetworkLabExtension;
 import io.kvswitch.dataplane.testing.PacketCapture;
 import io.kvswitch.dataplane.testing.Traffic;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -60,6 +64,43 @@ class VxlanOverlayIT {
             TwoNodeOverlay.sample(
                 net.nodeA, "kvswitch_vxlan_rx_drops_total{reason=\"unknown_vni\"}"))
         .isZero();
+  }
+
+  @Test
+  void malformedVxlanIsCountedAndDroppedWhileForwardingGoesOn(NetworkLab lab, @TempDir Path work) {
+    TwoNodeOverlay net = new TwoNodeOverlay(lab, work, 1500);
+    byte[] truncated = {0x08, 0, 0, 0};
+    byte[] badFlags = new byte[8 + 60];
+    badFlags[0] = 0x0C;
+    byte[] unknownVni = new byte[8 + 60];
+    unknownVni[0] = 0x08;
+    unknownVni[6] = 30; // VNI 30: below vniBase, no VLAN
+    // From node B's own address, so only the datagrams themselves are wrong.
+    net.nodeB.call(
+        () -> {
+          try (DatagramChannel socket = DatagramChannel.open()) {
+            socket.bind(new InetSocketAddress(TwoNodeOverlay.UNDERLAY_B, 0));
+            InetSocketAddress vtepA = new InetSocketAddress(TwoNodeOverlay.UNDERLAY_A, 4789);
+            for (byte[] datagram : List.of(truncated, badFlags, unknownVni)) {
+              socket.send(ByteBuffer.wrap(datagram), vtepA);
+            }
+          }
+          return null;
+        });
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              for (String reason : List.of("truncated", "bad_flags", "unknown_vni")) {
+                assertThat(
+                        TwoNodeOverlay.sample(
+                            net.nodeA, "kvswitch_vxlan_rx_drops_total{reason=\"" + reason + "\"}"))
+                    .as(reason)
+                    .isEqualTo(1);
+              }
+            });
+    Traffic.assertPingSucceeds(net.a10.namespace(), net.b10.address(), 2);
   }
 
   @Test
