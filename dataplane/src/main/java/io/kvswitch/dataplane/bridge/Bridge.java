@@ -69,7 +69,7 @@ public final class Bridge implements AutoCloseable {
               arena.allocate(SCRATCH_BYTES, 64)));
     }
     for (PortSpec spec : builder.ports) {
-      addPort(spec.port(), spec.vlanConfig(), spec.stormControl());
+      addPort(spec.port(), spec.vlanConfig(), spec.stormControl(), spec.splitHorizonGroup());
     }
   }
 
@@ -142,8 +142,20 @@ public final class Bridge implements AutoCloseable {
    * @return the port's index, the lowest one free
    * @throws IllegalStateException when all {@code maxPorts} indexes are taken
    */
+  public int addPort(Port port, PortVlanConfig vlanConfig, StormControlSettings stormControl) {
+    return addPort(port, vlanConfig, stormControl, 0);
+  }
+
+  /**
+   * Like {@link #addPort(Port, PortVlanConfig, StormControlSettings)}, for a port of split-horizon
+   * group {@code splitHorizonGroup} (0 for none): frames never pass between ports of one group, as
+   * between the VXLAN ports of a full mesh.
+   */
   public synchronized int addPort(
-      Port port, PortVlanConfig vlanConfig, StormControlSettings stormControl) {
+      Port port,
+      PortVlanConfig vlanConfig,
+      StormControlSettings stormControl,
+      int splitHorizonGroup) {
     if (closed) {
       throw new IllegalStateException("bridge is closed");
     }
@@ -163,7 +175,7 @@ public final class Bridge implements AutoCloseable {
     }
     ports[index] = port;
     // The core publishes the port (a volatile write) before any thread can pick it as egress.
-    core.setPort(index, vlanConfig, stormControl);
+    core.setPort(index, vlanConfig, stormControl, splitHorizonGroup);
     int quietest = 0;
     for (int t = 1; t < workers.size(); t++) {
       if (workers.get(t).ownedPortCount() < workers.get(quietest).ownedPortCount()) {
@@ -171,7 +183,9 @@ public final class Bridge implements AutoCloseable {
       }
     }
     owner[index] = quietest;
-    workers.get(quietest).own(index);
+    ForwardingWorker receiver = workers.get(quietest);
+    receiver.own(index);
+    port.setReceiveWakeup(receiver::wake);
     return index;
   }
 
@@ -321,7 +335,10 @@ public final class Bridge implements AutoCloseable {
   }
 
   private record PortSpec(
-      Port port, PortVlanConfig vlanConfig, StormControlSettings stormControl) {}
+      Port port,
+      PortVlanConfig vlanConfig,
+      StormControlSettings stormControl,
+      int splitHorizonGroup) {}
 
   /** Collects ports and settings; ports get indexes in the order they are added. */
   public static final class Builder {
@@ -340,7 +357,16 @@ public final class Bridge implements AutoCloseable {
 
     public Builder addPort(
         Port port, PortVlanConfig vlanConfig, StormControlSettings stormControl) {
-      ports.add(new PortSpec(port, vlanConfig, stormControl));
+      return addPort(port, vlanConfig, stormControl, 0);
+    }
+
+    /** A port of split-horizon group {@code splitHorizonGroup}; see {@link Bridge#addPort}. */
+    public Builder addPort(
+        Port port,
+        PortVlanConfig vlanConfig,
+        StormControlSettings stormControl,
+        int splitHorizonGroup) {
+      ports.add(new PortSpec(port, vlanConfig, stormControl, splitHorizonGroup));
       return this;
     }
 

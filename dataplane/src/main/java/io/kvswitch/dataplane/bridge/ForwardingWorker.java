@@ -64,6 +64,7 @@ final class ForwardingWorker implements FrameSink, Runnable {
   private long now;
   private long lastHousekeeping;
   private volatile boolean running = true;
+  private volatile Thread runner;
   private volatile long errors;
   private volatile long rounds;
 
@@ -141,8 +142,20 @@ final class ForwardingWorker implements FrameSink, Runnable {
     return handled;
   }
 
+  /**
+   * Ends the current or next idle park at once: for ports whose frames arrive from another thread,
+   * which would otherwise wait up to the longest park.
+   */
+  void wake() {
+    Thread thread = runner;
+    if (thread != null) {
+      LockSupport.unpark(thread);
+    }
+  }
+
   @Override
   public void run() {
+    runner = Thread.currentThread();
     int idle = 0;
     long park = MIN_IDLE_PARK_NANOS;
     while (running) {
@@ -189,6 +202,17 @@ final class ForwardingWorker implements FrameSink, Runnable {
   private void transmit(
       int egress, TagEdit edit, int vid, MemorySegment buffer, long offset, int length) {
     Port port = ports[egress];
+    int edited =
+        switch (edit) {
+          case PUSH -> length + 4;
+          case POP -> length - 4;
+          case KEEP, REWRITE -> length;
+        };
+    if (edited > port.maxTransmitLength()) {
+      // Only tunnel ports set a limit; one refused copy of a flood leaves the others going out.
+      counters.dropped(egress, DropReason.UNDERLAY_MTU_EXCEEDED);
+      return;
+    }
     TransmitLock lock = locks[egress];
     int sentLength;
     lock.lock();

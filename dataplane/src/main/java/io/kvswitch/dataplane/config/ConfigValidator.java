@@ -2,6 +2,8 @@ package io.kvswitch.dataplane.config;
 
 import io.kvswitch.dataplane.engine.VlanSet;
 import io.kvswitch.dataplane.frame.MacAddress;
+import io.kvswitch.dataplane.tunnel.VxlanPeerPort;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,6 +22,11 @@ final class ConfigValidator {
   private static final int MAX_DEVICE_NAME = 15;
 
   private static final int MAX_VNI = (1 << 24) - 1;
+
+  /** IPv4's minimum MTU; below it no inner frame with an IP packet would fit anyway. */
+  private static final int MIN_UNDERLAY_MTU = 576;
+
+  private static final int MAX_UNDERLAY_MTU = 65_535;
 
   private final List<String> problems = new ArrayList<>();
   private final Set<String> names = new HashSet<>();
@@ -227,17 +234,21 @@ final class ConfigValidator {
           problem(at + ".vlan", "port '" + entry.port() + "' does not carry VLAN " + entry.vlan());
         }
       }
-      if (entry.mac() == null) {
-        problem(at + ".mac", "required");
-      } else {
-        try {
-          if (MacAddress.isMulticast(MacAddress.parse(entry.mac()))) {
-            problem(at + ".mac", "'" + entry.mac() + "' is a multicast address");
-          }
-        } catch (IllegalArgumentException e) {
-          problem(at + ".mac", e.getMessage());
-        }
+      checkUnicastMac(at + ".mac", entry.mac());
+    }
+  }
+
+  private void checkUnicastMac(String at, String mac) {
+    if (mac == null) {
+      problem(at, "required");
+      return;
+    }
+    try {
+      if (MacAddress.isMulticast(MacAddress.parse(mac))) {
+        problem(at, "'" + mac + "' is a multicast address");
       }
+    } catch (IllegalArgumentException e) {
+      problem(at, e.getMessage());
     }
   }
 
@@ -248,7 +259,7 @@ final class ConfigValidator {
     if (vxlan.localAddress() == null) {
       problem("vxlan.localAddress", "required: this node's VTEP IP address");
     } else {
-      checkAddress("vxlan.localAddress", vxlan.localAddress());
+      checkVtepAddress("vxlan.localAddress", vxlan.localAddress());
     }
     if (vxlan.udpPort() != null && (vxlan.udpPort() < 1 || vxlan.udpPort() > 65535)) {
       problem("vxlan.udpPort", "must be 1-65535");
@@ -259,8 +270,14 @@ final class ConfigValidator {
           "vxlan.vniBase",
           "must be 0-" + (MAX_VNI - VlanSet.MAX_VID) + " so every VNI fits 24 bits");
     }
-    List<VxlanPeerConfig> peers = vxlan.peers() == null ? List.of() : vxlan.peers();
+    if (vxlan.underlayMtu() != null
+        && (vxlan.underlayMtu() < MIN_UNDERLAY_MTU || vxlan.underlayMtu() > MAX_UNDERLAY_MTU)) {
+      problem(
+          "vxlan.underlayMtu", "must be " + MIN_UNDERLAY_MTU + "-" + MAX_UNDERLAY_MTU + " bytes");
+    }
+    List<VxlanPeerConfig> peers = vxlan.peersOrEmpty();
     Set<String> peerNames = new HashSet<>();
+    Set<String> peerAddresses = new HashSet<>();
     for (int i = 0; i < peers.size(); i++) {
       VxlanPeerConfig peer = peers.get(i);
       String at = "vxlan.peers[" + i + "]";
@@ -272,18 +289,73 @@ final class ConfigValidator {
         problem(at + ".name", "required");
       } else if (!peerNames.add(peer.name())) {
         problem(at + ".name", "'" + peer.name() + "' is used twice");
+      } else if (!names.add(VxlanPeerPort.portName(peer.name()))) {
+        problem(
+            at + ".name",
+            "its port '" + VxlanPeerPort.portName(peer.name()) + "' has the name of another port");
       }
       if (peer.address() == null) {
         problem(at + ".address", "required");
-      } else {
-        checkAddress(at + ".address", peer.address());
+      } else if (checkVtepAddress(at + ".address", peer.address())) {
+        if (peer.address().equals(vxlan.localAddress())) {
+          problem(at + ".address", "'" + peer.address() + "' is this node's own localAddress");
+        } else if (!peerAddresses.add(peer.address())) {
+          problem(at + ".address", "'" + peer.address() + "' is the address of another peer");
+        }
       }
+      VlanSet vlans = null;
       if (peer.vlans() == null) {
         problem(at + ".vlans", "required: the VLANs that node carries");
       } else {
-        checkVlanSet(at + ".vlans", peer.vlans());
+        try {
+          vlans = VlanSet.parse(peer.vlans());
+        } catch (IllegalArgumentException e) {
+          problem(at + ".vlans", e.getMessage());
+        }
       }
+      checkRemoteMacs(at, peer, vlans);
     }
+  }
+
+  private void checkRemoteMacs(String peerAt, VxlanPeerConfig peer, VlanSet vlans) {
+    List<RemoteMacConfig> macs = peer.macsOrEmpty();
+    for (int m = 0; m < macs.size(); m++) {
+      RemoteMacConfig entry = macs.get(m);
+      String at = peerAt + ".macs[" + m + "]";
+      if (entry == null) {
+        problem(at, "must not be empty");
+        continue;
+      }
+      if (entry.vlan() == null) {
+        problem(at + ".vlan", "required");
+      } else {
+        checkVid(at + ".vlan", entry.vlan());
+        if (vlans != null && !vlans.contains(entry.vlan())) {
+          problem(at + ".vlan", "peer '" + peer.name() + "' does not carry VLAN " + entry.vlan());
+        }
+      }
+      checkUnicastMac(at + ".mac", entry.mac());
+    }
+  }
+
+  /** An IPv4 address that can be a VTEP; reports and returns false otherwise. */
+  private boolean checkVtepAddress(String at, String address) {
+    InetAddress parsed;
+    try {
+      parsed = InetAddress.ofLiteral(address);
+    } catch (IllegalArgumentException e) {
+      problem(at, "'" + address + "' is not an IP address");
+      return false;
+    }
+    if (!(parsed instanceof Inet4Address)) {
+      problem(at, "'" + address + "' is not an IPv4 address; VTEPs are IPv4 only");
+      return false;
+    }
+    if (parsed.isAnyLocalAddress() || parsed.isMulticastAddress()) {
+      problem(at, "'" + address + "' is not a unicast address");
+      return false;
+    }
+    return true;
   }
 
   private void checkMetrics(MetricsConfig metrics) {

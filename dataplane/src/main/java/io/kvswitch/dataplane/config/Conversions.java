@@ -4,7 +4,14 @@ import io.kvswitch.dataplane.engine.MacTableSettings;
 import io.kvswitch.dataplane.engine.PortVlanConfig;
 import io.kvswitch.dataplane.engine.StormControlSettings;
 import io.kvswitch.dataplane.engine.VlanSet;
+import io.kvswitch.dataplane.tunnel.VxlanHeader;
+import io.kvswitch.dataplane.tunnel.VxlanPeer;
+import io.kvswitch.dataplane.tunnel.VxlanSettings;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Turns validated config records into the engine's settings. */
 final class Conversions {
@@ -50,6 +57,24 @@ final class Conversions {
     Duration aging =
         mac.agingSeconds() == null ? defaults.agingTime() : Duration.ofSeconds(mac.agingSeconds());
     return new MacTableSettings(maxEntries, perPort, aging);
+  }
+
+  static VxlanSettings vxlan(VxlanConfig vxlan) {
+    List<VxlanPeer> peers = new ArrayList<>();
+    for (VxlanPeerConfig peer : vxlan.peersOrEmpty()) {
+      peers.add(new VxlanPeer(peer.name(), ipv4(peer.address()), VlanSet.parse(peer.vlans())));
+    }
+    return new VxlanSettings(
+        ipv4(vxlan.localAddress()),
+        vxlan.udpPort() == null ? VxlanHeader.DEFAULT_UDP_PORT : vxlan.udpPort(),
+        vxlan.vniBase() == null ? 0 : vxlan.vniBase(),
+        vxlan.underlayMtu() == null ? 0 : vxlan.underlayMtu(),
+        peers);
+  }
+
+  /** A literal the validator has checked to be IPv4. */
+  private static Inet4Address ipv4(String literal) {
+    return (Inet4Address) InetAddress.ofLiteral(literal);
   }
 
   private static long orZero(Long value) {

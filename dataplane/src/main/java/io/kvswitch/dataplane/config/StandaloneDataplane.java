@@ -4,11 +4,14 @@ import io.kvswitch.dataplane.bond.ActiveBackupBond;
 import io.kvswitch.dataplane.bond.BalanceSlbBond;
 import io.kvswitch.dataplane.bond.Bond;
 import io.kvswitch.dataplane.bridge.Bridge;
+import io.kvswitch.dataplane.engine.PortVlanConfig;
 import io.kvswitch.dataplane.engine.StormControlSettings;
 import io.kvswitch.dataplane.frame.MacAddress;
 import io.kvswitch.dataplane.metrics.MetricsServer;
 import io.kvswitch.dataplane.metrics.PrometheusText;
 import io.kvswitch.dataplane.port.Port;
+import io.kvswitch.dataplane.tunnel.VxlanPeerPort;
+import io.kvswitch.dataplane.tunnel.VxlanTunnel;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,15 +19,21 @@ import java.util.function.LongSupplier;
 
 /**
  * A switch built from a {@link StandaloneConfig}: its ports opened, its bridge forwarding, its
- * metrics endpoint serving. VXLAN peers are part of the config model but not realized here.
+ * metrics endpoint serving, and its VXLAN tunnel (when the config has one) plugged in: one trunk
+ * port per peer carrying that peer's VLANs, all in one split-horizon group.
  */
 public final class StandaloneDataplane implements AutoCloseable {
 
+  /** The split-horizon group of the VXLAN peer ports. */
+  private static final int OVERLAY_GROUP = 1;
+
   private final Bridge bridge;
+  private final VxlanTunnel tunnel;
   private final MetricsServer metrics;
 
-  private StandaloneDataplane(Bridge bridge, MetricsServer metrics) {
+  private StandaloneDataplane(Bridge bridge, VxlanTunnel tunnel, MetricsServer metrics) {
     this.bridge = bridge;
+    this.tunnel = tunnel;
     this.metrics = metrics;
   }
 
@@ -39,6 +48,7 @@ public final class StandaloneDataplane implements AutoCloseable {
       throws IOException, InterruptedException {
     List<Port> opened = new ArrayList<>();
     Bridge bridge = null;
+    VxlanTunnel tunnel = null;
     try {
       Bridge.Builder builder =
           Bridge.builder().clock(clock).macTable(Conversions.macTable(config.macLearning()));
@@ -74,7 +84,24 @@ public final class StandaloneDataplane implements AutoCloseable {
                 : new BalanceSlbBond(bondConfig.name(), members);
         builder.addPort(bond, Conversions.vlanConfig(bondConfig), storm(bondConfig, switchStorm));
       }
+      if (config.vxlan() != null) {
+        tunnel = VxlanTunnel.open(Conversions.vxlan(config.vxlan()));
+        for (VxlanPeerPort peerPort : tunnel.ports()) {
+          opened.add(peerPort);
+          // A trunk without a native VLAN: every frame reaches the tunnel tagged with its VLAN,
+          // which the port turns into the VNI.
+          builder.addPort(
+              peerPort, PortVlanConfig.trunk(peerPort.vlans(), 0), switchStorm, OVERLAY_GROUP);
+        }
+      }
       bridge = builder.build();
+      for (VxlanPeerConfig peer :
+          config.vxlan() == null ? List.<VxlanPeerConfig>of() : config.vxlan().peersOrEmpty()) {
+        int port = bridge.portIndex(VxlanPeerPort.portName(peer.name()));
+        for (RemoteMacConfig remote : peer.macsOrEmpty()) {
+          bridge.core().macTable().addStatic(remote.vlan(), MacAddress.parse(remote.mac()), port);
+        }
+      }
       if (config.macLearning() != null && config.macLearning().staticEntries() != null) {
         for (StaticMacConfig entry : config.macLearning().staticEntries()) {
           bridge
@@ -89,16 +116,22 @@ public final class StandaloneDataplane implements AutoCloseable {
         String address =
             config.metrics().address() == null ? "127.0.0.1" : config.metrics().address();
         Bridge forMetrics = bridge;
+        VxlanTunnel tunnelForMetrics = tunnel;
         metrics =
             MetricsServer.start(
-                address, config.metrics().port(), () -> PrometheusText.render(forMetrics));
+                address,
+                config.metrics().port(),
+                () -> PrometheusText.render(forMetrics, tunnelForMetrics));
       }
-      return new StandaloneDataplane(bridge, metrics);
+      return new StandaloneDataplane(bridge, tunnel, metrics);
     } catch (IOException | InterruptedException | RuntimeException e) {
       if (bridge != null) {
         bridge.close();
       } else {
         opened.forEach(Port::close);
+      }
+      if (tunnel != null) {
+        tunnel.close();
       }
       throw e;
     }
@@ -114,6 +147,11 @@ public final class StandaloneDataplane implements AutoCloseable {
 
   public Bridge bridge() {
     return bridge;
+  }
+
+  /** The VXLAN tunnel, or null when the config has none. */
+  public VxlanTunnel tunnel() {
+    return tunnel;
   }
 
   /** The metrics endpoint's TCP port, or -1 when the config has none. */
@@ -132,5 +170,8 @@ public final class StandaloneDataplane implements AutoCloseable {
       metrics.close();
     }
     bridge.close();
+    if (tunnel != null) {
+      tunnel.close();
+    }
   }
 }

@@ -36,6 +36,16 @@ public enum DropReason {
   DESTINATION_ON_INGRESS_PORT,
   /** Flooding found no other port in the frame's VLAN. */
   NO_EGRESS_PORT,
+  /**
+   * A frame between two ports of one split-horizon group (two VXLAN peers): a frame that came out
+   * of the overlay is never sent back into it, so a full mesh of tunnels cannot loop.
+   */
+  SPLIT_HORIZON,
+  /**
+   * A frame that, once encapsulated, would not fit the underlay MTU. Counted on the tunnel port and
+   * dropped whole, never sent fragmented.
+   */
+  UNDERLAY_MTU_EXCEEDED,
   /** The egress port refused the frame: queue full, link down, or frame too big for it. */
   TRANSMIT_REFUSED,
   /**

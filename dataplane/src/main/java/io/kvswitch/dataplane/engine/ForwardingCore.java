@@ -26,6 +26,7 @@ public final class ForwardingCore {
   private final MacTable macTable;
   private final StormControl stormControl;
   private final PortVlanConfig[] configs;
+  private final int[] splitHorizonGroups;
   private volatile VlanLayout layout;
 
   /**
@@ -36,7 +37,8 @@ public final class ForwardingCore {
     this.macTable = new MacTable(macSettings, maxPorts);
     this.stormControl = new StormControl(maxPorts);
     this.configs = new PortVlanConfig[maxPorts];
-    this.layout = new VlanLayout(configs);
+    this.splitHorizonGroups = new int[maxPorts];
+    this.layout = newLayout();
   }
 
   public int maxPorts() {
@@ -48,15 +50,38 @@ public final class ForwardingCore {
   }
 
   /** Adds or reconfigures port {@code port}. Takes effect for the next frame on every thread. */
+  public void setPort(int port, PortVlanConfig vlanConfig, StormControlSettings stormSettings) {
+    setPort(port, vlanConfig, stormSettings, 0);
+  }
+
+  /**
+   * Adds or reconfigures a port that belongs to split-horizon group {@code splitHorizonGroup} (0
+   * for none). Frames never pass between two ports of one group, flooded or not: the VXLAN ports of
+   * a full mesh of peers form one group, because every peer reaches every other directly and a
+   * frame relayed from one tunnel into another could only loop or duplicate.
+   */
   public synchronized void setPort(
-      int port, PortVlanConfig vlanConfig, StormControlSettings stormSettings) {
+      int port,
+      PortVlanConfig vlanConfig,
+      StormControlSettings stormSettings,
+      int splitHorizonGroup) {
     if (port < 0 || port >= maxPorts) {
       throw new IllegalArgumentException(
           "port index out of range 0-" + (maxPorts - 1) + ": " + port);
     }
+    if (splitHorizonGroup < 0) {
+      throw new IllegalArgumentException(
+          "split-horizon group must be 0 or more: " + splitHorizonGroup);
+    }
     configs[port] = vlanConfig;
+    splitHorizonGroups[port] = splitHorizonGroup;
     stormControl.configure(port, stormSettings);
-    layout = new VlanLayout(Arrays.copyOf(configs, maxPorts));
+    layout = newLayout();
+  }
+
+  private VlanLayout newLayout() {
+    return new VlanLayout(
+        Arrays.copyOf(configs, maxPorts), Arrays.copyOf(splitHorizonGroups, maxPorts));
   }
 
   /** Removes a port: it gets no more frames and its learned MACs are forgotten. */
@@ -66,7 +91,8 @@ public final class ForwardingCore {
           "port index out of range 0-" + (maxPorts - 1) + ": " + port);
     }
     configs[port] = null;
-    layout = new VlanLayout(Arrays.copyOf(configs, maxPorts));
+    splitHorizonGroups[port] = 0;
+    layout = newLayout();
     macTable.flushPort(port);
   }
 
@@ -150,6 +176,10 @@ public final class ForwardingCore {
           result.drop(DropReason.DESTINATION_ON_INGRESS_PORT);
           return;
         }
+        if (ports.sameSplitHorizon(ingress, egress)) {
+          result.drop(DropReason.SPLIT_HORIZON);
+          return;
+        }
         addOutput(ports, egress, vlan, tagged, tagVid, result);
         return;
       }
@@ -161,7 +191,7 @@ public final class ForwardingCore {
 
     result.setFlooded(true);
     for (int egress : ports.floodPorts(vlan)) {
-      if (egress != ingress) {
+      if (egress != ingress && !ports.sameSplitHorizon(ingress, egress)) {
         addOutput(ports, egress, vlan, tagged, tagVid, result);
       }
     }

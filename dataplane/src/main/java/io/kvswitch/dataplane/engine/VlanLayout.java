@@ -18,9 +18,11 @@ final class VlanLayout {
   private final int[] untaggedVlan; // the access VLAN, or a trunk's native VLAN (0 for none)
   private final VlanSet[] allowed;
   private final int[][] floodPorts;
+  private final int[] splitHorizonGroup; // 0: the port belongs to no group
 
-  VlanLayout(PortVlanConfig[] configs) {
+  VlanLayout(PortVlanConfig[] configs, int[] splitHorizonGroups) {
     int maxPorts = configs.length;
+    splitHorizonGroup = splitHorizonGroups;
     mode = new byte[maxPorts];
     untaggedVlan = new int[maxPorts];
     allowed = new VlanSet[maxPorts];
@@ -76,6 +78,15 @@ final class VlanLayout {
 
   boolean tagsOnEgress(int port, int vid) {
     return mode[port] == TRUNK && untaggedVlan[port] != vid;
+  }
+
+  /**
+   * Whether a frame from {@code ingress} must not leave on {@code egress}: both are in the same
+   * split-horizon group (two tunnels to peers of one full mesh).
+   */
+  boolean sameSplitHorizon(int ingress, int egress) {
+    int group = splitHorizonGroup[ingress];
+    return group != 0 && group == splitHorizonGroup[egress];
   }
 
   /** Every port that carries {@code vid}, in index order. The array must not be modified. */

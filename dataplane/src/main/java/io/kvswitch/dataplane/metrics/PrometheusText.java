@@ -7,6 +7,9 @@ import io.kvswitch.dataplane.bridge.PortStats;
 import io.kvswitch.dataplane.engine.DropReason;
 import io.kvswitch.dataplane.engine.MacTableStats;
 import io.kvswitch.dataplane.port.Port;
+import io.kvswitch.dataplane.tunnel.VxlanPeerPort;
+import io.kvswitch.dataplane.tunnel.VxlanRxDrop;
+import io.kvswitch.dataplane.tunnel.VxlanTunnel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToLongFunction;
@@ -22,6 +25,67 @@ public final class PrometheusText {
   public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
   private PrometheusText() {}
+
+  /** The bridge's counters, then the tunnel's ({@code tunnel} may be null). */
+  public static String render(Bridge bridge, VxlanTunnel tunnel) {
+    String text = render(bridge);
+    if (tunnel == null) {
+      return text;
+    }
+    StringBuilder out = new StringBuilder(text);
+    header(
+        out,
+        "kvswitch_vxlan_rx_decapsulated_total",
+        "VXLAN datagrams turned into frames.",
+        "counter");
+    out.append("kvswitch_vxlan_rx_decapsulated_total ")
+        .append(tunnel.rxDecapsulated())
+        .append('\n');
+    header(
+        out,
+        "kvswitch_vxlan_rx_drops_total",
+        "VXLAN datagrams dropped on receive, by reason.",
+        "counter");
+    for (VxlanRxDrop reason : VxlanRxDrop.values()) {
+      out.append("kvswitch_vxlan_rx_drops_total{reason=\"")
+          .append(reason.label())
+          .append("\"} ")
+          .append(tunnel.rxDrops(reason))
+          .append('\n');
+    }
+    header(out, "kvswitch_vxlan_tx_datagrams_total", "VXLAN datagrams sent, per peer.", "counter");
+    for (VxlanPeerPort peer : tunnel.ports()) {
+      peerSample(out, "kvswitch_vxlan_tx_datagrams_total", peer, peer.txDatagrams());
+    }
+    header(
+        out,
+        "kvswitch_vxlan_tx_dropped_total",
+        "Encapsulated frames the kernel did not take, per peer.",
+        "counter");
+    for (VxlanPeerPort peer : tunnel.ports()) {
+      peerSample(out, "kvswitch_vxlan_tx_dropped_total", peer, peer.txDropped());
+    }
+    header(
+        out,
+        "kvswitch_vxlan_rx_ring_overflows_total",
+        "Frames dropped because a peer's receive ring was full.",
+        "counter");
+    for (VxlanPeerPort peer : tunnel.ports()) {
+      peerSample(out, "kvswitch_vxlan_rx_ring_overflows_total", peer, peer.ringOverflows());
+    }
+    return out.toString();
+  }
+
+  private static void peerSample(StringBuilder out, String metric, VxlanPeerPort peer, long value) {
+    out.append(metric)
+        .append("{peer=\"")
+        .append(escape(peer.peerName()))
+        .append("\",address=\"")
+        .append(peer.address().getHostAddress())
+        .append("\"} ")
+        .append(value)
+        .append('\n');
+  }
 
   public static String render(Bridge bridge) {
     StringBuilder out = new StringBuilder(4096);

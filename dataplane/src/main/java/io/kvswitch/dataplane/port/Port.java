@@ -53,6 +53,24 @@ public interface Port extends AutoCloseable {
         && transmit(buffer, offset, length);
   }
 
+  /**
+   * The longest frame this port can carry, known before any attempt to send it, or {@link
+   * Integer#MAX_VALUE} when only {@link #transmit} can tell. A VXLAN port answers from the underlay
+   * MTU, so the engine drops a frame that would not fit once encapsulated under a reason of its own
+   * ({@code underlay_mtu_exceeded}) instead of the catch-all {@code transmit_refused}.
+   */
+  default int maxTransmitLength() {
+    return Integer.MAX_VALUE;
+  }
+
+  /**
+   * Called by the switch with a task that wakes the forwarding thread receiving from this port. A
+   * port whose frames are handed over by another thread (a VXLAN port, filled by its event loop)
+   * runs it after handing some over, so that an idle forwarding thread does not sleep through them;
+   * ports that are only polled ignore it.
+   */
+  default void setReceiveWakeup(Runnable wakeup) {}
+
   /** Pushes queued frames to the kernel or peer; called once per batch, not per frame. */
   void flushTransmit();
 

@@ -38,7 +38,7 @@ class ConfigLoaderTest {
     assertThat(Conversions.vlanConfig(config.bonds().getFirst()).carries(20)).isTrue();
     assertThat(Conversions.stormControl(config.ports().get(2).stormControl()).burst())
         .isEqualTo(20);
-    assertThat(config.vxlan().peers().getFirst().address()).isEqualTo("192.0.2.2");
+    assertThat(config.vxlan().peers().getFirst().address()).isEqualTo("127.0.0.2");
     assertThat(Conversions.macTable(config.macLearning()).maxEntriesPerPort()).isEqualTo(1024);
   }
 
@@ -133,6 +133,38 @@ class ConfigLoaderTest {
             "vxlan.vniBase: must be 0-16773121 so every VNI fits 24 bits",
             "vxlan.peers[0].vlans: required: the VLANs that node carries",
             "metrics.port: must be 0-65535");
+  }
+
+  @Test
+  void namesEveryVxlanProblemByField() {
+    ConfigException e =
+        problems(
+            """
+            ports:
+              - {name: h1, type: memory, mode: access, vlan: 10}
+              - {name: "vxlan:c", type: memory, mode: access, vlan: 10}
+            vxlan:
+              localAddress: "2001:db8::1"
+              udpPort: 0
+              underlayMtu: 100
+              peers:
+                - {name: b, address: 198.18.0.2, vlans: "10", macs: [{vlan: 20, mac: "02:00:00:00:00:01"}]}
+                - {name: b, address: 198.18.0.2, vlans: "10-5000"}
+                - {name: c, address: 224.0.0.1, vlans: "10", macs: [{vlan: 10, mac: "ff:ff:ff:ff:ff:ff"}]}
+            """);
+
+    assertThat(e.problems())
+        .containsExactly(
+            "vxlan.localAddress: '2001:db8::1' is not an IPv4 address; VTEPs are IPv4 only",
+            "vxlan.udpPort: must be 1-65535",
+            "vxlan.underlayMtu: must be 576-65535 bytes",
+            "vxlan.peers[0].macs[0].vlan: peer 'b' does not carry VLAN 20",
+            "vxlan.peers[1].name: 'b' is used twice",
+            "vxlan.peers[1].address: '198.18.0.2' is the address of another peer",
+            "vxlan.peers[1].vlans: VLAN id out of range 1-4094: '10-5000'",
+            "vxlan.peers[2].name: its port 'vxlan:c' has the name of another port",
+            "vxlan.peers[2].address: '224.0.0.1' is not a unicast address",
+            "vxlan.peers[2].macs[0].mac: 'ff:ff:ff:ff:ff:ff' is a multicast address");
   }
 
   @Test

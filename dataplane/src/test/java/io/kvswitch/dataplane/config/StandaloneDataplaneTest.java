@@ -23,7 +23,10 @@ class StandaloneDataplaneTest {
         StandaloneDataplane.create(config, PortFactories.discover(), System::nanoTime)) {
       Bridge bridge = dataplane.bridge();
       assertThat(bridge.threadCount()).isEqualTo(2);
-      assertThat(bridge.macTableStats().staticEntries()).isEqualTo(1);
+      // One from macLearning, one remote MAC behind the VXLAN peer.
+      assertThat(bridge.macTableStats().staticEntries()).isEqualTo(2);
+      assertThat(bridge.port(bridge.portIndex("vxlan:node-b")))
+          .isSameAs(dataplane.tunnel().ports().getFirst());
       InMemoryPort h1 = (InMemoryPort) bridge.port(bridge.portIndex("h1"));
       InMemoryPort h2 = (InMemoryPort) bridge.port(bridge.portIndex("h2"));
       InMemoryPort h3 = (InMemoryPort) bridge.port(bridge.portIndex("h3"));
@@ -32,7 +35,12 @@ class StandaloneDataplaneTest {
 
       dataplane.start();
       h1.inject(TestFrames.untagged("ff:ff:ff:ff:ff:ff", "02:00:00:00:00:01", 46));
-      await().atMost(Duration.ofSeconds(10)).until(() -> uplinkA.sentCount() == 1);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  uplinkA.sentCount() == 1
+                      && dataplane.tunnel().ports().getFirst().txDatagrams() == 1);
 
       assertThat(h2.takeSent()).hasSize(1);
       assertThat(uplinkA.takeSent())
@@ -51,8 +59,10 @@ class StandaloneDataplaneTest {
               "kvswitch_port_rx_packets_total{port=\"h1\"} 1",
               "kvswitch_port_tx_packets_total{port=\"uplink\"} 1",
               "kvswitch_port_tx_bytes_total{port=\"uplink\"} 64",
-              "kvswitch_mac_table_static_entries 1",
-              "kvswitch_mac_table_entries 2",
+              "kvswitch_mac_table_static_entries 2",
+              "kvswitch_mac_table_entries 3",
+              "kvswitch_port_tx_packets_total{port=\"vxlan:node-b\"} 1",
+              "kvswitch_vxlan_tx_datagrams_total{peer=\"node-b\",address=\"127.0.0.2\"} 1",
               "kvswitch_port_mac_entries{port=\"h1\"} 1",
               "kvswitch_bond_member_up{bond=\"uplink\",member=\"uplink-a\"} 1",
               "kvswitch_bond_member_up{bond=\"uplink\",member=\"uplink-b\"} 1",

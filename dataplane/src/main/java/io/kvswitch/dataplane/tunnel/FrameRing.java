@@ -1,0 +1,123 @@
+package io.kvswitch.dataplane.tunnel;
+
+import io.kvswitch.dataplane.port.FrameSink;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+
+/**
+ * A bounded single-producer, single-consumer ring of preallocated frame slots: how a decapsulated
+ * frame crosses from the netty event loop (the one producer) to the forwarding thread that owns the
+ * tunnel port (the one consumer).
+ *
+ * <p>Every slot is a fixed piece of one native segment, with a {@link ByteBuffer} view made once,
+ * so the producer copies a frame straight out of netty's buffer and the consumer hands the slot to
+ * the switch in place: nothing is allocated per frame on either side. The producer publishes a slot
+ * with a release store of {@code head}; the consumer frees it with a release store of {@code tail}
+ * after the switch is done with it. A full ring drops the new frame and counts it: the event loop
+ * never waits for a forwarding thread.
+ */
+final class FrameRing {
+
+  private static final VarHandle HEAD;
+  private static final VarHandle TAIL;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      HEAD = lookup.findVarHandle(FrameRing.class, "head", long.class);
+      TAIL = lookup.findVarHandle(FrameRing.class, "tail", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final int slots;
+  private final int mask;
+  private final int slotSize;
+  private final MemorySegment memory;
+  private final ByteBuffer[] views;
+  private final int[] lengths;
+
+  // Written by the producer only (release), read by the consumer (acquire).
+  @SuppressWarnings("unused")
+  private volatile long head;
+
+  // Written by the consumer only (release), read by the producer (acquire).
+  @SuppressWarnings("unused")
+  private volatile long tail;
+
+  private volatile long overflows;
+
+  /**
+   * @param slots a power of two
+   * @param slotSize the largest frame a slot holds
+   */
+  FrameRing(int slots, int slotSize, Arena arena) {
+    if (slots < 2 || Integer.bitCount(slots) != 1) {
+      throw new IllegalArgumentException("slots must be a power of two: " + slots);
+    }
+    this.slots = slots;
+    this.mask = slots - 1;
+    this.slotSize = slotSize;
+    this.memory = arena.allocate((long) slots * slotSize, 64);
+    this.views = new ByteBuffer[slots];
+    this.lengths = new int[slots];
+    for (int i = 0; i < slots; i++) {
+      views[i] = memory.asSlice((long) i * slotSize, slotSize).asByteBuffer();
+    }
+  }
+
+  int slotSize() {
+    return slotSize;
+  }
+
+  /**
+   * Producer: the next free slot's buffer, cleared, or null when the ring is full (the overflow is
+   * counted). Fill it, then {@link #publish(int)}.
+   */
+  ByteBuffer claim() {
+    long h = (long) HEAD.getOpaque(this);
+    if (h - (long) TAIL.getAcquire(this) >= slots) {
+      overflows++;
+      return null;
+    }
+    return views[(int) (h & mask)].clear();
+  }
+
+  /** Producer: makes the claimed slot, holding {@code length} bytes, visible to the consumer. */
+  void publish(int length) {
+    long h = (long) HEAD.getOpaque(this);
+    lengths[(int) (h & mask)] = length;
+    HEAD.setRelease(this, h + 1);
+  }
+
+  /** Consumer: hands up to {@code maxFrames} frames to {@code sink} in order, each in place. */
+  int drain(FrameSink sink, int maxFrames) {
+    long t = (long) TAIL.getOpaque(this);
+    long available = (long) HEAD.getAcquire(this) - t;
+    int count = (int) Math.min(available, maxFrames);
+    for (int i = 0; i < count; i++) {
+      int slot = (int) ((t + i) & mask);
+      try {
+        sink.accept(memory, (long) slot * slotSize, lengths[slot]);
+      } finally {
+        // Free each slot as soon as the switch is done with it, even if the sink threw.
+        TAIL.setRelease(this, t + i + 1);
+      }
+    }
+    return count;
+  }
+
+  /** Frames waiting for the consumer. */
+  int size() {
+    return (int) ((long) HEAD.getAcquire(this) - (long) TAIL.getAcquire(this));
+  }
+
+  /** Frames dropped because the consumer had not freed a slot. */
+  long overflows() {
+    return overflows;
+  }
+}

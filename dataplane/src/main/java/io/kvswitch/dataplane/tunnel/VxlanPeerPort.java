@@ -1,0 +1,175 @@
+package io.kvswitch.dataplane.tunnel;
+
+import io.kvswitch.dataplane.engine.VlanSet;
+import io.kvswitch.dataplane.frame.EthernetFrame;
+import io.kvswitch.dataplane.port.FrameSink;
+import io.kvswitch.dataplane.port.Port;
+import java.lang.foreign.MemorySegment;
+import java.net.Inet4Address;
+
+/**
+ * The switch's port towards one peer VTEP. To the forwarding engine it is a trunk of the VLANs that
+ * peer carries, in the split-horizon group of the other tunnel ports, so that:
+ *
+ * <ul>
+ *   <li>head-end replication is the engine's ordinary flood: a flooded frame gets one copy per
+ *       tunnel port that carries its VLAN, which is exactly one per peer that carries it;
+ *   <li>a MAC learned from this peer is learned on this port, so unicast to it goes to this peer
+ *       only, and a static entry on this port is a remote MAC the control plane placed here;
+ *   <li>a frame that came out of the overlay never goes back into it (split horizon).
+ * </ul>
+ *
+ * <p>Frames cross the port with an 802.1Q tag, which is how the VLAN travels between the engine and
+ * the tunnel: on receive the decapsulator inserts the tag of VLAN {@code vni - vniBase}; on
+ * transmit the engine hands over a tagged frame (a trunk tags every VLAN it has no native VLAN for)
+ * and this port turns the tag into the VNI and sends the frame untagged inside VXLAN, as RFC 7348
+ * §6.1 asks.
+ */
+public final class VxlanPeerPort implements Port {
+
+  private final String name;
+  private final String peerName;
+  private final Inet4Address address;
+  private final VlanSet vlans;
+  private final int vniBase;
+  private final int maxInnerFrame;
+  private final FrameRing inbound;
+  private final DatagramBatch outbound;
+  private final int[] lengths;
+  private int queued;
+  private volatile boolean closed;
+  private volatile Runnable receiveWakeup = () -> {};
+  private long txDatagrams;
+  private long txDropped;
+
+  VxlanPeerPort(
+      String peerName,
+      Inet4Address address,
+      VlanSet vlans,
+      int vniBase,
+      int maxInnerFrame,
+      FrameRing inbound,
+      DatagramBatch outbound) {
+    this.name = portName(peerName);
+    this.peerName = peerName;
+    this.address = address;
+    this.vlans = vlans;
+    this.vniBase = vniBase;
+    this.maxInnerFrame = maxInnerFrame;
+    this.inbound = inbound;
+    this.outbound = outbound;
+    this.lengths = new int[outbound.slots()];
+  }
+
+  /** The switch port name of the tunnel to {@code peerName}: {@code vxlan:<peer>}. */
+  public static String portName(String peerName) {
+    return "vxlan:" + peerName;
+  }
+
+  public String peerName() {
+    return peerName;
+  }
+
+  public Inet4Address address() {
+    return address;
+  }
+
+  /** The VLANs this peer carries; frames of others are neither sent to it nor taken from it. */
+  public VlanSet vlans() {
+    return vlans;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public void setReceiveWakeup(Runnable wakeup) {
+    this.receiveWakeup = wakeup;
+  }
+
+  /** Wakes the forwarding thread that drains this port; the event loop calls it after a read. */
+  void wakeReceiver() {
+    receiveWakeup.run();
+  }
+
+  @Override
+  public int receiveBatch(FrameSink sink, int maxFrames) {
+    return inbound.drain(sink, maxFrames);
+  }
+
+  /** A tagged frame; the tag (4 bytes) does not travel, so the limit is the inner frame plus 4. */
+  @Override
+  public int maxTransmitLength() {
+    return maxInnerFrame + 4;
+  }
+
+  @Override
+  public boolean transmit(MemorySegment buffer, long offset, int length) {
+    if (closed
+        || length < EthernetFrame.TAGGED_HEADER_LENGTH
+        || length > maxTransmitLength()
+        || EthernetFrame.etherType(buffer, offset) != EthernetFrame.ETHERTYPE_VLAN) {
+      return false;
+    }
+    if (queued == lengths.length) {
+      flushTransmit();
+    }
+    int vid = EthernetFrame.tci(buffer, offset) & EthernetFrame.VID_MASK;
+    MemorySegment slots = outbound.buffer();
+    long at = (long) queued * outbound.slotSize();
+    VxlanHeader.write(slots, at, vniBase + vid);
+    // Destination and source MAC, then everything after the tag.
+    MemorySegment.copy(buffer, offset, slots, at + VxlanHeader.LENGTH, 12);
+    MemorySegment.copy(buffer, offset + 16, slots, at + VxlanHeader.LENGTH + 12, length - 16);
+    lengths[queued++] = VxlanHeader.LENGTH + length - 4;
+    return true;
+  }
+
+  @Override
+  public void flushTransmit() {
+    if (queued == 0) {
+      return;
+    }
+    int sent = outbound.send(lengths, queued);
+    txDatagrams += sent;
+    txDropped += queued - sent;
+    queued = 0;
+  }
+
+  /** Datagrams the kernel took. */
+  public long txDatagrams() {
+    return txDatagrams;
+  }
+
+  /** Encapsulated frames the kernel did not take (socket buffer full, no route). */
+  public long txDropped() {
+    return txDropped;
+  }
+
+  /** Frames decapsulated for this port that were dropped because its ring was full. */
+  public long ringOverflows() {
+    return inbound.overflows();
+  }
+
+  FrameRing inbound() {
+    return inbound;
+  }
+
+  @Override
+  public boolean isLinkUp() {
+    return !closed;
+  }
+
+  @Override
+  public int pollFd() {
+    return -1;
+  }
+
+  /** The tunnel owns the socket and memory; closing a port only stops it. */
+  @Override
+  public void close() {
+    closed = true;
+  }
+}

@@ -1,0 +1,58 @@
+package io.kvswitch.dataplane.tunnel;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A {@link DatagramBatch} that keeps what would have gone to the peer. */
+final class RecordingDatagramBatch implements DatagramBatch {
+
+  private final Arena arena = Arena.ofShared();
+  private final MemorySegment buffer;
+  private final int slots;
+  private final int slotSize;
+  private final List<byte[]> sent = new ArrayList<>();
+
+  RecordingDatagramBatch(int slots, int slotSize) {
+    this.slots = slots;
+    this.slotSize = slotSize;
+    this.buffer = arena.allocate((long) slots * slotSize);
+  }
+
+  @Override
+  public MemorySegment buffer() {
+    return buffer;
+  }
+
+  @Override
+  public int slotSize() {
+    return slotSize;
+  }
+
+  @Override
+  public int slots() {
+    return slots;
+  }
+
+  @Override
+  public int send(int[] lengths, int count) {
+    for (int i = 0; i < count; i++) {
+      sent.add(buffer.asSlice((long) i * slotSize, lengths[i]).toArray(ValueLayout.JAVA_BYTE));
+    }
+    return count;
+  }
+
+  /** Every datagram sent so far, oldest first; clears the record. */
+  List<byte[]> take() {
+    List<byte[]> taken = List.copyOf(sent);
+    sent.clear();
+    return taken;
+  }
+
+  @Override
+  public void close() {
+    arena.close();
+  }
+}
