@@ -140,6 +140,20 @@ class SandboxLifecycleIT {
                   assertThat(client.pods().inNamespace("kvswitch-system").list().getItems())
                       .extracting(pod -> pod.getSpec().getNodeName())
                       .containsExactlyInAnyOrder("node-1", "node-2"));
+      // Those pods are the real agents, in the nodes' namespaces: they realize their node's
+      // state, and the operator turns that into a Ready switch.
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .untilAsserted(
+              () -> {
+                VirtualSwitch fabric =
+                    client.resources(VirtualSwitch.class).withName("fabric").get();
+                assertThat(fabric.getStatus().getNodesReady()).isEqualTo(2);
+                assertThat(fabric.getStatus().getConditions())
+                    .filteredOn(c -> c.getType().equals("Ready"))
+                    .extracting(Condition::getStatus)
+                    .containsExactly("True");
+              });
     }
 
     Command.Result down = sandbox("down");
