@@ -2,15 +2,11 @@ package io.kvswitch.e2e.images;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.Container;
 import io.kvswitch.api.v1alpha1.VirtualSwitch;
 import io.kvswitch.api.v1alpha1.VirtualSwitchSpec;
 import io.kvswitch.operator.OperatorConfig;
 import io.kvswitch.operator.switches.AgentDaemonSet;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,27 +20,18 @@ import org.junit.jupiter.api.Test;
  */
 class DataplaneImageTest {
 
-  private static final Path TARBALL = Path.of("../dataplane/target/jib-config-check.tar");
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-
   private static ImageTarball image;
-  private static JsonNode values;
-  private static JsonNode chart;
+  private static BuiltImage built;
 
   @BeforeAll
   static void read() throws Exception {
-    assertThat(TARBALL)
-        .as("the dataplane module's build writes this; run ./kvswitch test, which builds it first")
-        .exists();
-    image = ImageTarball.read(TARBALL);
-    values = YAML.readTree(Path.of("../helm/kvswitch/values.yaml").toFile());
-    chart = YAML.readTree(Path.of("../helm/kvswitch/Chart.yaml").toFile());
+    built = BuiltImage.of("dataplane");
+    image = built.image();
   }
 
   @Test
   void nameAndTagAreWhatTheChartHandsTheOperator() throws Exception {
-    String expected =
-        values.at("/dataplane/image/repository").asText() + ":" + chart.path("appVersion").asText();
+    String expected = built.chartImage("dataplane");
 
     assertThat(image.manifest().path("RepoTags").get(0).asText()).isEqualTo(expected);
   }

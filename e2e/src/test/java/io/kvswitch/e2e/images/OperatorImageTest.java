@@ -3,12 +3,8 @@ package io.kvswitch.e2e.images;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,27 +17,20 @@ import org.junit.jupiter.api.Test;
  */
 class OperatorImageTest {
 
-  private static final Path TARBALL = Path.of("../operator/target/jib-config-check.tar");
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-
   private static ImageTarball image;
   private static JsonNode values;
-  private static JsonNode chart;
+  private static BuiltImage built;
 
   @BeforeAll
   static void read() throws Exception {
-    assertThat(TARBALL)
-        .as("the operator module's build writes this; run ./kvswitch test, which builds it first")
-        .exists();
-    image = ImageTarball.read(TARBALL);
-    values = YAML.readTree(Path.of("../helm/kvswitch/values.yaml").toFile());
-    chart = YAML.readTree(Path.of("../helm/kvswitch/Chart.yaml").toFile());
+    built = BuiltImage.of("operator");
+    image = built.image();
+    values = built.values();
   }
 
   @Test
   void nameAndTagAreWhatTheChartPulls() throws Exception {
-    String expected =
-        values.at("/operator/image/repository").asText() + ":" + chart.path("appVersion").asText();
+    String expected = built.chartImage("operator");
 
     assertThat(image.manifest().path("RepoTags").get(0).asText()).isEqualTo(expected);
   }
@@ -85,6 +74,5 @@ class OperatorImageTest {
     assertThat(files).contains("app/classes/io/kvswitch/operator/OperatorMain.class");
     assertThat(files).anySatisfy(f -> assertThat(f).matches("app/libs/kvswitch-crds-.*\\.jar"));
     assertThat(files).noneSatisfy(f -> assertThat(f).contains("kubernetes-httpclient-vertx"));
-    assertThat(Files.size(TARBALL)).isPositive();
   }
 }
