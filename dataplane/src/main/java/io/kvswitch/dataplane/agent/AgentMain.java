@@ -7,9 +7,13 @@ import io.kvswitch.dataplane.cni.CniHandler;
 import io.kvswitch.dataplane.cni.CniServer;
 import io.kvswitch.dataplane.cni.IpCommandPodInterfaces;
 import io.kvswitch.dataplane.cni.KubernetesSwitchPortRecords;
+import io.kvswitch.dataplane.dhcp.config.RateLimits;
+import io.kvswitch.dataplane.dhcp.lease.kubernetes.KubernetesNetworkLeaseStores;
+import io.kvswitch.dataplane.dhcp.lease.kubernetes.KubernetesNodeDirectory;
 import io.kvswitch.dataplane.port.linux.AfPacketOptions;
 import io.kvswitch.dataplane.port.linux.AfPacketPort;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,9 +40,10 @@ public final class AgentMain {
     }
     Bridge bridge = Bridge.builder().build();
     bridge.start();
-    BridgeSwitchEngine engine =
+    BridgeSwitchEngine bridgeEngine =
         new BridgeSwitchEngine(bridge, name -> AfPacketPort.open(name, AfPacketOptions.defaults()));
     KubernetesClient client = new KubernetesClientBuilder().build();
+    DhcpAttachment engine = dhcp(bridgeEngine, bridge, client, config);
     NodeAgent agent = new NodeAgent(client, config, engine, Clock.systemUTC());
     agent.start();
     CniServer cni =
@@ -61,10 +66,28 @@ public final class AgentMain {
                       // their links and the next agent plugs them back in.
                       cni.close();
                       agent.close();
+                      engine.close();
                       client.close();
                       bridge.close();
                       stopped.countDown();
                     }));
     stopped.await();
+  }
+
+  /** The DHCP servers ride on the engine: leases in the Kubernetes API, one store per network. */
+  private static DhcpAttachment dhcp(
+      SwitchEngine engine, Bridge bridge, KubernetesClient client, AgentConfig config) {
+    LocalPortTable localPorts = new LocalPortTable();
+    Clock clock = Clock.systemUTC();
+    return new DhcpAttachment(
+        engine,
+        bridge,
+        localPorts,
+        new KubernetesNetworkLeaseStores(
+            client, localPorts, new KubernetesNodeDirectory(client, clock, Duration.ofMinutes(1))),
+        config.switchName(),
+        config.nodeName(),
+        clock,
+        RateLimits.DEFAULT);
   }
 }
