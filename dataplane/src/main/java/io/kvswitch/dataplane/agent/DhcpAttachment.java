@@ -166,7 +166,11 @@ public final class DhcpAttachment implements SwitchEngine, AutoCloseable {
     }
     Served started = start(namespace, config.get());
     ensurePort();
-    port.serve(id, started.responder());
+    // Without a gateway the server identifier is the server's own address: it answers ARP for it.
+    port.serve(
+        id,
+        started.responder(),
+        config.get().gateway().isEmpty() ? Optional.of(config.get().serverId()) : Optional.empty());
     served.put(id, started);
     carryServedVlans();
     if (current != null) {
@@ -281,7 +285,7 @@ public final class DhcpAttachment implements SwitchEngine, AutoCloseable {
   private void ensurePort() {
     if (port == null) {
       SwitchDhcpPort created =
-          new SwitchDhcpPort(SwitchDhcpPort.NAME, this::localPortOf, REQUEST_QUEUE);
+          new SwitchDhcpPort(SwitchDhcpPort.NAME, this::localPortOf, serverMac, REQUEST_QUEUE);
       try {
         portIndex =
             bridge.addPort(

@@ -394,4 +394,46 @@ class DhcpAttachmentTest {
     assertThat(mac.value() >>> 40 & 0x02).as("locally administered").isEqualTo(2);
     assertThat(mac.isMulticast()).isFalse();
   }
+
+  private static byte[] arpRequest(String senderMac, String senderIp, String targetIp) {
+    java.nio.ByteBuffer frame = java.nio.ByteBuffer.allocate(42);
+    frame.put(BROADCAST.toBytes()).put(MacAddress.parse(senderMac).toBytes());
+    frame.putShort((short) 0x0806).putShort((short) 1).putShort((short) 0x0800);
+    frame.put((byte) 6).put((byte) 4).putShort((short) 1);
+    frame.put(MacAddress.parse(senderMac).toBytes()).putInt(Ipv4Address.parse(senderIp).value());
+    frame.put(new byte[6]).putInt(Ipv4Address.parse(targetIp).value());
+    return frame.array();
+  }
+
+  @Test
+  void withoutAGatewayTheServerAnswersArpForItsOwnAddressOnly() {
+    DhcpNode node = node("node-a");
+    SwitchNodeStateSpec spec = state();
+    spec.getVlans().getFirst().setGateway(null);
+    assertThat(node.apply(1, spec).succeeded()).isTrue();
+    InMemoryPort a = node.hostEnd("apps/a");
+    DhcpFrame ack = lease(a, new TestClient("02:00:00:00:00:0a"));
+    assertThat(ack.sourceIp()).isEqualTo(Ipv4Address.parse("10.0.10.254"));
+    String bound = ack.message().yiaddr().toString();
+
+    a.inject(arpRequest("02:00:00:00:00:0a", bound, "10.0.10.254"));
+    List<byte[]> sent = new ArrayList<>();
+    await().atMost(WAIT).until(() -> sent.addAll(a.takeSent()));
+    java.nio.ByteBuffer reply = java.nio.ByteBuffer.wrap(sent.getFirst());
+    assertThat(sent).hasSize(1);
+    assertThat(reply.getShort(12)).isEqualTo((short) 0x0806);
+    assertThat(reply.getShort(20)).as("ARP reply").isEqualTo((short) 2);
+    assertThat(MacAddress.of(sent.getFirst(), 22)).isEqualTo(node.engine.serverMac());
+    assertThat(reply.getInt(28)).isEqualTo(Ipv4Address.parse("10.0.10.254").value());
+    assertThat(MacAddress.of(sent.getFirst(), 0)).isEqualTo(MacAddress.parse("02:00:00:00:00:0a"));
+
+    // ARP for anyone else is not the server's business, and VLAN 20 has a gateway: no answer.
+    SwitchDhcpPort port = node.engine.port().orElseThrow();
+    long ignored = port.counters().ignoredFrames();
+    a.inject(arpRequest("02:00:00:00:00:0a", bound, "10.0.10.7"));
+    node.hostEnd("apps/b").inject(arpRequest("02:00:00:00:00:0b", "10.0.20.9", "10.0.20.1"));
+    await().atMost(WAIT).until(() -> port.counters().ignoredFrames() == ignored + 2);
+    assertThat(port.counters().arpReplies()).isEqualTo(1);
+    assertThat(a.takeSent()).isEmpty();
+  }
 }

@@ -17,8 +17,12 @@ public final class DhcpPortCounters {
   final LongAdder replies = new LongAdder();
   final LongAdder repliesDropped = new LongAdder();
   final LongAdder failed = new LongAdder();
+  final LongAdder arpReplies = new LongAdder();
 
-  /** Frames that were not UDP to port 67 of a served VLAN (ARP, other traffic, stray replies). */
+  /**
+   * Frames that were not UDP to port 67 of a served VLAN nor ARP for the server: other traffic,
+   * other ARP, stray replies.
+   */
   public long ignoredFrames() {
     return ignored.sum();
   }
@@ -59,5 +63,10 @@ public final class DhcpPortCounters {
   /** Requests the server failed on (a bug each). */
   public long failedRequests() {
     return failed.sum();
+  }
+
+  /** ARP requests for the server's own address answered (networks without a gateway). */
+  public long arpReplies() {
+    return arpReplies.sum();
   }
 }

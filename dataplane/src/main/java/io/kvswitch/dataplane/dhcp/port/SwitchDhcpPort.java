@@ -1,6 +1,8 @@
 package io.kvswitch.dataplane.dhcp.port;
 
 import io.kvswitch.dataplane.dhcp.frame.DhcpFrameResponder;
+import io.kvswitch.dataplane.dhcp.net.Ipv4Address;
+import io.kvswitch.dataplane.dhcp.net.MacAddress;
 import io.kvswitch.dataplane.engine.VlanSet;
 import io.kvswitch.dataplane.frame.EthernetFrame;
 import io.kvswitch.dataplane.port.FrameSink;
@@ -10,6 +12,7 @@ import io.netty.buffer.Unpooled;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.Queue;
@@ -18,6 +21,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -34,15 +38,22 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * VLAN.
  *
  * <p><b>Transmit</b> (frames the switch hands to this port) runs on the forwarding threads. Every
- * frame that is not UDP to port 67 in a served VLAN is accepted and dropped there without
- * allocating: a frame of a busy VLAN costs a few header reads. A DHCP frame is copied and queued
- * for the server thread; a full queue drops it and counts it, and the client retries.
+ * frame that is not UDP to port 67 in a served VLAN (nor an ARP request for the server's own
+ * address, below) is accepted and dropped there without allocating: a frame of a busy VLAN costs a
+ * few header reads. A DHCP frame is copied and queued for the server thread; a full queue drops it
+ * and counts it, and the client retries.
  *
  * <p><b>The server thread</b> asks {@link ClientPorts} on which port the client's MAC was learned,
  * and answers only clients on a local access port: with the overlay, a broadcast DISCOVER also
  * reaches every other node's DHCP port, and only the client's own node answers it. The frame goes
  * to the VLAN's {@link DhcpFrameResponder}, which parses it (malformed frames are counted there),
  * calls the server and builds the reply frame.
+ *
+ * <p><b>ARP.</b> In a network without a gateway the server identifier is an address of the server's
+ * own (the subnet's last host address), and the port answers local clients' ARP requests for it
+ * with the server's MAC, so renewals and releases that clients unicast to the server identifier
+ * reach it. Where the gateway is the server identifier, the router owns that address and the port
+ * never answers for it: see dataplane/DHCP.md.
  *
  * <p><b>Receive</b> (frames this port hands to the switch): replies are tagged with their VLAN and
  * queued; the forwarding thread that owns the port takes them on its next round, woken when a reply
@@ -57,12 +68,20 @@ public final class SwitchDhcpPort implements Port {
   static final int MAX_FRAME = 1522;
 
   private static final int ETHERTYPE_IPV4 = 0x0800;
+  private static final int ETHERTYPE_ARP = 0x0806;
+  private static final int ARP_LENGTH = 28;
+  private static final int ARP_REQUEST = 1;
+  private static final int ARP_REPLY = 2;
   private static final int PROTOCOL_UDP = 17;
   private static final int SERVER_PORT = 67;
   private static final int TAGGED_L3 = EthernetFrame.TAGGED_HEADER_LENGTH;
+  private static final ValueLayout.OfInt BIG_ENDIAN_INT =
+      ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
   private final String name;
   private final ClientPorts clientPorts;
+  private final long serverMac;
+  private final AtomicIntegerArray ownAddresses = new AtomicIntegerArray(VlanSet.MAX_VID + 1);
   private final AtomicReferenceArray<DhcpFrameResponder> responders =
       new AtomicReferenceArray<>(VlanSet.MAX_VID + 1);
   private final BlockingQueue<Request> requests;
@@ -77,11 +96,14 @@ public final class SwitchDhcpPort implements Port {
   private volatile boolean closed;
 
   /**
+   * @param serverMac the MAC the server answers ARP with; the same as its DHCP replies' source
    * @param queueCapacity DHCP frames that may wait for the server thread; more are dropped
    */
-  public SwitchDhcpPort(String name, ClientPorts clientPorts, int queueCapacity) {
+  public SwitchDhcpPort(
+      String name, ClientPorts clientPorts, MacAddress serverMac, int queueCapacity) {
     this.name = name;
     this.clientPorts = clientPorts;
+    this.serverMac = serverMac.value();
     this.requests = new ArrayBlockingQueue<>(queueCapacity);
     this.maxQueuedReplies = queueCapacity;
     this.receiveBuffer = arena.allocate(MAX_FRAME, 64);
@@ -90,14 +112,23 @@ public final class SwitchDhcpPort implements Port {
     serverThread.start();
   }
 
-  /** Answers DHCP in {@code vlan} with {@code responder}, replacing the one that did. */
-  public void serve(int vlan, DhcpFrameResponder responder) {
-    responders.set(checkVlan(vlan), responder);
+  /**
+   * Answers DHCP in {@code vlan} with {@code responder}, replacing the one that did.
+   *
+   * @param ownAddress an address that belongs to the server alone, whose ARP requests from local
+   *     clients the port answers with the server's MAC, so that clients can unicast renewals and
+   *     releases to it; empty when the server identifier is an address someone else answers for
+   *     (the gateway)
+   */
+  public void serve(int vlan, DhcpFrameResponder responder, Optional<Ipv4Address> ownAddress) {
+    ownAddresses.set(checkVlan(vlan), ownAddress.map(Ipv4Address::value).orElse(0));
+    responders.set(vlan, responder);
   }
 
   /** Stops answering DHCP in {@code vlan}; frames of it are dropped from now on. */
   public void stopServing(int vlan) {
     responders.set(checkVlan(vlan), null);
+    ownAddresses.set(vlan, 0);
   }
 
   /** The VLANs served now: the bridge carries exactly these on this port. */
@@ -137,6 +168,9 @@ public final class SwitchDhcpPort implements Port {
       return false;
     }
     int vlan = dhcpRequestVlan(buffer, offset, length);
+    if (vlan < 0) {
+      vlan = arpRequestVlan(buffer, offset, length);
+    }
     if (vlan < 0 || responders.get(vlan) == null) {
       counters.ignored.increment();
       return true;
@@ -150,6 +184,28 @@ public final class SwitchDhcpPort implements Port {
       counters.queueFull.increment();
     }
     return true;
+  }
+
+  /**
+   * The VLAN of a tagged ARP request for the server's own address in that VLAN, or -1 for any other
+   * frame. Allocation-free, like {@link #dhcpRequestVlan}.
+   */
+  private int arpRequestVlan(MemorySegment buffer, long offset, int length) {
+    if (length < TAGGED_L3 + ARP_LENGTH
+        || EthernetFrame.etherType(buffer, offset) != EthernetFrame.ETHERTYPE_VLAN
+        || EthernetFrame.readU16(buffer, offset + 16) != ETHERTYPE_ARP) {
+      return -1;
+    }
+    long arp = offset + TAGGED_L3;
+    int vlan = EthernetFrame.tci(buffer, offset) & EthernetFrame.VID_MASK;
+    int own = ownAddresses.get(vlan);
+    boolean forUs =
+        own != 0
+            && EthernetFrame.readU16(buffer, arp) == 1
+            && EthernetFrame.readU16(buffer, arp + 2) == ETHERTYPE_IPV4
+            && EthernetFrame.readU16(buffer, arp + 6) == ARP_REQUEST
+            && buffer.get(BIG_ENDIAN_INT, arp + 24) == own;
+    return forUs ? vlan : -1;
   }
 
   /**
@@ -205,6 +261,11 @@ public final class SwitchDhcpPort implements Port {
       counters.notLocal.increment();
       return;
     }
+    if (isArp(request.frame())) {
+      queueReply(request.vlan(), arpReply(request.frame(), ownAddresses.get(request.vlan())));
+      counters.arpReplies.increment();
+      return;
+    }
     counters.requests.increment();
     ByteBuf frame = Unpooled.wrappedBuffer(request.frame());
     responder
@@ -218,6 +279,33 @@ public final class SwitchDhcpPort implements Port {
                 reply.ifPresent(r -> queueReply(request.vlan(), r));
               }
             });
+  }
+
+  private static boolean isArp(byte[] tagged) {
+    return ((tagged[16] & 0xff) << 8 | (tagged[17] & 0xff)) == ETHERTYPE_ARP;
+  }
+
+  /** The untagged ARP reply to a tagged request for {@code ownAddress}. */
+  private ByteBuf arpReply(byte[] request, int ownAddress) {
+    int arp = TAGGED_L3;
+    ByteBuf reply = Unpooled.buffer(EthernetFrame.HEADER_LENGTH + ARP_LENGTH);
+    reply.writeBytes(request, arp + 8, 6); // to the sender's hardware address
+    writeMac(reply, serverMac);
+    reply.writeShort(ETHERTYPE_ARP);
+    reply.writeShort(1);
+    reply.writeShort(ETHERTYPE_IPV4);
+    reply.writeByte(6);
+    reply.writeByte(4);
+    reply.writeShort(ARP_REPLY);
+    writeMac(reply, serverMac);
+    reply.writeInt(ownAddress);
+    reply.writeBytes(request, arp + 8, 10); // target: the sender's MAC and IPv4 address
+    return reply;
+  }
+
+  private static void writeMac(ByteBuf buffer, long mac) {
+    buffer.writeInt((int) (mac >>> 16));
+    buffer.writeShort((int) mac);
   }
 
   private void queueReply(int vlan, ByteBuf reply) {
