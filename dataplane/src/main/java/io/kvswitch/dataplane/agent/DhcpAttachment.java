@@ -52,8 +52,8 @@ import org.slf4j.LoggerFactory;
  * the switches of a VXLAN overlay never learn one node's server MAC behind another. See
  * dataplane/DHCP.md for why.
  *
- * <p>Opening a network's lease store lists its records; while the API server is away that fails,
- * the VLAN step is reported as refused, and the agent retries it on its next pass.
+ * <p>Opening a network's lease store lists its records from the API server; that happens on a
+ * thread of its own, so the agent never waits for it, and is retried while the API server is away.
  */
 public final class DhcpAttachment implements SwitchEngine, AutoCloseable {
 
@@ -63,6 +63,7 @@ public final class DhcpAttachment implements SwitchEngine, AutoCloseable {
   private static final int REQUEST_QUEUE = 1024;
   private static final int MAX_BATCH = 64;
   private static final Duration RECLAIM_INTERVAL = Duration.ofMinutes(1);
+  private static final Duration RETRY_INTERVAL = Duration.ofSeconds(10);
   private static final Logger LOG = LoggerFactory.getLogger(DhcpAttachment.class);
 
   private final SwitchEngine delegate;
@@ -74,7 +75,10 @@ public final class DhcpAttachment implements SwitchEngine, AutoCloseable {
   private final Clock clock;
   private final RateLimits limits;
   private final Map<Integer, Served> served = new HashMap<>();
+  private final Map<Integer, Wanted> wanted = new HashMap<>();
+  private final ExecutorService opener;
   private final ScheduledExecutorService reclaimer;
+  private boolean closed;
   private SwitchDhcpPort port;
   private int portIndex = -1;
 
@@ -100,6 +104,9 @@ public final class DhcpAttachment implements SwitchEngine, AutoCloseable {
     this.serverMac = serverMac(switchName, node);
     this.clock = clock;
     this.limits = limits;
+    this.opener =
+        Executors.newSingleThreadExecutor(
+            r -> Thread.ofPlatform().name("kvswitch-dhcp-open").daemon().unstarted(r));
     this.reclaimer =
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("kvswitch-dhcp-reclaim").daemon().unstarted(r));
@@ -148,46 +155,101 @@ public final class DhcpAttachment implements SwitchEngine, AutoCloseable {
     delegate.configureSwitch(settings);
   }
 
+  /**
+   * Starts, replaces or stops the VLAN's server. Opening a network's lease store lists its records
+   * from the API server, so it runs on the attachment's own thread: the agent goes on plugging
+   * ports in, also while the API server is away, and the server starts once the store opens (tried
+   * again every {@link #RETRY_INTERVAL} until then). A configuration the server cannot run is
+   * refused here, so the agent reports it.
+   */
   @Override
   public synchronized void putVlan(SwitchNodeVlan vlan) {
     delegate.putVlan(vlan);
     int id = vlan.getVlanId();
     Optional<DhcpNetworkConfig> config = VlanNetworkDhcpMapping.toConfig(vlan);
-    String namespace = namespaceOf(vlan.getNetwork());
-    Served current = served.get(id);
     if (config.isEmpty()) {
+      wanted.remove(id);
       stop(id);
       return;
     }
-    if (current != null
-        && current.config().equals(config.get())
-        && current.namespace().equals(namespace)) {
+    Wanted want = new Wanted(namespaceOf(vlan.getNetwork()), config.get());
+    Served current = served.get(id);
+    if (want.equals(wanted.get(id))) {
       return;
     }
-    Served started = start(namespace, config.get());
+    wanted.put(id, want);
+    if (current != null && current.serves(want)) {
+      return;
+    }
+    opener.execute(() -> open(id, want));
+  }
+
+  /**
+   * On the opener thread: opens the store outside the lock, installs the server if still wanted.
+   */
+  private void open(int vlan, Wanted want) {
+    synchronized (this) {
+      if (closed || !want.equals(wanted.get(vlan))) {
+        return;
+      }
+    }
+    Served started;
+    try {
+      started = start(want.namespace(), want.config());
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "DHCP for {}/{} on VLAN {}: cannot open the lease store, retrying in {} s: {}",
+          want.namespace(),
+          want.config().network(),
+          vlan,
+          RETRY_INTERVAL.toSeconds(),
+          e.toString());
+      synchronized (this) {
+        if (!closed) {
+          reclaimer.schedule(
+              () -> opener.execute(() -> open(vlan, want)),
+              RETRY_INTERVAL.toMillis(),
+              TimeUnit.MILLISECONDS);
+        }
+      }
+      return;
+    }
+    synchronized (this) {
+      if (closed || !want.equals(wanted.get(vlan))) {
+        started.close();
+        return;
+      }
+      install(vlan, started);
+    }
+  }
+
+  private void install(int vlan, Served started) {
+    Served previous = served.get(vlan);
     ensurePort();
+    DhcpNetworkConfig config = started.config();
     // Without a gateway the server identifier is the server's own address: it answers ARP for it.
     port.serve(
-        id,
+        vlan,
         started.responder(),
-        config.get().gateway().isEmpty() ? Optional.of(config.get().serverId()) : Optional.empty());
-    served.put(id, started);
+        config.gateway().isEmpty() ? Optional.of(config.serverId()) : Optional.empty());
+    served.put(vlan, started);
     carryServedVlans();
-    if (current != null) {
-      current.close();
+    if (previous != null) {
+      previous.close();
     }
     LOG.info(
         "DHCP for {}/{} on VLAN {}: server {} at {}",
-        namespace,
-        config.get().network(),
-        id,
-        config.get().serverId(),
+        started.namespace(),
+        config.network(),
+        vlan,
+        config.serverId(),
         serverMac);
   }
 
   @Override
   public synchronized void removeVlan(int vlanId) {
     delegate.removeVlan(vlanId);
+    wanted.remove(vlanId);
     stop(vlanId);
   }
 
@@ -347,8 +409,18 @@ public final class DhcpAttachment implements SwitchEngine, AutoCloseable {
 
   /** Stops every server and unplugs the DHCP port; the leases stay in the store. */
   @Override
-  public synchronized void close() {
-    reclaimer.close();
+  public void close() {
+    synchronized (this) {
+      closed = true;
+      wanted.clear();
+    }
+    // An open in progress may wait on the API server; it sees `closed` and closes what it opened.
+    opener.shutdown();
+    reclaimer.shutdownNow();
+    closeServers();
+  }
+
+  private synchronized void closeServers() {
     for (Served network : served.values()) {
       network.close();
     }
@@ -364,6 +436,9 @@ public final class DhcpAttachment implements SwitchEngine, AutoCloseable {
     return slash < 0 ? "default" : network.substring(0, slash);
   }
 
+  /** What the node state asks of a VLAN's server. */
+  private record Wanted(String namespace, DhcpNetworkConfig config) {}
+
   private record Served(
       String namespace,
       DhcpNetworkConfig config,
@@ -374,6 +449,10 @@ public final class DhcpAttachment implements SwitchEngine, AutoCloseable {
 
     String network() {
       return config.network();
+    }
+
+    boolean serves(Wanted want) {
+      return namespace.equals(want.namespace()) && config.equals(want.config());
     }
 
     void close() {

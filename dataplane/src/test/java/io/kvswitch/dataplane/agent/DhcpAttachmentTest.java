@@ -18,6 +18,8 @@ import io.kvswitch.dataplane.dhcp.frame.DhcpFrame;
 import io.kvswitch.dataplane.dhcp.frame.DhcpFrameCodec;
 import io.kvswitch.dataplane.dhcp.lease.InMemoryNetworkLeaseStores;
 import io.kvswitch.dataplane.dhcp.lease.LeaseState;
+import io.kvswitch.dataplane.dhcp.lease.LeaseStoreUnavailableException;
+import io.kvswitch.dataplane.dhcp.lease.NetworkLeaseStores;
 import io.kvswitch.dataplane.dhcp.net.Ipv4Address;
 import io.kvswitch.dataplane.dhcp.net.MacAddress;
 import io.kvswitch.dataplane.dhcp.port.SwitchDhcpPort;
@@ -32,6 +34,7 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -435,5 +438,34 @@ class DhcpAttachmentTest {
     await().atMost(WAIT).until(() -> port.counters().ignoredFrames() == ignored + 2);
     assertThat(port.counters().arpReplies()).isEqualTo(1);
     assertThat(a.takeSent()).isEmpty();
+  }
+
+  @Test
+  void whileTheLeaseStoreCannotBeOpenedPortsForwardAndTheServerStartsOnceItOpens() {
+    AtomicInteger refusals = new AtomicInteger(1);
+    NetworkLeaseStores apiAway =
+        (namespace, network, range, blockSize) -> {
+          if (refusals.getAndDecrement() > 0) {
+            throw new LeaseStoreUnavailableException("the API server is away");
+          }
+          return stores.open(namespace, network, range, blockSize);
+        };
+    DhcpNode node = new DhcpNode("fabric", "node-a", apiAway);
+    nodes.add(node);
+    SwitchNodeStateSpec spec = state();
+    spec.getVlans().remove(1);
+    spec.getPorts().removeIf(p -> p.getVlanId() == 20);
+
+    ApplyResult result = node.applier.apply(DesiredState.of(1, spec));
+
+    assertThat(result.succeeded()).as("the VLAN and its ports are realized").isTrue();
+    assertThat(node.engine.server(10)).as("no store yet, no server").isEmpty();
+    InMemoryPort a = node.hostEnd("apps/a");
+    a.inject(TestFrames.untagged("02:00:00:00:00:0d", "02:00:00:00:00:0a", 46));
+    await().atMost(WAIT).until(() -> node.hostEnd("apps/d").sentCount() == 1);
+
+    DhcpNode.awaitServing(node.engine, spec);
+    assertThat(lease(a, new TestClient("02:00:00:00:00:0a")).message().yiaddr().toString())
+        .startsWith("10.0.10.");
   }
 }

@@ -130,6 +130,7 @@ class SwitchDhcpIT {
     void apply(SwitchNodeStateSpec spec) {
       ApplyResult result = new StateApplier(engine).apply(DesiredState.of(1, spec));
       assertThat(result.succeeded()).as(result.toString()).isTrue();
+      DhcpNode.awaitServing(engine, spec);
     }
 
     @Override
