@@ -1,5 +1,7 @@
 package io.kvswitch.dataplane.agent;
 
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kvswitch.dataplane.bridge.Bridge;
@@ -43,7 +45,8 @@ public final class AgentMain {
     BridgeSwitchEngine bridgeEngine =
         new BridgeSwitchEngine(bridge, name -> AfPacketPort.open(name, AfPacketOptions.defaults()));
     KubernetesClient client = new KubernetesClientBuilder().build();
-    DhcpAttachment engine = dhcp(bridgeEngine, bridge, client, config);
+    KubernetesClient leaseClient = leaseClient();
+    DhcpAttachment engine = dhcp(bridgeEngine, bridge, leaseClient, config);
     NodeAgent agent = new NodeAgent(client, config, engine, Clock.systemUTC());
     agent.start();
     CniServer cni =
@@ -67,11 +70,27 @@ public final class AgentMain {
                       cni.close();
                       agent.close();
                       engine.close();
+                      leaseClient.close();
                       client.close();
                       bridge.close();
                       stopped.countDown();
                     }));
     stopped.await();
+  }
+
+  /**
+   * The lease stores' own client, which does not retry: a lease write that cannot reach the API
+   * server must fail at once, so that a renewal is answered from the durable lease and a new client
+   * retries, instead of every DHCP reply waiting out the default back-off.
+   */
+  private static KubernetesClient leaseClient() {
+    return new KubernetesClientBuilder()
+        .withConfig(
+            new ConfigBuilder(Config.autoConfigure(null))
+                .withRequestRetryBackoffLimit(0)
+                .withRequestTimeout(5_000)
+                .build())
+        .build();
   }
 
   /** The DHCP servers ride on the engine: leases in the Kubernetes API, one store per network. */
