@@ -22,8 +22,8 @@ import java.util.Optional;
  *   <li>Range: {@code rangeStart}-{@code rangeEnd}, else the whole subnet; the network and
  *       broadcast addresses, the gateway, {@code excludeIps} and reserved addresses are never
  *       handed out from it.
- *   <li>Server identifier: the gateway. Without a gateway, the subnet's last host address, which
- *       is then never handed out and which the switch answers ARP for (see dataplane/DHCP.md).
+ *   <li>Server identifier: the gateway. Without a gateway, the subnet's last host address, which is
+ *       then never handed out and which the switch answers ARP for (see dataplane/DHCP.md).
  *   <li>MTU (option 26): {@code dhcp.mtu}, else the switch's MTU.
  * </ul>
  *
