@@ -45,7 +45,7 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @State(Scope.Thread)
 @BenchmarkMode({Mode.Throughput, Mode.AverageTime})
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
@@ -125,10 +125,10 @@ public class SwitchDhcpBenchmark {
     frame.readBytes(bytes);
     frame.release();
     client.inject(bytes);
-    List<byte[]> sent;
-    while ((sent = client.takeSent()).isEmpty()) {
+    while (client.sentCount() == 0) {
       Thread.onSpinWait();
     }
+    List<byte[]> sent = client.takeSent();
     return DhcpFrameCodec.parse(Unpooled.wrappedBuffer(sent.getFirst())).message();
   }
 }
