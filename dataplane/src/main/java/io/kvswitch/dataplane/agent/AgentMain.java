@@ -62,6 +62,7 @@ public final class AgentMain {
                       cni.close();
                       agent.close();
                       client.close();
+                      engine.overlay().close();
                       bridge.close();
                       stopped.countDown();
                     }));
