@@ -31,6 +31,15 @@ public record OverlayCounters(
     rxDrops = Map.copyOf(all);
   }
 
+  /** No peer now and nothing ever counted: nothing to report. */
+  public boolean isEmpty() {
+    return peers == 0
+        && rxDecapsulated == 0
+        && rxDropped() == 0
+        && txDatagrams == 0
+        && txDropped == 0;
+  }
+
   /** Datagrams dropped on receive for any reason. */
   public long rxDropped() {
     return rxDrops.values().stream().mapToLong(Long::longValue).sum();
