@@ -10,6 +10,7 @@ import io.kvswitch.dataplane.engine.PortVlanConfig;
 import io.kvswitch.dataplane.engine.StormControlSettings;
 import io.kvswitch.dataplane.engine.VlanSet;
 import io.kvswitch.dataplane.frame.MacAddress;
+import io.kvswitch.dataplane.tunnel.VxlanHeader;
 import io.kvswitch.dataplane.tunnel.VxlanPeer;
 import io.kvswitch.dataplane.tunnel.VxlanPeerPort;
 import io.kvswitch.dataplane.tunnel.VxlanRxDrop;
@@ -51,6 +52,9 @@ public final class OverlayAttachment implements AutoCloseable {
 
   /** The split-horizon group of the tunnel ports: no frame passes from one peer to another. */
   static final int OVERLAY_GROUP = 1;
+
+  /** What VXLAN adds to a port's IP packet: the inner Ethernet header, then VXLAN, UDP and IPv4. */
+  private static final int ENCAPSULATED_EXTRA = 14 + VxlanHeader.IPV4_ENCAPSULATION_OVERHEAD;
 
   private static final Logger LOG = LoggerFactory.getLogger(OverlayAttachment.class);
 
@@ -236,6 +240,18 @@ public final class OverlayAttachment implements AutoCloseable {
       throw new UncheckedIOException("VXLAN tunnel not opened: " + e.getMessage(), e);
     }
     endpoint = wanted;
+    Integer portMtu = settings.mtu();
+    int needed = portMtu == null ? 0 : portMtu + ENCAPSULATED_EXTRA;
+    if (tunnel.underlayMtu() < needed) {
+      // Not an error: frames that fit still cross; the rest are dropped and counted.
+      LOG.warn(
+          "switch MTU {} needs an underlay MTU of {}, the underlay has {}: frames of more than {}"
+              + " bytes of IP are dropped as underlay_mtu_exceeded",
+          portMtu,
+          needed,
+          tunnel.underlayMtu(),
+          tunnel.underlayMtu() - ENCAPSULATED_EXTRA);
+    }
     LOG.info(
         "VXLAN tunnel open on {}:{} (VNI base {}, underlay MTU {})",
         wanted.address().getHostAddress(),

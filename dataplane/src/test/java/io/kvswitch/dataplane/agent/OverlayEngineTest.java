@@ -307,6 +307,31 @@ class OverlayEngineTest {
   }
 
   @Test
+  void aNewUnderlayAddressReopensTheTunnelThereWithItsPeersAndRemoteMacs() {
+    SwitchNodeStateSpec spec = nodeA(false);
+    spec.getRemoteMacs().add(remoteMac(10, MAC_B10, "node-b"));
+    a.apply(spec);
+    VxlanTunnel before = a.tunnel();
+
+    SwitchNodeStateSpec moved = nodeA(false);
+    moved.setUnderlayIp("127.0.0.4");
+    moved.setRemoteMacs(spec.getRemoteMacs());
+    assertThat(a.apply(moved).failures()).isEmpty();
+
+    assertThat(a.tunnel()).isNotSameAs(before);
+    assertThat(a.tunnel().localAddress().getHostAddress()).isEqualTo("127.0.0.4");
+    assertThat(a.engine.overlay().peerVlans()).containsExactly(Map.entry("node-b", VlanSet.of(10)));
+    assertThat(lookup(a, 10, MAC_B10)).isEqualTo(a.portIndex("vxlan:node-b"));
+    assertThat(a.bridge.macTableStats().staticEntries()).isEqualTo(1);
+    // Node B, told node A's new address, takes A's floods from there.
+    SwitchNodeStateSpec peerMoved = nodeB(false);
+    peerMoved.getVlans().set(0, vlan(10, "node-a@127.0.0.4"));
+    assertThat(b.apply(peerMoved).failures()).isEmpty();
+    a.pod("apps/a10").inject(TestFrames.untagged(BROADCAST, MAC_A10, 46));
+    untilBoth(() -> assertThat(b.pod("apps/b10").sentCount()).isEqualTo(1));
+  }
+
+  @Test
   void aRemovedPeersDatagramsAreCountedAsFromAnUnknownPeer() {
     a.apply(nodeA(false));
     b.apply(nodeB(false));
