@@ -137,7 +137,6 @@ public final class OverlayAttachment implements AutoCloseable {
       throw new IllegalArgumentException("remote MAC " + key.mac() + " names no node");
     }
     remoteMacs.put(key, mac);
-    unprogram(key);
     program(key, mac);
   }
 
@@ -344,9 +343,14 @@ public final class OverlayAttachment implements AutoCloseable {
     LOG.info("VXLAN peer {} now carries VLANs {}", node, vlans);
   }
 
+  /**
+   * Points the MAC's static entry at its node's port (replacing any entry in place, so a MAC that
+   * moves between peers is never unknown in between), or takes it out while there is no such port.
+   */
   private void program(RemoteMacKey key, RemoteMac mac) {
     Attached owner = peers.get(mac.getNode());
     if (owner == null) {
+      unprogram(key);
       LOG.debug(
           "remote MAC {} in VLAN {} pending: no tunnel to {} yet",
           key.mac(),

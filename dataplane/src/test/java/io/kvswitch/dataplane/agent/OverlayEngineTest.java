@@ -251,6 +251,23 @@ class OverlayEngineTest {
     assertThat(a.bridge.macTableStats().staticEntries()).isZero();
   }
 
+  @Test
+  void aRemoteMacThatMovesToAnotherNodeIsPointedAtThatNodesPort() {
+    SwitchNodeStateSpec spec = nodeA(false);
+    spec.getVlans().set(0, vlan(10, "node-b@" + B_IP, "node-c@" + C_IP));
+    spec.getRemoteMacs().add(remoteMac(10, MAC_B10, "node-b"));
+    assertThat(a.apply(spec).failures()).isEmpty();
+    assertThat(lookup(a, 10, MAC_B10)).isEqualTo(a.portIndex("vxlan:node-b"));
+
+    // A live migration: the same MAC, now behind node C.
+    spec.setRemoteMacs(List.of(remoteMac(10, MAC_B10, "node-c")));
+    assertThat(a.apply(spec).failures()).isEmpty();
+
+    assertThat(lookup(a, 10, MAC_B10)).isEqualTo(a.portIndex("vxlan:node-c"));
+    assertThat(a.bridge.macTableStats().staticEntries()).isEqualTo(1);
+    assertThat(a.engine.overlay().pendingRemoteMacs()).isEmpty();
+  }
+
   private static int lookup(Node node, int vlan, String mac) {
     return node.bridge.core().macTable().lookup(vlan, MacAddress.parse(mac), System.nanoTime());
   }
