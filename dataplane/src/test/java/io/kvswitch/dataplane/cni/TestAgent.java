@@ -22,29 +22,38 @@ final class TestAgent implements AutoCloseable {
 
   private final Bridge bridge;
   private final Path socket;
+  private final VmTaps taps;
   private CniServer server;
 
   TestAgent(KubernetesClient client, Path directory) {
     registerCrds(client);
     bridge = Bridge.builder().threads(1).build();
     bridge.start();
+    socket = directory.resolve("cni-fabric.sock");
+    taps = VmTaps.besideSocket(socket, "fabric");
     BridgeSwitchEngine engine =
         new BridgeSwitchEngine(
-            bridge, name -> AfPacketPort.open(name, AfPacketOptions.lowLatency()));
-    socket = directory.resolve("cni-fabric.sock");
+            bridge,
+            new WorkloadPortOpener(
+                taps, name -> AfPacketPort.open(name, AfPacketOptions.lowLatency()), true));
     server =
         CniServer.start(
             socket,
             new CniHandler(
                 "node-a",
                 "fabric",
-                new IpCommandPodInterfaces(),
+                new NetlinkPodInterfaces(),
+                taps,
                 engine,
                 new KubernetesSwitchPortRecords(client)));
   }
 
   Bridge bridge() {
     return bridge;
+  }
+
+  VmTaps taps() {
+    return taps;
   }
 
   Path socket() {
