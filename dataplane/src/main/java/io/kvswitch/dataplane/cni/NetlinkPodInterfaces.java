@@ -12,9 +12,10 @@ import java.util.Optional;
 /**
  * {@link PodInterfaces} through rtnetlink, with no external commands. A veth pair is one request on
  * a socket of the agent's namespace, the peer placed in the pod's namespace by descriptor ({@code
- * IFLA_NET_NS_FD}) under its final name, MAC, MTU and up state: the kernel makes both ends or
- * neither, so a failure leaves nothing to undo. A VM's TAP is made on a thread inside the pod's
- * namespace and configured through a socket opened there.
+ * IFLA_NET_NS_FD}) under its final name, MAC and MTU: the kernel makes both ends or neither. The
+ * peer is then brought up through a socket opened inside the pod's namespace; if that fails, the
+ * pair is deleted. A VM's TAP is made on a thread inside the pod's namespace and configured through
+ * a socket opened there.
  *
  * <p>Each call opens its own sockets and closes them before it returns: nothing is shared between
  * calls, and no socket keeps a pod's namespace alive.
@@ -31,6 +32,12 @@ public final class NetlinkPodInterfaces implements PodInterfaces {
         if (e.errno() == Errno.EEXIST) {
           throw alreadyExists(host, hostName, pod, ifName, e);
         }
+        throw e;
+      }
+      try (RouteNetlink inside = RouteNetlink.openIn(pod)) {
+        inside.configure(ifName, null, 0);
+      } catch (RuntimeException e) {
+        host.delete(hostName);
         throw e;
       }
     }

@@ -52,10 +52,14 @@ final class LinkMessages {
   private LinkMessages() {}
 
   /**
-   * Creates a veth pair in one request: {@code hostName} in the socket's namespace and its peer in
-   * the namespace {@code peerNamespaceFd} refers to, each with its MTU, the peer with {@code
-   * peerMac}, both up. The kernel makes both or neither, and {@code NLM_F_EXCL} makes it refuse
-   * rather than touch an interface that exists.
+   * Creates a veth pair in one request: {@code hostName} in the socket's namespace, up, and its
+   * peer in the namespace {@code peerNamespaceFd} refers to, with {@code peerMac}, down; both with
+   * {@code mtu}. The kernel makes both or neither, and {@code NLM_F_EXCL} makes it refuse rather
+   * than touch an interface that exists.
+   *
+   * <p>The peer cannot be brought up in this request: the kernel configures it before the pair is
+   * linked, and a veth without its peer refuses to open ({@code ENOTCONN}). Bring it up afterwards
+   * through a socket in its namespace ({@link #configure}).
    */
   static byte[] newVeth(
       int sequence,
@@ -74,7 +78,7 @@ final class LinkMessages {
         .begin(IFLA_INFO_DATA)
         .begin(VETH_INFO_PEER)
         // The peer's value is a struct ifinfomsg of its own followed by its attributes.
-        .interfaceInfo(0, IFF_UP, IFF_UP)
+        .interfaceInfo(0, 0, 0)
         .attributeString(IFLA_IFNAME, checkName(peerName))
         .attribute(IFLA_ADDRESS, macBytes(peerMac))
         .attributeInt(IFLA_MTU, mtu)

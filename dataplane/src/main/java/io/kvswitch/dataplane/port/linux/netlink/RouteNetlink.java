@@ -55,6 +55,8 @@ public final class RouteNetlink implements AutoCloseable {
       MemorySegment address = local.allocate(12, 4);
       address.set(JAVA_SHORT, 0, (short) AF_NETLINK);
       Libc.bind(fd, address);
+      // The same address with port id 0 is the kernel: every request goes there.
+      Libc.connect(fd, address);
       // Errors echo only the request's header, and carry the kernel's reason as text.
       Libc.setsockoptInt(fd, SOL_NETLINK, NETLINK_CAP_ACK, 1, "NETLINK_CAP_ACK");
       Libc.setsockoptInt(fd, SOL_NETLINK, NETLINK_EXT_ACK, 1, "NETLINK_EXT_ACK");
@@ -74,9 +76,10 @@ public final class RouteNetlink implements AutoCloseable {
   }
 
   /**
-   * Creates a veth pair: {@code hostName} in this socket's namespace, {@code peerName} with {@code
-   * peerMac} inside {@code peerNamespace}, both with {@code mtu} and up. Both ends are made or
-   * neither; an existing name is refused ({@link Errno#EEXIST}), never reused.
+   * Creates a veth pair: {@code hostName} in this socket's namespace, up, and {@code peerName} with
+   * {@code peerMac} inside {@code peerNamespace}, still down (see {@link LinkMessages#newVeth});
+   * both with {@code mtu}. Both ends are made or neither; an existing name is refused ({@link
+   * Errno#EEXIST}), never reused.
    */
   public void createVeth(
       String hostName, NetworkNamespace peerNamespace, String peerName, String peerMac, int mtu) {

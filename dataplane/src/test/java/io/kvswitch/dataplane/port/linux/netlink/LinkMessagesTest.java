@@ -40,7 +40,7 @@ class LinkMessagesTest {
   }
 
   @Test
-  void vethCarriesHostAndPeerWithPeerInTheNamespaceByDescriptor() {
+  void vethCarriesHostUpAndPeerInTheNamespaceByDescriptor() {
     byte[] message =
         LinkMessages.newVeth(42, "kvs0123456789ab", "net1", "02:AB:cd:00:00:01", 9000, 37);
     NetlinkMessage parsed = only(message);
@@ -72,7 +72,7 @@ class LinkMessagesTest {
     assertThat(string(attribute(linkInfo, LinkMessages.IFLA_INFO_KIND))).isEqualTo("veth");
     ByteBuffer peerValue =
         attribute(attribute(linkInfo, LinkMessages.IFLA_INFO_DATA), LinkMessages.VETH_INFO_PEER);
-    assertThat(peerValue.getInt(8)).as("peer ifi_flags").isEqualTo(LinkMessages.IFF_UP);
+    assertThat(peerValue.getInt(8)).as("peer ifi_flags: up only once linked").isZero();
     ByteBuffer peer = peerValue.slice(16, peerValue.limit() - 16).order(ByteOrder.nativeOrder());
     assertThat(string(attribute(peer, LinkMessages.IFLA_IFNAME))).isEqualTo("net1");
     assertThat(bytes(attribute(peer, LinkMessages.IFLA_ADDRESS)))
