@@ -23,6 +23,7 @@ final class TestAgent implements AutoCloseable {
   private final Bridge bridge;
   private final Path socket;
   private final VmTaps taps;
+  private final BridgeSwitchEngine engine;
   private CniServer server;
 
   TestAgent(KubernetesClient client, Path directory) {
@@ -31,7 +32,7 @@ final class TestAgent implements AutoCloseable {
     bridge.start();
     socket = directory.resolve("cni-fabric.sock");
     taps = VmTaps.besideSocket(socket, "fabric");
-    BridgeSwitchEngine engine =
+    engine =
         new BridgeSwitchEngine(
             bridge,
             new WorkloadPortOpener(
@@ -50,6 +51,10 @@ final class TestAgent implements AutoCloseable {
 
   Bridge bridge() {
     return bridge;
+  }
+
+  BridgeSwitchEngine engine() {
+    return engine;
   }
 
   VmTaps taps() {
@@ -74,7 +79,16 @@ final class TestAgent implements AutoCloseable {
         try (InputStream in = Files.newInputStream(file)) {
           CustomResourceDefinition crd =
               client.apiextensions().v1().customResourceDefinitions().load(in).item();
-          client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+          // A second agent on the same server (a restart) finds them there.
+          if (client
+                  .apiextensions()
+                  .v1()
+                  .customResourceDefinitions()
+                  .withName(crd.getMetadata().getName())
+                  .get()
+              == null) {
+            client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+          }
         }
       }
     } catch (IOException e) {
