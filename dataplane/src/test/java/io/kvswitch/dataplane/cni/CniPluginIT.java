@@ -294,7 +294,8 @@ class CniPluginIT {
   }
 
   @Test
-  void unknownWorkloadKindIsRefusedByAddMakesNothingAndDoesNotBlockDel(NetworkLab lab) throws Exception {
+  void unknownWorkloadKindIsRefusedByAddMakesNothingAndDoesNotBlockDel(NetworkLab lab)
+      throws Exception {
     NetNamespace launcher = lab.namespace("v1");
     String name = lab.prefix() + "-odd";
     ObjectNode odd = config(10);
