@@ -7,8 +7,10 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kvswitch.dataplane.bridge.Bridge;
 import io.kvswitch.dataplane.cni.CniHandler;
 import io.kvswitch.dataplane.cni.CniServer;
-import io.kvswitch.dataplane.cni.IpCommandPodInterfaces;
 import io.kvswitch.dataplane.cni.KubernetesSwitchPortRecords;
+import io.kvswitch.dataplane.cni.NetlinkPodInterfaces;
+import io.kvswitch.dataplane.cni.VmTaps;
+import io.kvswitch.dataplane.cni.WorkloadPortOpener;
 import io.kvswitch.dataplane.dhcp.config.RateLimits;
 import io.kvswitch.dataplane.dhcp.lease.kubernetes.KubernetesNetworkLeaseStores;
 import io.kvswitch.dataplane.dhcp.lease.kubernetes.KubernetesNodeDirectory;
@@ -29,6 +31,9 @@ public final class AgentMain {
 
   private static final Logger LOG = LoggerFactory.getLogger(AgentMain.class);
 
+  /** Pods and VMs on this node plus the other nodes of the switch. */
+  private static final int MAX_PORTS = 256;
+
   private AgentMain() {}
 
   public static void main(String[] args) throws InterruptedException {
@@ -40,10 +45,15 @@ public final class AgentMain {
       System.exit(2);
       return;
     }
-    Bridge bridge = Bridge.builder().build();
+    // Local ports and one tunnel port per peer node share the indexes.
+    Bridge bridge = Bridge.builder().maxPorts(MAX_PORTS).build();
     bridge.start();
+    VmTaps taps = VmTaps.besideSocket(config.cniSocket(), config.switchName());
     BridgeSwitchEngine bridgeEngine =
-        new BridgeSwitchEngine(bridge, name -> AfPacketPort.open(name, AfPacketOptions.defaults()));
+        new BridgeSwitchEngine(
+            bridge,
+            new WorkloadPortOpener(
+                taps, name -> AfPacketPort.open(name, AfPacketOptions.defaults()), true));
     KubernetesClient client = new KubernetesClientBuilder().build();
     KubernetesClient leaseClient = leaseClient();
     DhcpAttachment engine = dhcp(bridgeEngine, bridge, leaseClient, config);
@@ -55,7 +65,8 @@ public final class AgentMain {
             new CniHandler(
                 config.nodeName(),
                 config.switchName(),
-                new IpCommandPodInterfaces(),
+                new NetlinkPodInterfaces(),
+                taps,
                 engine,
                 new KubernetesSwitchPortRecords(client)));
     LOG.info("agent for {} started", config.stateName());
@@ -72,6 +83,7 @@ public final class AgentMain {
                       engine.close();
                       leaseClient.close();
                       client.close();
+                      bridgeEngine.overlay().close();
                       bridge.close();
                       stopped.countDown();
                     }));

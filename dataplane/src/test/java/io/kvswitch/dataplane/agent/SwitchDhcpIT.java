@@ -294,8 +294,21 @@ class SwitchDhcpIT {
         .atMost(Duration.ofSeconds(10))
         .until(() -> Instant.parse(leaseInApi(ip).getSpec().getExpiresAt()).isAfter(firstExpiry));
 
-    // SIGUSR2: udhcpc releases, always by unicast to the server identifier: it arrives only
-    // because the switch's DHCP port answered ARP for that address.
+    // The switch's DHCP port answers ARP for the server identifier with the server's MAC.
+    String arping =
+        pod.namespace()
+            .execOk(
+                "busybox", "arping", "-c", "1", "-w", "5", "-I", pod.interfaceName(), OWN_ADDRESS)
+            .stdout();
+    assertThat(arping.toLowerCase(java.util.Locale.ROOT))
+        .contains(node.engine.serverMac().toString());
+
+    // SIGUSR2: udhcpc releases, always by unicast to the server identifier, and removes its
+    // address right after sending; a release that is still waiting for ARP then never leaves, so
+    // the kernel's neighbour entry is made first (the ping itself gets no answer).
+    pod.namespace().exec("ping", "-c", "1", "-W", "2", OWN_ADDRESS);
+    assertThat(pod.namespace().execOk("ip", "neigh", "show", OWN_ADDRESS).stdout())
+        .contains(node.engine.serverMac().toString());
     signal(udhcpc, "USR2");
     await()
         .atMost(Duration.ofSeconds(30))
