@@ -31,6 +31,7 @@ import io.kvswitch.dataplane.port.InMemoryPort;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -399,7 +400,7 @@ class DhcpAttachmentTest {
   }
 
   private static byte[] arpRequest(String senderMac, String senderIp, String targetIp) {
-    java.nio.ByteBuffer frame = java.nio.ByteBuffer.allocate(42);
+    ByteBuffer frame = ByteBuffer.allocate(42);
     frame.put(BROADCAST.toBytes()).put(MacAddress.parse(senderMac).toBytes());
     frame.putShort((short) 0x0806).putShort((short) 1).putShort((short) 0x0800);
     frame.put((byte) 6).put((byte) 4).putShort((short) 1);
@@ -422,7 +423,7 @@ class DhcpAttachmentTest {
     a.inject(arpRequest("02:00:00:00:00:0a", bound, "10.0.10.254"));
     List<byte[]> sent = new ArrayList<>();
     await().atMost(WAIT).until(() -> sent.addAll(a.takeSent()));
-    java.nio.ByteBuffer reply = java.nio.ByteBuffer.wrap(sent.getFirst());
+    ByteBuffer reply = ByteBuffer.wrap(sent.getFirst());
     assertThat(sent).hasSize(1);
     assertThat(reply.getShort(12)).isEqualTo((short) 0x0806);
     assertThat(reply.getShort(20)).as("ARP reply").isEqualTo((short) 2);

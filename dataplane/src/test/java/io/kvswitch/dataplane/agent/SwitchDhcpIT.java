@@ -38,6 +38,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -300,8 +301,7 @@ class SwitchDhcpIT {
             .execOk(
                 "busybox", "arping", "-c", "1", "-w", "5", "-I", pod.interfaceName(), OWN_ADDRESS)
             .stdout();
-    assertThat(arping.toLowerCase(java.util.Locale.ROOT))
-        .contains(node.engine.serverMac().toString());
+    assertThat(arping.toLowerCase(Locale.ROOT)).contains(node.engine.serverMac().toString());
 
     // SIGUSR2: udhcpc releases, always by unicast to the server identifier, and removes its
     // address right after sending; a release that is still waiting for ARP then never leaves, so

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.kvswitch.api.v1alpha1.DhcpLease;
 import io.kvswitch.api.v1alpha1.DhcpLeaseSpec;
 import io.kvswitch.api.v1alpha1.DhcpLeaseState;
+import io.kvswitch.api.v1alpha1.DhcpReservation;
 import io.kvswitch.api.v1alpha1.DhcpSpec;
 import io.kvswitch.api.v1alpha1.VlanNetworkSpec;
 import java.time.Instant;
@@ -78,8 +79,7 @@ class LeaseCounterTest {
     DhcpSpec dhcp = new DhcpSpec();
     dhcp.setRangeStart("10.9.0.3");
     dhcp.setRangeEnd("10.9.0.6");
-    io.kvswitch.api.v1alpha1.DhcpReservation reservation =
-        new io.kvswitch.api.v1alpha1.DhcpReservation();
+    DhcpReservation reservation = new DhcpReservation();
     reservation.setMac("02:00:00:00:00:01");
     reservation.setIp("10.9.0.6");
     dhcp.getReservations().add(reservation);

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -90,9 +91,7 @@ class BlockTakeoverTest {
         .list()
         .getItems()
         .stream()
-        .collect(
-            java.util.stream.Collectors.toMap(
-                b -> b.getSpec().getIndex(), b -> b.getSpec().getNode()));
+        .collect(Collectors.toMap(b -> b.getSpec().getIndex(), b -> b.getSpec().getNode()));
   }
 
   @Test
