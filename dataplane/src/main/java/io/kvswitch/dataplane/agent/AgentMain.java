@@ -47,7 +47,7 @@ public final class AgentMain {
         new BridgeSwitchEngine(
             bridge,
             new WorkloadPortOpener(
-                taps, name -> AfPacketPort.open(name, AfPacketOptions.defaults()), true));
+                taps, name -> AfPacketPort.open(name, AfPacketOptions.podPort()), true));
     KubernetesClient client = new KubernetesClientBuilder().build();
     NodeAgent agent = new NodeAgent(client, config, engine, Clock.systemUTC());
     agent.start();

@@ -36,6 +36,7 @@ class PortOpenLatencyBenchmark {
     variants.put("defaults (V3, 32 x 256 KiB = 8 MiB)", AfPacketOptions.defaults());
     variants.put("pod port (V3, 8 x 256 KiB = 2 MiB)", AfPacketOptions.podPort());
     variants.put("V3, 4 x 256 KiB = 1 MiB", AfPacketOptions.defaults().withRing(256 * 1024, 4));
+    variants.put("lowLatency (V2, 128 x 68 KiB = 8.5 MiB)", AfPacketOptions.lowLatency());
     List<String> names = List.copyOf(variants.keySet());
     Map<String, List<Long>> micros = new LinkedHashMap<>();
     names.forEach(name -> micros.put(name, new ArrayList<>()));
