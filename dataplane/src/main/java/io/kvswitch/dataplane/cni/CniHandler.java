@@ -178,17 +178,21 @@ public final class CniHandler {
               return System.nanoTime();
             },
             ON_VIRTUAL_THREAD);
-    long pluggedAt = 0;
+    long pluggedAt = created;
+    boolean plugged = false;
     RuntimeException failure = null;
     try {
       engine.putPort(enginePort(at, mac, request.ifName()));
+      plugged = true;
       pluggedAt = System.nanoTime();
     } catch (RuntimeException e) {
       failure = e;
     }
-    long recordedAt = 0;
+    long recordedAt = created;
+    boolean recordWritten = false;
     try {
       recordedAt = recorded.join();
+      recordWritten = true;
     } catch (CompletionException | CancellationException e) {
       RuntimeException cause = e.getCause() instanceof RuntimeException runtime ? runtime : e;
       if (failure == null) {
@@ -198,7 +202,7 @@ public final class CniHandler {
       }
     }
     if (failure != null) {
-      undoAdd(at, pluggedAt != 0, recordedAt != 0);
+      undoAdd(at, plugged, recordWritten);
       throw new CniError(
           CniError.TRY_AGAIN_LATER,
           "cannot attach " + request.ifName() + " of " + at.namespace() + "/" + at.podName(),
