@@ -4,8 +4,8 @@
 #   install.sh [DEST]
 # A plugin call running during an upgrade sees either the old or the new plugin whole; temporary
 # names carry this process's id, so the agents of two switches installing at once do not trip over
-# each other. The class archive is made last, in place,
-# because the JVM accepts an archive only for the exact jar paths it was made with.
+# each other. The AOT cache is made last, in place, because the JVM accepts a cache only for the exact
+# jar paths (and modification times) it was made with.
 set -eu
 
 tree="$(cd "$(dirname "$0")/.." && pwd)"
@@ -15,7 +15,7 @@ mkdir -p "$dest"
 # rename, so there is no moment without a plugin.
 version=".kvswitch.d.$(date +%s).$$"
 cp -R "$tree" "$dest/$version"
-rm -f "$dest/$version/app.jsa"
+rm -f "$dest/$version/app.aot"
 ln -s "$version" "$dest/.kvswitch.d.link.$$"
 mv -T "$dest/.kvswitch.d.link.$$" "$dest/kvswitch.d"
 cp "$tree/bin/kvswitch" "$dest/.kvswitch.new.$$"
@@ -30,11 +30,17 @@ for previous in "$dest"/.kvswitch.d.[0-9]*; do
   fi
 done
 
-classpath=$(ls "$dest/kvswitch.d"/lib/*.jar | tr '\n' ':')
-# One VERSION call and one ADD that finds no agent load the classes every call needs.
 home="$dest/kvswitch.d"
-CNI_COMMAND=VERSION "$home/runtime/bin/java" -Xlog:disable -XX:ArchiveClassesAtExit="$home/app.jsa" \
-  -cp "$classpath" io.kvswitch.dataplane.cni.CniPlugin > /dev/null
+classpath=$(ls "$home"/lib/*.jar | tr '\n' ':')
+# The AOT cache (JDK 25, JEP 483/514/515) of a training run: an ADD that finds no agent reads and
+# checks a configuration, writes the request and an error, so it loads and links the classes every
+# call needs. The cache holds them loaded and linked, with the JDK's own, and method profiles. The
+# JVM prints a note on stderr while it makes the cache.
 echo '{"cniVersion":"1.0.0","type":"kvswitch","switch":"install","network":"n","vlanId":1,"socket":"/nonexistent"}' |
-  CNI_COMMAND=ADD CNI_CONTAINERID=install CNI_NETNS=/nonexistent CNI_IFNAME=net1 "$dest/kvswitch" > /dev/null || true
+  CNI_COMMAND=ADD CNI_CONTAINERID=install CNI_NETNS=/nonexistent CNI_IFNAME=net1 \
+    "$home/runtime/bin/java" @"$home/jvm.options" -XX:AOTCacheOutput="$home/app.aot" \
+    -cp "$classpath" io.kvswitch.dataplane.cni.CniPlugin > /dev/null 2>&1 || true
+if [ ! -s "$home/app.aot" ]; then
+  echo "kvswitch CNI plugin: no AOT cache made; the plugin works, but starts slower" >&2
+fi
 echo "kvswitch CNI plugin installed in $dest"

@@ -53,7 +53,7 @@ public final class AgentMain {
         new BridgeSwitchEngine(
             bridge,
             new WorkloadPortOpener(
-                taps, name -> AfPacketPort.open(name, AfPacketOptions.defaults()), true));
+                taps, name -> AfPacketPort.open(name, AfPacketOptions.podPort()), true));
     KubernetesClient client = new KubernetesClientBuilder().build();
     KubernetesClient leaseClient = leaseClient();
     DhcpAttachment engine = dhcp(bridgeEngine, bridge, leaseClient, config);

@@ -22,6 +22,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +42,9 @@ public final class CniHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(CniHandler.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  // The API server calls of an ADD wait on the network: a virtual thread each, made per call.
+  private static final Executor ON_VIRTUAL_THREAD =
+      task -> Thread.ofVirtual().name("cni-record").start(task);
   private static final Pattern MAC =
       Pattern.compile("^[0-9a-f]{2}(:[0-9a-f]{2}){5}$", Pattern.CASE_INSENSITIVE);
   private static final Pattern IF_NAME = Pattern.compile("^[A-Za-z0-9_.-]{1,15}$");
@@ -141,33 +148,69 @@ public final class CniHandler {
         HostInterfaces.forPort(namespace + "/" + portName));
   }
 
+  /**
+   * Makes the interface, then plugs it in while the SwitchPort is recorded, both at once: they do
+   * not depend on each other, and the record (a GET of the pod's labels, fetched while the
+   * interface is made, and a create) is mostly waiting on the API server. ADD returns only when
+   * both are done, so the record exists when the runtime sees success; if either fails, the other
+   * is undone too. The record is written only once the interface exists, so the operator never
+   * compiles a port whose interface is not there yet.
+   */
   private JsonNode add(CniRequest request) {
     Attachment at = attachment(request);
     requireNamespace(request.netns());
     String mac = requestedMac(request).orElseGet(() -> generatedMac(request));
     long start = System.nanoTime();
-    createInterface(at, request, mac);
+    CompletableFuture<Map<String, String>> labels =
+        CompletableFuture.supplyAsync(
+            () -> records.workloadLabels(at.namespace(), at.podName()), ON_VIRTUAL_THREAD);
+    try {
+      createInterface(at, request, mac);
+    } catch (RuntimeException e) {
+      labels.cancel(false);
+      throw e;
+    }
     long created = System.nanoTime();
-    long pluggedAt;
+    CompletableFuture<Long> recorded =
+        labels.thenApplyAsync(
+            workloadLabels -> {
+              records.put(switchPort(at, mac, request.ifName(), workloadLabels));
+              return System.nanoTime();
+            },
+            ON_VIRTUAL_THREAD);
+    long pluggedAt = created;
     boolean plugged = false;
+    RuntimeException failure = null;
     try {
       engine.putPort(enginePort(at, mac, request.ifName()));
       plugged = true;
       pluggedAt = System.nanoTime();
-      records.put(switchPort(at, mac, request.ifName()));
     } catch (RuntimeException e) {
-      if (plugged) {
-        engine.removePort(at.key());
+      failure = e;
+    }
+    long recordedAt = created;
+    boolean recordWritten = false;
+    try {
+      recordedAt = recorded.join();
+      recordWritten = true;
+    } catch (CompletionException | CancellationException e) {
+      RuntimeException cause = e.getCause() instanceof RuntimeException runtime ? runtime : e;
+      if (failure == null) {
+        failure = cause;
+      } else {
+        failure.addSuppressed(cause);
       }
-      deleteInterface(at);
+    }
+    if (failure != null) {
+      undoAdd(at, plugged, recordWritten);
       throw new CniError(
           CniError.TRY_AGAIN_LATER,
           "cannot attach " + request.ifName() + " of " + at.namespace() + "/" + at.podName(),
-          String.valueOf(e.getMessage()));
+          String.valueOf(failure.getMessage()));
     }
-    long recorded = System.nanoTime();
     LOG.info(
-        "attached {} {} ({}) as {} in VLAN {}: interface {} ms, plug {} ms, record {} ms",
+        "attached {} {} ({}) as {} in VLAN {}: interface {} ms, plug {} ms, record {} ms after"
+            + " the interface, {} ms in all",
         at.workload().kind(),
         at.key(),
         mac,
@@ -175,8 +218,24 @@ public final class CniHandler {
         at.network().vlanId(),
         (created - start) / 1_000_000,
         (pluggedAt - created) / 1_000_000,
-        (recorded - pluggedAt) / 1_000_000);
+        (recordedAt - created) / 1_000_000,
+        (System.nanoTime() - start) / 1_000_000);
     return result(at, request, mac);
+  }
+
+  /** Undoes what a failed ADD did: the record, the port, the interface. */
+  private void undoAdd(Attachment at, boolean plugged, boolean recorded) {
+    if (recorded) {
+      try {
+        records.delete(at.namespace(), at.portName());
+      } catch (RuntimeException e) {
+        LOG.warn("cannot delete SwitchPort {} of a failed ADD", at.key(), e);
+      }
+    }
+    if (plugged) {
+      engine.removePort(at.key());
+    }
+    deleteInterface(at);
   }
 
   /**
@@ -309,9 +368,9 @@ public final class CniHandler {
     return port;
   }
 
-  private SwitchPort switchPort(Attachment at, String mac, String ifName) {
-    Map<String, String> labels =
-        new TreeMap<>(records.workloadLabels(at.namespace(), at.podName()));
+  private SwitchPort switchPort(
+      Attachment at, String mac, String ifName, Map<String, String> workloadLabels) {
+    Map<String, String> labels = new TreeMap<>(workloadLabels);
     labels.put("kvswitch.io/switch", switchName);
     labels.put("kvswitch.io/node", nodeName);
     SwitchPortSpec spec = new SwitchPortSpec();

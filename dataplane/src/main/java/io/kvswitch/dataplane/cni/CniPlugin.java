@@ -1,11 +1,13 @@
 package io.kvswitch.dataplane.cni;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.StringWriter;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
@@ -21,12 +23,13 @@ import java.util.Map;
  * exit status 1. VERSION and the checks of the configuration and environment are answered here, so
  * a bad configuration gets its error whether or not the agent runs.
  *
- * <p>Plain JDK sockets, no netty: the plugin runs once per call and every class loaded costs
- * start-up time.
+ * <p>Plain JDK sockets, no netty, and Jackson's streaming API, no data binding: the plugin runs
+ * once per call and every class loaded costs start-up time. The agent's side ({@link CniServer})
+ * reads and writes the same JSON with data binding.
  */
 public final class CniPlugin {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonFactory JSON = new JsonFactory();
 
   private CniPlugin() {}
 
@@ -45,24 +48,19 @@ public final class CniPlugin {
         stdout.println("{\"cniVersion\":\"1.1.0\",\"supportedVersions\":[\"1.0.0\",\"1.1.0\"]}");
         return 0;
       }
-      JsonNode config;
-      try {
-        config = JSON.readTree(stdin);
-      } catch (IOException e) {
-        throw new CniError(CniError.DECODING_FAILURE, "stdin is not JSON: " + e.getMessage());
+      StdinConfig config = StdinConfig.read(JSON, stdin);
+      if (!config.text("cniVersion").isEmpty()) {
+        version = config.text("cniVersion");
       }
-      if (config != null && config.path("cniVersion").isTextual()) {
-        version = config.path("cniVersion").asText();
+      NetworkConfig network = NetworkConfig.of(config);
+      String request = request(command, env, config);
+      Path socket = socketPath(config.text("socket"), network.switchName());
+      Answer answer = call(socket, command, request, network.switchName());
+      if (answer.code() != 0) {
+        throw new CniError(answer.code(), answer.msg(), answer.details());
       }
-      NetworkConfig network = NetworkConfig.parse(config);
-      CniRequest request = request(command, env, config);
-      Path socket = socketPath(config, network.switchName());
-      CniResponse response = call(socket, request, network.switchName());
-      if (!response.succeeded()) {
-        throw new CniError(response.code(), response.msg(), response.details());
-      }
-      if (response.result() != null) {
-        stdout.println(JSON.writeValueAsString(response.result()));
+      if (answer.result() != null) {
+        stdout.println(answer.result());
       }
       return 0;
     } catch (CniError e) {
@@ -74,16 +72,24 @@ public final class CniPlugin {
   }
 
   private static int fail(PrintStream stdout, String version, CniError e) {
-    ObjectNode error = JSON.createObjectNode();
-    error.put("cniVersion", version);
-    error.put("code", e.code());
-    error.put("msg", e.getMessage());
-    error.put("details", e.details());
-    stdout.println(error.toString());
+    StringWriter out = new StringWriter();
+    try (JsonGenerator error = JSON.createGenerator(out)) {
+      error.writeStartObject();
+      error.writeStringField("cniVersion", version);
+      error.writeNumberField("code", e.code());
+      error.writeStringField("msg", e.getMessage());
+      error.writeStringField("details", e.details());
+      error.writeEndObject();
+    } catch (IOException impossible) {
+      throw new IllegalStateException("writing to a string failed", impossible);
+    }
+    stdout.println(out);
     return 1;
   }
 
-  private static CniRequest request(String command, Map<String, String> env, JsonNode config) {
+  /** The request line for the agent: a {@link CniRequest} as JSON. */
+  private static String request(String command, Map<String, String> env, StdinConfig config)
+      throws IOException {
     switch (command) {
       case "ADD", "DEL", "CHECK" -> {
         require(env, "CNI_CONTAINERID");
@@ -98,13 +104,23 @@ public final class CniPlugin {
               CniError.INVALID_ENVIRONMENT,
               command.isEmpty() ? "CNI_COMMAND is not set" : "unknown CNI_COMMAND " + command);
     }
-    return new CniRequest(
-        command,
-        env.get("CNI_CONTAINERID"),
-        env.get("CNI_NETNS"),
-        env.get("CNI_IFNAME"),
-        CniRequest.parseArgs(env.get("CNI_ARGS")),
-        config);
+    StringWriter out = new StringWriter();
+    try (JsonGenerator request = JSON.createGenerator(out)) {
+      request.writeStartObject();
+      request.writeStringField("command", command);
+      request.writeStringField("containerId", env.get("CNI_CONTAINERID"));
+      request.writeStringField("netns", env.get("CNI_NETNS"));
+      request.writeStringField("ifName", env.get("CNI_IFNAME"));
+      request.writeObjectFieldStart("args");
+      for (Map.Entry<String, String> arg : CniRequest.parseArgs(env.get("CNI_ARGS")).entrySet()) {
+        request.writeStringField(arg.getKey(), arg.getValue());
+      }
+      request.writeEndObject();
+      request.writeFieldName("config");
+      request.writeRawValue(config.json());
+      request.writeEndObject();
+    }
+    return out.toString();
   }
 
   private static void require(Map<String, String> env, String name) {
@@ -115,29 +131,32 @@ public final class CniPlugin {
   }
 
   /** The agent's socket: the configuration's {@code socket}, else one per switch. */
-  static Path socketPath(JsonNode config, String switchName) {
-    String configured = config.path("socket").asText("");
+  static Path socketPath(String configured, String switchName) {
     return configured.isEmpty()
         ? Path.of("/run/kvswitch/cni-" + switchName + ".sock")
         : Path.of(configured);
   }
 
-  private static CniResponse call(Path socket, CniRequest request, String switchName)
+  /**
+   * The agent's answer, a {@link CniResponse}: the result as JSON text, ready to print.
+   *
+   * @param result the result on one line, or null when there is none
+   */
+  private record Answer(String result, int code, String msg, String details) {}
+
+  private static Answer call(Path socket, String command, String request, String switchName)
       throws IOException {
     SocketChannel channel;
     try {
       channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
     } catch (IOException e) {
       throw new CniError(
-          request.command().equals("STATUS")
-              ? CniError.PLUGIN_NOT_AVAILABLE
-              : CniError.TRY_AGAIN_LATER,
+          command.equals("STATUS") ? CniError.PLUGIN_NOT_AVAILABLE : CniError.TRY_AGAIN_LATER,
           "the kvswitch agent of switch '" + switchName + "' is not running on this node",
           "cannot connect to " + socket + ": " + e.getMessage());
     }
     try (channel) {
-      byte[] line = (JSON.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8);
-      ByteBuffer out = ByteBuffer.wrap(line);
+      ByteBuffer out = ByteBuffer.wrap((request + "\n").getBytes(StandardCharsets.UTF_8));
       while (out.hasRemaining()) {
         channel.write(out);
       }
@@ -146,7 +165,39 @@ public final class CniPlugin {
         throw new CniError(
             CniError.IO_FAILURE, "the kvswitch agent closed the connection without an answer");
       }
-      return JSON.readValue(answer, CniResponse.class);
+      return answer(answer);
     }
+  }
+
+  private static Answer answer(byte[] answer) throws IOException {
+    String result = null;
+    int code = 0;
+    String msg = null;
+    String details = null;
+    try (JsonParser parser = JSON.createParser(answer)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        throw new CniError(CniError.IO_FAILURE, "the kvswitch agent's answer is not a JSON object");
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        JsonToken value = parser.nextToken();
+        switch (field) {
+          case "result" -> result = value == JsonToken.VALUE_NULL ? null : copy(parser);
+          case "code" -> code = parser.getValueAsInt();
+          case "msg" -> msg = parser.getValueAsString();
+          case "details" -> details = parser.getValueAsString();
+          default -> parser.skipChildren();
+        }
+      }
+    }
+    return new Answer(result, code, msg, details);
+  }
+
+  private static String copy(JsonParser parser) throws IOException {
+    StringWriter out = new StringWriter();
+    try (JsonGenerator generator = JSON.createGenerator(out)) {
+      generator.copyCurrentStructure(parser);
+    }
+    return out.toString();
   }
 }

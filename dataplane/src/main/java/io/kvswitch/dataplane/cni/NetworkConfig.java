@@ -1,6 +1,7 @@
 package io.kvswitch.dataplane.cni;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -29,49 +30,70 @@ public record NetworkConfig(
     if (config == null || !config.isObject()) {
       throw new CniError(CniError.DECODING_FAILURE, "network configuration is not a JSON object");
     }
-    String version = text(config, "cniVersion");
+    return of(new TreeFields(config));
+  }
+
+  /** Checks the fields of a configuration that is known to be a JSON object. */
+  static NetworkConfig of(ConfigFields config) {
+    String version = config.text("cniVersion");
     if (!SUPPORTED_VERSIONS.contains(version)) {
       throw new CniError(
           CniError.INCOMPATIBLE_VERSION,
           "unsupported cniVersion '" + version + "'",
           "supported: " + String.join(", ", SUPPORTED_VERSIONS.stream().sorted().toList()));
     }
-    if (!"kvswitch".equals(text(config, "type"))) {
+    if (!"kvswitch".equals(config.text("type"))) {
       throw invalid("type must be 'kvswitch'");
     }
-    String switchName = text(config, "switch");
+    String switchName = config.text("switch");
     if (switchName.isEmpty()) {
       throw invalid("'switch' is required");
     }
-    String network = text(config, "network");
+    String network = config.text("network");
     if (network.isEmpty()) {
-      network = text(config, "name");
+      network = config.text("name");
     }
     if (network.isEmpty()) {
       throw invalid("'network' (or 'name') is required");
     }
-    JsonNode vlan = config.get("vlanId");
-    if (vlan == null || !vlan.isInt() || vlan.asInt() < 1 || vlan.asInt() > 4094) {
+    OptionalInt vlan = config.integer("vlanId");
+    if (vlan.isEmpty() || vlan.getAsInt() < 1 || vlan.getAsInt() > 4094) {
       throw invalid("'vlanId' must be a number from 1 to 4094");
     }
-    JsonNode mtuNode = config.get("mtu");
     int mtu = 1500;
-    if (mtuNode != null) {
-      if (!mtuNode.isInt() || mtuNode.asInt() < 68 || mtuNode.asInt() > 65535) {
+    if (config.has("mtu")) {
+      OptionalInt mtuValue = config.integer("mtu");
+      if (mtuValue.isEmpty() || mtuValue.getAsInt() < 68 || mtuValue.getAsInt() > 65535) {
         throw invalid("'mtu' must be a number from 68 to 65535");
       }
-      mtu = mtuNode.asInt();
+      mtu = mtuValue.getAsInt();
     }
     return new NetworkConfig(
-        version, switchName, network, text(config, "networkNamespace"), vlan.asInt(), mtu);
+        version, switchName, network, config.text("networkNamespace"), vlan.getAsInt(), mtu);
   }
 
   private static CniError invalid(String message) {
     return new CniError(CniError.INVALID_NETWORK_CONFIG, message);
   }
 
-  private static String text(JsonNode config, String field) {
-    JsonNode value = config.get(field);
-    return value == null || !value.isTextual() ? "" : value.asText();
+  /** The fields of a parsed configuration, as the agent receives it. */
+  private record TreeFields(JsonNode config) implements ConfigFields {
+
+    @Override
+    public boolean has(String name) {
+      return config.has(name);
+    }
+
+    @Override
+    public String text(String name) {
+      JsonNode value = config.get(name);
+      return value == null || !value.isTextual() ? "" : value.asText();
+    }
+
+    @Override
+    public OptionalInt integer(String name) {
+      JsonNode value = config.get(name);
+      return value == null || !value.isInt() ? OptionalInt.empty() : OptionalInt.of(value.asInt());
+    }
   }
 }

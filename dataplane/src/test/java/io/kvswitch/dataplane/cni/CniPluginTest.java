@@ -82,10 +82,9 @@ class CniPluginTest {
 
   @Test
   void theSocketIsPerSwitchUnlessConfigured() throws Exception {
-    assertThat(CniPlugin.socketPath(JSON.readTree("{}"), "fabric"))
+    assertThat(CniPlugin.socketPath("", "fabric"))
         .isEqualTo(Path.of("/run/kvswitch/cni-fabric.sock"));
-    assertThat(CniPlugin.socketPath(JSON.readTree("{\"socket\":\"/tmp/s.sock\"}"), "fabric"))
-        .isEqualTo(Path.of("/tmp/s.sock"));
+    assertThat(CniPlugin.socketPath("/tmp/s.sock", "fabric")).isEqualTo(Path.of("/tmp/s.sock"));
   }
 
   @Test

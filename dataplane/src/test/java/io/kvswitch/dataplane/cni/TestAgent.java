@@ -36,7 +36,7 @@ final class TestAgent implements AutoCloseable {
         new BridgeSwitchEngine(
             bridge,
             new WorkloadPortOpener(
-                taps, name -> AfPacketPort.open(name, AfPacketOptions.lowLatency()), true));
+                taps, name -> AfPacketPort.open(name, AfPacketOptions.podPort()), true));
     server =
         CniServer.start(
             socket,

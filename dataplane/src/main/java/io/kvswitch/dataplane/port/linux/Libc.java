@@ -14,6 +14,7 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The only class that calls into the C library. Everything above it speaks Java: setup calls throw
@@ -22,9 +23,13 @@ import java.nio.charset.StandardCharsets;
  * condition such as {@code EAGAIN} costs neither an exception nor an allocation.
  *
  * <p>errno is read through {@link Linker.Option#captureCallState}: the JVM may itself make native
- * calls between ours and a later read of errno, so reading it afterwards would be unreliable. The
- * capture buffer is per thread and made once. Packet-path calls capture errno only after a failure,
- * because capturing can cost an allocation per call (see {@link #sendmmsg}).
+ * calls between ours and a later read of errno, so reading it afterwards would be unreliable. Setup
+ * and control calls capture it into memory of their own, freed before they return: they run on any
+ * thread, including the short-lived ones that work inside a network namespace ({@code
+ * NetworkNamespace.call}), which would each leave a buffer behind. Packet-path calls capture errno
+ * only after a failure, because capturing can cost an allocation per call (see {@link #sendmmsg}),
+ * and then into a buffer per thread, made once and never freed: only the long-lived threads that
+ * forward packets use it, and it costs them nothing per call.
  *
  * <p>Restricted FFM methods (downcalls, giving native memory a size) are used here and nowhere
  * else; the warning for them is silenced once, for this class.
@@ -63,10 +68,15 @@ public final class Libc {
   private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
   private static final VarHandle ERRNO =
       CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-  private static final ThreadLocal<MemorySegment> CAPTURE =
+  private static final AtomicLong THREAD_CAPTURE_BUFFERS = new AtomicLong();
+  private static final ThreadLocal<MemorySegment> THREAD_CAPTURE =
       // Global, so that passing it costs no liveness bookkeeping per call; a few bytes per thread
-      // that ever made a call are never freed.
-      ThreadLocal.withInitial(() -> Arena.global().allocate(CAPTURE_LAYOUT));
+      // that ever failed a packet-path call are never freed.
+      ThreadLocal.withInitial(
+          () -> {
+            THREAD_CAPTURE_BUFFERS.incrementAndGet();
+            return Arena.global().allocate(CAPTURE_LAYOUT);
+          });
 
   private static final MethodHandle SOCKET =
       withErrno("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
@@ -126,49 +136,60 @@ public final class Libc {
 
   private Libc() {}
 
-  // ---- setup calls: throw on failure ----
+  // ---- setup and control calls: throw on failure (or return -errno where said); errno is
+  // captured into memory of the call's own ----
 
   public static int socket(int domain, int type, int protocol) {
-    int fd;
-    try {
-      fd = (int) SOCKET.invokeExact(capture(), domain, type, protocol);
-    } catch (Throwable t) {
-      throw new AssertionError(t);
+    try (Arena call = Arena.ofConfined()) {
+      MemorySegment errno = errnoBuffer(call);
+      int fd;
+      try {
+        fd = (int) SOCKET.invokeExact(errno, domain, type, protocol);
+      } catch (Throwable t) {
+        throw new AssertionError(t);
+      }
+      return check(fd, "socket", errno);
     }
-    return check(fd, "socket");
   }
 
   public static void bind(int fd, MemorySegment address) {
-    int rc;
-    try {
-      rc = (int) BIND.invokeExact(capture(), fd, address, (int) address.byteSize());
-    } catch (Throwable t) {
-      throw new AssertionError(t);
+    try (Arena call = Arena.ofConfined()) {
+      MemorySegment errno = errnoBuffer(call);
+      int rc;
+      try {
+        rc = (int) BIND.invokeExact(errno, fd, address, (int) address.byteSize());
+      } catch (Throwable t) {
+        throw new AssertionError(t);
+      }
+      check(rc, "bind", errno);
     }
-    check(rc, "bind");
   }
 
-  /** Sets the socket's default destination, so that {@code write} needs no address. */
   public static void connect(int fd, MemorySegment address) {
-    int rc;
-    try {
-      rc = (int) CONNECT.invokeExact(capture(), fd, address, (int) address.byteSize());
-    } catch (Throwable t) {
-      throw new AssertionError(t);
+    try (Arena call = Arena.ofConfined()) {
+      MemorySegment errno = errnoBuffer(call);
+      int rc;
+      try {
+        rc = (int) CONNECT.invokeExact(errno, fd, address, (int) address.byteSize());
+      } catch (Throwable t) {
+        throw new AssertionError(t);
+      }
+      check(rc, "connect", errno);
     }
-    check(rc, "connect");
   }
 
   /** Sets a socket option; {@code what} names the option in the error message. */
   public static void setsockopt(int fd, int level, int option, MemorySegment value, String what) {
-    int rc;
-    try {
-      rc =
-          (int) SETSOCKOPT.invokeExact(capture(), fd, level, option, value, (int) value.byteSize());
-    } catch (Throwable t) {
-      throw new AssertionError(t);
+    try (Arena call = Arena.ofConfined()) {
+      MemorySegment errno = errnoBuffer(call);
+      int rc;
+      try {
+        rc = (int) SETSOCKOPT.invokeExact(errno, fd, level, option, value, (int) value.byteSize());
+      } catch (Throwable t) {
+        throw new AssertionError(t);
+      }
+      check(rc, "setsockopt(" + what + ")", errno);
     }
-    check(rc, "setsockopt(" + what + ")");
   }
 
   public static void setsockoptInt(int fd, int level, int option, int value, String what) {
@@ -179,15 +200,16 @@ public final class Libc {
 
   /** Reads a socket option into {@code value}; returns the length the kernel wrote. */
   public static int getsockopt(int fd, int level, int option, MemorySegment value, String what) {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment length = arena.allocateFrom(JAVA_INT, (int) value.byteSize());
+    try (Arena call = Arena.ofConfined()) {
+      MemorySegment errno = errnoBuffer(call);
+      MemorySegment length = call.allocateFrom(JAVA_INT, (int) value.byteSize());
       int rc;
       try {
-        rc = (int) GETSOCKOPT.invokeExact(capture(), fd, level, option, value, length);
+        rc = (int) GETSOCKOPT.invokeExact(errno, fd, level, option, value, length);
       } catch (Throwable t) {
         throw new AssertionError(t);
       }
-      check(rc, "getsockopt(" + what + ")");
+      check(rc, "getsockopt(" + what + ")", errno);
       return length.get(JAVA_INT, 0);
     }
   }
@@ -206,58 +228,62 @@ public final class Libc {
    */
   public static MemorySegment mmap(long length, int fd, Arena arena) {
     MemorySegment address;
-    try {
-      address =
-          (MemorySegment)
-              MMAP.invokeExact(
-                  capture(),
-                  MemorySegment.NULL,
-                  length,
-                  PROT_READ | PROT_WRITE,
-                  MAP_SHARED,
-                  fd,
-                  0L);
-    } catch (Throwable t) {
-      throw new AssertionError(t);
-    }
-    if (address.address() == -1L) {
-      throw new LinuxCallException("mmap", errno());
+    try (Arena call = Arena.ofConfined()) {
+      MemorySegment errno = errnoBuffer(call);
+      try {
+        address =
+            (MemorySegment)
+                MMAP.invokeExact(
+                    errno, MemorySegment.NULL, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0L);
+      } catch (Throwable t) {
+        throw new AssertionError(t);
+      }
+      if (address.address() == -1L) {
+        throw new LinuxCallException("mmap", errno(errno));
+      }
     }
     return address.reinterpret(length, arena, Libc::munmap);
   }
 
   public static void munmap(MemorySegment mapping) {
-    int rc;
-    try {
-      rc = (int) MUNMAP.invokeExact(capture(), mapping, mapping.byteSize());
-    } catch (Throwable t) {
-      throw new AssertionError(t);
+    try (Arena call = Arena.ofConfined()) {
+      MemorySegment errno = errnoBuffer(call);
+      int rc;
+      try {
+        rc = (int) MUNMAP.invokeExact(errno, mapping, mapping.byteSize());
+      } catch (Throwable t) {
+        throw new AssertionError(t);
+      }
+      check(rc, "munmap", errno);
     }
-    check(rc, "munmap");
   }
 
   public static void close(int fd) {
-    int rc;
-    try {
-      rc = (int) CLOSE.invokeExact(capture(), fd);
-    } catch (Throwable t) {
-      throw new AssertionError(t);
-    }
-    // After EINTR the descriptor is already released on Linux; retrying could close another.
-    if (rc < 0 && errno() != EINTR) {
-      throw new LinuxCallException("close", errno());
+    try (Arena call = Arena.ofConfined()) {
+      MemorySegment errno = errnoBuffer(call);
+      int rc;
+      try {
+        rc = (int) CLOSE.invokeExact(errno, fd);
+      } catch (Throwable t) {
+        throw new AssertionError(t);
+      }
+      // After EINTR the descriptor is already released on Linux; retrying could close another.
+      if (rc < 0 && errno(errno) != EINTR) {
+        throw new LinuxCallException("close", errno(errno));
+      }
     }
   }
 
   public static int open(String path, int flags) {
-    try (Arena arena = Arena.ofConfined()) {
+    try (Arena call = Arena.ofConfined()) {
+      MemorySegment errno = errnoBuffer(call);
       int fd;
       try {
-        fd = (int) OPEN.invokeExact(capture(), arena.allocateFrom(path), flags);
+        fd = (int) OPEN.invokeExact(errno, call.allocateFrom(path), flags);
       } catch (Throwable t) {
         throw new AssertionError(t);
       }
-      return check(fd, "open(" + path + ")");
+      return check(fd, "open(" + path + ")", errno);
     }
   }
 
@@ -270,16 +296,31 @@ public final class Libc {
     return rc;
   }
 
+  /** {@code ioctl}; returns the result or {@code -errno}. */
+  public static int ioctlRaw(int fd, long request, MemorySegment argument) {
+    try (Arena call = Arena.ofConfined()) {
+      MemorySegment errno = errnoBuffer(call);
+      int rc;
+      try {
+        rc = (int) IOCTL.invokeExact(errno, fd, request, argument);
+      } catch (Throwable t) {
+        throw new AssertionError(t);
+      }
+      return rc < 0 ? -errno(errno) : rc;
+    }
+  }
+
   public static int ifNameToIndex(String name) {
-    try (Arena arena = Arena.ofConfined()) {
+    try (Arena call = Arena.ofConfined()) {
+      MemorySegment errno = errnoBuffer(call);
       int index;
       try {
-        index = (int) IF_NAMETOINDEX.invokeExact(capture(), arena.allocateFrom(name));
+        index = (int) IF_NAMETOINDEX.invokeExact(errno, call.allocateFrom(name));
       } catch (Throwable t) {
         throw new AssertionError(t);
       }
       if (index == 0) {
-        throw new LinuxCallException("if_nametoindex(" + name + ")", errno());
+        throw new LinuxCallException("if_nametoindex(" + name + ")", errno(errno));
       }
       return index;
     }
@@ -287,36 +328,53 @@ public final class Libc {
 
   /** Moves the calling thread into the namespace that {@code fd} refers to. */
   public static void setns(int fd, int type) {
-    int rc;
-    try {
-      rc = (int) SETNS.invokeExact(capture(), fd, type);
-    } catch (Throwable t) {
-      throw new AssertionError(t);
+    try (Arena call = Arena.ofConfined()) {
+      MemorySegment errno = errnoBuffer(call);
+      int rc;
+      try {
+        rc = (int) SETNS.invokeExact(errno, fd, type);
+      } catch (Throwable t) {
+        throw new AssertionError(t);
+      }
+      check(rc, "setns", errno);
     }
-    check(rc, "setns");
-  }
-
-  // ---- packet path calls: return -errno, never throw, never allocate ----
-
-  /** {@code ioctl}; returns the result or {@code -errno}. */
-  public static int ioctlRaw(int fd, long request, MemorySegment argument) {
-    int rc;
-    try {
-      rc = (int) IOCTL.invokeExact(capture(), fd, request, argument);
-    } catch (Throwable t) {
-      throw new AssertionError(t);
-    }
-    return rc < 0 ? -errno() : rc;
   }
 
   /**
-   * Reads into {@code buffer}; returns bytes read or {@code -errno}. After a failure the read is
-   * tried once more with errno captured (see {@link #sendmmsg}); it may then find data.
+   * Reads into {@code buffer} from a control socket (netlink); returns bytes read or {@code
+   * -errno}. The packet path reads with {@link #readNoErrno}.
    */
   public static long read(int fd, MemorySegment buffer, long count) {
-    long n = readNoErrno(fd, buffer, count);
-    return n >= 0 ? n : readCapturingErrno(fd, buffer, count);
+    try (Arena call = Arena.ofConfined()) {
+      MemorySegment errno = errnoBuffer(call);
+      long n;
+      try {
+        n = (long) READ.invokeExact(errno, fd, buffer, count);
+      } catch (Throwable t) {
+        throw new AssertionError(t);
+      }
+      return n < 0 ? -errno(errno) : n;
+    }
   }
+
+  /**
+   * Writes from {@code buffer} to a control socket (netlink); returns bytes written or {@code
+   * -errno}. The packet path writes with {@link #write}.
+   */
+  public static long writeControl(int fd, MemorySegment buffer, long count) {
+    try (Arena call = Arena.ofConfined()) {
+      MemorySegment errno = errnoBuffer(call);
+      long n;
+      try {
+        n = (long) WRITE.invokeExact(errno, fd, buffer, count);
+      } catch (Throwable t) {
+        throw new AssertionError(t);
+      }
+      return n < 0 ? -errno(errno) : n;
+    }
+  }
+
+  // ---- packet path calls: return -errno, never throw, never allocate ----
 
   /**
    * Writes from {@code buffer}; returns bytes written or {@code -errno}. After a failure (which
@@ -352,19 +410,8 @@ public final class Libc {
     return n >= 0 ? n : sendmmsgCapturingErrno(fd, messages, flags);
   }
 
-  private static long readCapturingErrno(int fd, MemorySegment buffer, long count) {
-    MemorySegment capture = capture();
-    long n;
-    try {
-      n = (long) READ.invokeExact(capture, fd, buffer, count);
-    } catch (Throwable t) {
-      throw new AssertionError(t);
-    }
-    return n < 0 ? -(int) ERRNO.get(capture, 0L) : n;
-  }
-
   private static long writeCapturingErrno(int fd, MemorySegment buffer, long count) {
-    MemorySegment capture = capture();
+    MemorySegment capture = threadCapture();
     long n;
     try {
       n = (long) WRITE.invokeExact(capture, fd, buffer, count);
@@ -375,7 +422,7 @@ public final class Libc {
   }
 
   private static int sendmmsgCapturingErrno(int fd, MemorySegment messages, int flags) {
-    MemorySegment capture = capture();
+    MemorySegment capture = threadCapture();
     int n;
     try {
       n = (int) SENDMMSG.invokeExact(capture, fd, messages, 1, flags);
@@ -417,7 +464,7 @@ public final class Libc {
   }
 
   private static int pollCapturingErrno(MemorySegment pollfds, int count, int timeoutMillis) {
-    MemorySegment capture = capture();
+    MemorySegment capture = threadCapture();
     int n;
     try {
       n = (int) POLL.invokeExact(capture, pollfds, (long) count, timeoutMillis);
@@ -438,19 +485,32 @@ public final class Libc {
     return text.reinterpret(Long.MAX_VALUE).getString(0, StandardCharsets.UTF_8);
   }
 
-  private static int check(int rc, String call) {
+  private static int check(int rc, String call, MemorySegment errno) {
     if (rc < 0) {
-      throw new LinuxCallException(call, errno());
+      throw new LinuxCallException(call, errno(errno));
     }
     return rc;
   }
 
-  private static MemorySegment capture() {
-    return CAPTURE.get();
+  private static MemorySegment errnoBuffer(Arena call) {
+    return call.allocate(CAPTURE_LAYOUT);
   }
 
-  private static int errno() {
-    return (int) ERRNO.get(CAPTURE.get(), 0L);
+  private static int errno(MemorySegment captured) {
+    return (int) ERRNO.get(captured, 0L);
+  }
+
+  /** The packet path's errno buffer of the calling thread. */
+  private static MemorySegment threadCapture() {
+    return THREAD_CAPTURE.get();
+  }
+
+  /**
+   * How many per-thread errno buffers have been made since the JVM started: one per thread that
+   * failed a packet-path call, never one for a setup or control call.
+   */
+  static long threadCaptureBuffers() {
+    return THREAD_CAPTURE_BUFFERS.get();
   }
 
   private static MethodHandle withoutErrno(String name, FunctionDescriptor descriptor) {

@@ -140,7 +140,7 @@ public final class RouteNetlink implements AutoCloseable {
     try (Arena local = Arena.ofConfined()) {
       MemorySegment out = local.allocate(request.length, 8);
       MemorySegment.copy(request, 0, out, JAVA_BYTE, 0, request.length);
-      long sent = Libc.write(fd, out, request.length);
+      long sent = Libc.writeControl(fd, out, request.length);
       if (sent < 0) {
         throw new NetlinkException(
             what + ": send failed: " + NetworkNamespace.describe((int) -sent), (int) -sent);
