@@ -67,6 +67,7 @@ public final class SandboxMain {
       case "pod" -> withClient(verb, rest, this::pod);
       case "vm" -> withClient(verb, rest, this::vm);
       case "exec" -> withClient(verb, rest, (verbs, args) -> verbs.exec(args));
+      case "demo" -> withClient(verb, rest, this::demo);
       case "node" -> node(rest);
       case "--help", "help", "-h" -> usage(System.out, 0);
       default -> {
@@ -102,6 +103,8 @@ public final class SandboxMain {
           vm del NAME      as pod del
           exec NAME -- CMD...
                            run CMD inside the workload's network namespace
+          demo             what up shows: pods web-1 and web-2 on two nodes, their
+                           leases and a ping between them (after crds/examples)
 
         The sandbox needs root (network namespaces) and keeps its state in DIR
         (default /run/kvswitch-sandbox). Every verb takes --help.""");
@@ -135,6 +138,18 @@ public final class SandboxMain {
   private static KubernetesClient client(SandboxState state) throws IOException {
     Config config = Config.fromKubeconfig(Files.readString(Path.of(state.record().kubeconfig)));
     return new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  private int demo(WorkloadVerbs verbs, List<String> args) throws Exception {
+    if (args.contains("--help") || args.contains("-h")) {
+      out.println(
+          """
+          Usage: ./kvswitch sandbox demo
+            What up shows after applying crds/examples: pods web-1 and web-2 on VLAN web on two
+            nodes, their DHCP leases, and a ping from one to the other.""");
+      return 0;
+    }
+    return new Demo(verbs.client(), verbs, out).run();
   }
 
   private int pod(WorkloadVerbs verbs, List<String> args) throws Exception {

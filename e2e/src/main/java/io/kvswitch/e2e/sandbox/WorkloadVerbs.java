@@ -49,6 +49,10 @@ final class WorkloadVerbs {
     this.err = err;
   }
 
+  KubernetesClient client() {
+    return client;
+  }
+
   static final String POD_ADD_USAGE =
       """
       Usage: ./kvswitch sandbox pod add NAME --node NODE --network NAMESPACE/NETWORK
