@@ -136,6 +136,7 @@ final class Supervisor {
             udhcpc));
     workloads.get().start();
     nodes.start();
+    new GarbageCollector(client).start();
     Files.writeString(dir.resolve("ready"), url + "\n");
     progress("ready");
     stop.await();
