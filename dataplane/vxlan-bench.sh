@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # VXLAN throughput between two nodes: kvswitch against kernel vxlan + Linux bridge, on the same
-# underlay. Needs root, iperf3, ethtool, and a built dataplane (`./kvswitch build` and
-# `./mvnw -B -q -pl dataplane test-compile`).
+# underlay. Needs root, iperf3, ethtool, and a built dataplane (`./kvswitch build`).
 #
 # Topology, made fresh for each candidate under a random kvb##### prefix and removed afterwards:
 #   pod-a (10.0.0.1) --veth-- node-a ==veth underlay 198.18.0.1/.2, MTU 1500== node-b --veth-- pod-b (10.0.0.2)
@@ -28,11 +27,7 @@ work="$(mktemp -d)"
 if [ ! -s dataplane/target/runtime.classpath ]; then
   ./mvnw -B -q -pl dataplane dependency:build-classpath -Dmdep.outputFile=target/runtime.classpath
 fi
-# The afpacket port factory the tests use, registered for the benchmark's processes only.
-mkdir -p "$work/services/META-INF/services"
-echo io.kvswitch.dataplane.tunnel.TestAfPacketPortFactory \
-  > "$work/services/META-INF/services/io.kvswitch.dataplane.config.PortFactory"
-classpath="$work/services:dataplane/target/classes:dataplane/target/test-classes:$(cat dataplane/target/runtime.classpath)"
+classpath="dataplane/target/classes:$(cat dataplane/target/runtime.classpath)"
 
 prefix=""
 pids=()
@@ -91,7 +86,7 @@ start_kvswitch() {
     cat > "$work/node-$side.yaml" <<YAML
 threads: 1
 ports:
-  - {name: s$side, type: afpacket, mode: access, vlan: 10}
+  - {name: s$side, type: afpacket, offloads: false, mode: access, vlan: 10}
 vxlan:
   localAddress: $local_ip
   vniBase: 10000

@@ -18,6 +18,9 @@ public class SwitchNodeCounters {
 
   private Long droppedPackets;
 
+  /** The VXLAN overlay between this node and the others; absent until the node has had a peer. */
+  private SwitchNodeOverlayCounters overlay;
+
   /** Per mirror session, by session. */
   private List<MirrorCounters> mirrors = new ArrayList<>();
 
@@ -59,6 +62,14 @@ public class SwitchNodeCounters {
 
   public void setDroppedPackets(Long droppedPackets) {
     this.droppedPackets = droppedPackets;
+  }
+
+  public SwitchNodeOverlayCounters getOverlay() {
+    return overlay;
+  }
+
+  public void setOverlay(SwitchNodeOverlayCounters overlay) {
+    this.overlay = overlay;
   }
 
   public List<MirrorCounters> getMirrors() {

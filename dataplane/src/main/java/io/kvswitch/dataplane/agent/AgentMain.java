@@ -5,8 +5,10 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kvswitch.dataplane.bridge.Bridge;
 import io.kvswitch.dataplane.cni.CniHandler;
 import io.kvswitch.dataplane.cni.CniServer;
-import io.kvswitch.dataplane.cni.IpCommandPodInterfaces;
 import io.kvswitch.dataplane.cni.KubernetesSwitchPortRecords;
+import io.kvswitch.dataplane.cni.NetlinkPodInterfaces;
+import io.kvswitch.dataplane.cni.VmTaps;
+import io.kvswitch.dataplane.cni.WorkloadPortOpener;
 import io.kvswitch.dataplane.port.linux.AfPacketOptions;
 import io.kvswitch.dataplane.port.linux.AfPacketPort;
 import java.time.Clock;
@@ -36,8 +38,12 @@ public final class AgentMain {
     }
     Bridge bridge = Bridge.builder().build();
     bridge.start();
+    VmTaps taps = VmTaps.besideSocket(config.cniSocket(), config.switchName());
     BridgeSwitchEngine engine =
-        new BridgeSwitchEngine(bridge, name -> AfPacketPort.open(name, AfPacketOptions.defaults()));
+        new BridgeSwitchEngine(
+            bridge,
+            new WorkloadPortOpener(
+                taps, name -> AfPacketPort.open(name, AfPacketOptions.defaults()), true));
     KubernetesClient client = new KubernetesClientBuilder().build();
     NodeAgent agent = new NodeAgent(client, config, engine, Clock.systemUTC());
     agent.start();
@@ -47,7 +53,8 @@ public final class AgentMain {
             new CniHandler(
                 config.nodeName(),
                 config.switchName(),
-                new IpCommandPodInterfaces(),
+                new NetlinkPodInterfaces(),
+                taps,
                 engine,
                 new KubernetesSwitchPortRecords(client)));
     LOG.info("agent for {} started", config.stateName());
@@ -62,6 +69,7 @@ public final class AgentMain {
                       cni.close();
                       agent.close();
                       client.close();
+                      engine.overlay().close();
                       bridge.close();
                       stopped.countDown();
                     }));

@@ -24,7 +24,8 @@ import java.util.function.Function;
  * unplugged so it forwards nothing; its interface stays.
  *
  * <p>VLANs need no programming in the bridge (membership is per port); they are kept for the DHCP
- * and policy pieces. Remote MACs and mirror sessions need the overlay tunnel and mirror taps, which
+ * and policy pieces. The overlay between nodes (the VLANs' tunnel peers, this node's underlay
+ * address, remote MACs) is the {@link OverlayAttachment}'s. Mirror sessions need mirror taps, which
  * this engine does not have: it refuses them, so the node's Ready condition says so instead of
  * claiming a state it does not forward.
  */
@@ -32,13 +33,26 @@ public final class BridgeSwitchEngine implements SwitchEngine {
 
   private final Bridge bridge;
   private final Function<String, Port> portOpener;
+  private final OverlayAttachment overlay;
   private final Map<String, Plugged> plugged = new HashMap<>();
   private final Set<Integer> vlans = new HashSet<>();
   private StormControlSettings stormControl = StormControlSettings.UNLIMITED;
 
   public BridgeSwitchEngine(Bridge bridge, Function<String, Port> portOpener) {
+    this(bridge, portOpener, new OverlayAttachment(bridge, 0));
+  }
+
+  /** With the overlay given, e.g. one with a fixed underlay MTU. */
+  public BridgeSwitchEngine(
+      Bridge bridge, Function<String, Port> portOpener, OverlayAttachment overlay) {
     this.bridge = bridge;
     this.portOpener = portOpener;
+    this.overlay = overlay;
+  }
+
+  /** The overlay between nodes, for metrics and tests. */
+  public OverlayAttachment overlay() {
+    return overlay;
   }
 
   @Override
@@ -47,16 +61,19 @@ public final class BridgeSwitchEngine implements SwitchEngine {
     for (Plugged port : plugged.values()) {
       bridge.core().setPort(port.index(), PortVlanConfig.access(port.vlan()), stormControl);
     }
+    overlay.configure(settings);
   }
 
   @Override
   public synchronized void putVlan(SwitchNodeVlan vlan) {
     vlans.add(vlan.getVlanId());
+    overlay.putVlan(vlan);
   }
 
   @Override
   public synchronized void removeVlan(int vlanId) {
     vlans.remove(vlanId);
+    overlay.removeVlan(vlanId);
   }
 
   @Override
@@ -95,13 +112,13 @@ public final class BridgeSwitchEngine implements SwitchEngine {
   }
 
   @Override
-  public void putRemoteMac(RemoteMac mac) {
-    throw new UnsupportedOperationException("remote MACs need the overlay tunnel");
+  public synchronized void putRemoteMac(RemoteMac mac) {
+    overlay.putRemoteMac(mac);
   }
 
   @Override
-  public void removeRemoteMac(int vlanId, String mac) {
-    // Never accepted, so nothing to remove.
+  public synchronized void removeRemoteMac(int vlanId, String mac) {
+    overlay.removeRemoteMac(vlanId, mac);
   }
 
   @Override
@@ -131,7 +148,10 @@ public final class BridgeSwitchEngine implements SwitchEngine {
       tx += stats.txPackets();
       dropped += stats.drops().values().stream().mapToLong(Long::longValue).sum();
     }
-    return new EngineCounters(ports, bridge.macTableStats().entries(), rx, tx, dropped);
+    OverlayCounters tunnel = overlay.counters();
+    // A datagram the tunnel refused is a frame dropped too, before any port saw it.
+    dropped += tunnel.rxDropped();
+    return new EngineCounters(ports, bridge.macTableStats().entries(), rx, tx, dropped, tunnel);
   }
 
   private record Plugged(int index, int vlan) {}

@@ -7,10 +7,23 @@ package io.kvswitch.dataplane.agent;
  * @param macEntries entries in the MAC table
  * @param rxPackets frames received from every port
  * @param txPackets frames sent to every port
- * @param droppedPackets frames dropped for any reason
+ * @param droppedPackets frames dropped for any reason, overlay datagrams dropped on receive
+ *     included
+ * @param overlay the VXLAN overlay's counters
  */
 public record EngineCounters(
-    int ports, int macEntries, long rxPackets, long txPackets, long droppedPackets) {
+    int ports,
+    int macEntries,
+    long rxPackets,
+    long txPackets,
+    long droppedPackets,
+    OverlayCounters overlay) {
 
   public static final EngineCounters NONE = new EngineCounters(0, 0, 0, 0, 0);
+
+  /** Without an overlay. */
+  public EngineCounters(
+      int ports, int macEntries, long rxPackets, long txPackets, long droppedPackets) {
+    this(ports, macEntries, rxPackets, txPackets, droppedPackets, OverlayCounters.NONE);
+  }
 }

@@ -4,9 +4,12 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.kvswitch.api.v1alpha1.ConditionTypes;
 import io.kvswitch.api.v1alpha1.SwitchNodeCounters;
+import io.kvswitch.api.v1alpha1.SwitchNodeOverlayCounters;
 import io.kvswitch.api.v1alpha1.SwitchNodeStateStatus;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The status an agent reports for its node state: a pure function of what it applied and counted.
@@ -65,8 +68,23 @@ public final class NodeStatus {
     totals.setRxPackets(counters.rxPackets());
     totals.setTxPackets(counters.txPackets());
     totals.setDroppedPackets(counters.droppedPackets());
+    if (!counters.overlay().isEmpty()) {
+      totals.setOverlay(overlay(counters.overlay()));
+    }
     status.setCounters(totals);
     return status;
+  }
+
+  private static SwitchNodeOverlayCounters overlay(OverlayCounters counters) {
+    SwitchNodeOverlayCounters overlay = new SwitchNodeOverlayCounters();
+    overlay.setPeers(counters.peers());
+    overlay.setRxDecapsulated(counters.rxDecapsulated());
+    Map<String, Long> drops = new TreeMap<>();
+    counters.rxDrops().forEach((reason, count) -> drops.put(reason.label(), count));
+    overlay.setRxDrops(drops);
+    overlay.setTxDatagrams(counters.txDatagrams());
+    overlay.setTxDropped(counters.txDropped());
+    return overlay;
   }
 
   private static Condition ready(List<Condition> conditions) {

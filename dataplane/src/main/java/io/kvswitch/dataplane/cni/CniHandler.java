@@ -9,7 +9,6 @@ import io.kvswitch.api.v1alpha1.PortState;
 import io.kvswitch.api.v1alpha1.SwitchNodePort;
 import io.kvswitch.api.v1alpha1.SwitchPort;
 import io.kvswitch.api.v1alpha1.SwitchPortSpec;
-import io.kvswitch.api.v1alpha1.WorkloadKind;
 import io.kvswitch.dataplane.agent.HostInterfaces;
 import io.kvswitch.dataplane.agent.SwitchEngine;
 import java.nio.charset.StandardCharsets;
@@ -27,10 +26,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the agent does for each plugin call. ADD creates the veth pair, plugs the host end into the
- * switch in the network's VLAN (so the pod can talk before the operator has compiled the port) and
- * records the SwitchPort; any failure undoes the steps already taken. DEL undoes all three and
- * succeeds when there is nothing left to undo. CHECK verifies the interface and its MAC.
+ * What the agent does for each plugin call. ADD creates the interface (a veth pair for a pod, a
+ * persistent TAP inside the pod's namespace for a VM, see {@link Workload}), plugs the switch's
+ * side into the switch in the network's VLAN (so the workload can talk before the operator has
+ * compiled the port) and records the SwitchPort; any failure undoes the steps already taken. DEL
+ * undoes them all and succeeds when there is nothing left to undo. CHECK verifies the interface and
+ * its MAC.
  */
 public final class CniHandler {
 
@@ -43,6 +44,7 @@ public final class CniHandler {
   private final String nodeName;
   private final String switchName;
   private final PodInterfaces interfaces;
+  private final VmTaps taps;
   private final SwitchEngine engine;
   private final SwitchPortRecords records;
 
@@ -50,11 +52,13 @@ public final class CniHandler {
       String nodeName,
       String switchName,
       PodInterfaces interfaces,
+      VmTaps taps,
       SwitchEngine engine,
       SwitchPortRecords records) {
     this.nodeName = nodeName;
     this.switchName = switchName;
     this.interfaces = interfaces;
+    this.taps = taps;
     this.engine = engine;
     this.records = records;
   }
@@ -87,7 +91,12 @@ public final class CniHandler {
 
   /** Who the attachment belongs to and what it is called, from the request. */
   private record Attachment(
-      NetworkConfig network, String namespace, String podName, String portName, String hostName) {
+      NetworkConfig network,
+      String namespace,
+      String podName,
+      Workload workload,
+      String portName,
+      String hostName) {
 
     String key() {
       return namespace + "/" + portName;
@@ -117,7 +126,12 @@ public final class CniHandler {
     }
     String portName = (pod + "-" + request.ifName()).toLowerCase(Locale.ROOT).replace('_', '-');
     return new Attachment(
-        network, namespace, pod, portName, HostInterfaces.forPort(namespace + "/" + portName));
+        network,
+        namespace,
+        pod,
+        Workload.of(request.config(), pod),
+        portName,
+        HostInterfaces.forPort(namespace + "/" + portName));
   }
 
   private JsonNode add(CniRequest request) {
@@ -125,8 +139,7 @@ public final class CniHandler {
     requireNamespace(request.netns());
     String mac = requestedMac(request).orElseGet(() -> generatedMac(request));
     long start = System.nanoTime();
-    interfaces.createVeth(
-        at.hostName(), request.netns(), request.ifName(), mac, at.network().mtu());
+    createInterface(at, request, mac);
     long created = System.nanoTime();
     long pluggedAt;
     boolean plugged = false;
@@ -139,7 +152,7 @@ public final class CniHandler {
       if (plugged) {
         engine.removePort(at.key());
       }
-      interfaces.deleteHost(at.hostName());
+      deleteInterface(at);
       throw new CniError(
           CniError.TRY_AGAIN_LATER,
           "cannot attach " + request.ifName() + " of " + at.namespace() + "/" + at.podName(),
@@ -147,7 +160,8 @@ public final class CniHandler {
     }
     long recorded = System.nanoTime();
     LOG.info(
-        "attached {} ({}) as {} in VLAN {}: interface {} ms, plug {} ms, record {} ms",
+        "attached {} {} ({}) as {} in VLAN {}: interface {} ms, plug {} ms, record {} ms",
+        at.workload().kind(),
         at.key(),
         mac,
         at.hostName(),
@@ -158,10 +172,43 @@ public final class CniHandler {
     return result(at, request, mac);
   }
 
+  /**
+   * A pod's veth, or a VM's TAP together with the record that lets the engine find it; the TAP is
+   * made before the record, so a record always names a TAP that was made.
+   */
+  private void createInterface(Attachment at, CniRequest request, String mac) {
+    if (!at.workload().isVm()) {
+      interfaces.createVeth(
+          at.hostName(), request.netns(), request.ifName(), mac, at.network().mtu());
+      return;
+    }
+    interfaces.createTap(request.netns(), request.ifName(), mac, at.network().mtu());
+    try {
+      taps.put(at.hostName(), new VmTaps.Tap(request.netns(), request.ifName()));
+    } catch (RuntimeException e) {
+      interfaces.deleteInside(request.netns(), request.ifName());
+      throw e;
+    }
+  }
+
+  /**
+   * Removes whatever interface the attachment has. A recorded TAP is removed where it was made (DEL
+   * may come without CNI_NETNS); the veth host end is removed in any case, which is nothing for a
+   * VM.
+   */
+  private void deleteInterface(Attachment at) {
+    Optional<VmTaps.Tap> tap = taps.find(at.hostName());
+    if (tap.isPresent()) {
+      interfaces.deleteInside(tap.get().netns(), tap.get().interfaceName());
+      taps.delete(at.hostName());
+    }
+    interfaces.deleteHost(at.hostName());
+  }
+
   private void delete(CniRequest request) {
     Attachment at = attachment(request);
     engine.removePort(at.key());
-    interfaces.deleteHost(at.hostName());
+    deleteInterface(at);
     records.delete(at.namespace(), at.portName());
   }
 
@@ -187,7 +234,12 @@ public final class CniHandler {
                 + iface.path("mac").asText());
       }
     }
-    if (!interfaces.hostExists(at.hostName())) {
+    if (at.workload().isVm()) {
+      if (taps.find(at.hostName()).isEmpty()) {
+        throw new CniError(
+            CniError.IO_FAILURE, "the agent has no record of TAP " + request.ifName());
+      }
+    } else if (!interfaces.hostExists(at.hostName())) {
       throw new CniError(CniError.IO_FAILURE, "host end " + at.hostName() + " is missing");
     }
   }
@@ -240,8 +292,8 @@ public final class CniHandler {
   private SwitchNodePort enginePort(Attachment at, String mac, String ifName) {
     SwitchNodePort port = new SwitchNodePort();
     port.setName(at.key());
-    port.setWorkloadKind(WorkloadKind.Pod);
-    port.setWorkloadName(at.podName());
+    port.setWorkloadKind(at.workload().kind());
+    port.setWorkloadName(at.workload().name());
     port.setInterfaceName(ifName);
     port.setMac(mac);
     port.setVlanId(at.network().vlanId());
@@ -256,8 +308,8 @@ public final class CniHandler {
     labels.put("kvswitch.io/switch", switchName);
     labels.put("kvswitch.io/node", nodeName);
     SwitchPortSpec spec = new SwitchPortSpec();
-    spec.setWorkloadKind(WorkloadKind.Pod);
-    spec.setWorkloadName(at.podName());
+    spec.setWorkloadKind(at.workload().kind());
+    spec.setWorkloadName(at.workload().name());
     spec.setNode(nodeName);
     spec.setSwitchName(switchName);
     spec.setNetwork(at.network().network());
@@ -289,7 +341,9 @@ public final class CniHandler {
     ObjectNode result = JSON.createObjectNode();
     result.put("cniVersion", at.network().cniVersion());
     ArrayNode list = result.putArray("interfaces");
-    list.addObject().put("name", at.hostName());
+    if (!at.workload().isVm()) {
+      list.addObject().put("name", at.hostName());
+    }
     list.addObject().put("name", request.ifName()).put("mac", mac).put("sandbox", request.netns());
     result.putArray("ips");
     return result;

@@ -3,6 +3,7 @@ package io.kvswitch.dataplane.tunnel;
 import io.kvswitch.dataplane.frame.EthernetFrame;
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -14,26 +15,95 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <p>The frame is written into the ring slot with the 802.1Q tag of its VLAN inserted after the MAC
  * addresses (see {@link VxlanPeerPort}), copied straight from netty's buffer into the slot: nothing
  * is allocated per datagram here.
+ *
+ * <p>The peer table changes while the tunnel runs ({@link #addPeer}, {@link #removePeer}). It is
+ * confined to the thread that decapsulates (the event loop): the tunnel runs every change there, so
+ * a datagram is always checked against one whole table and a peer removed from it gets no frame
+ * into its ring afterwards. A peer's VLANs are read per datagram from the port (a volatile field).
  */
 final class VxlanDecapsulator {
 
   private static final int ETHERTYPE_QINQ = 0x88A8;
 
   private final int vniBase;
-  private final VxlanPeerPort[] peers;
-  private final int[] peerAddresses;
-  private final boolean[] delivered;
+  // Confined to the decapsulating thread; replaced whole on every change.
+  private VxlanPeerPort[] peers = new VxlanPeerPort[0];
+  private int[] peerAddresses = new int[0];
+  private boolean[] delivered = new boolean[0];
   private final AtomicLongArray drops = new AtomicLongArray(VxlanRxDrop.values().length);
   private volatile long decapsulated;
 
   VxlanDecapsulator(int vniBase, List<VxlanPeerPort> peers) {
     this.vniBase = vniBase;
-    this.peers = peers.toArray(new VxlanPeerPort[0]);
-    this.peerAddresses = new int[this.peers.length];
-    this.delivered = new boolean[this.peers.length];
-    for (int i = 0; i < this.peers.length; i++) {
-      peerAddresses[i] = ipv4(this.peers[i].address().getAddress());
+    for (VxlanPeerPort peer : peers) {
+      addPeer(peer);
     }
+  }
+
+  /**
+   * Starts taking datagrams from {@code peer}'s address into its ring. Call on the decapsulating
+   * thread.
+   *
+   * @throws IllegalArgumentException when another peer has that address already
+   */
+  void addPeer(VxlanPeerPort peer) {
+    int address = ipv4(peer.address().getAddress());
+    if (peerIndex(address) >= 0) {
+      throw new IllegalArgumentException(
+          "another peer has address " + peer.address().getHostAddress() + " already");
+    }
+    int n = peers.length;
+    VxlanPeerPort[] newPeers = Arrays.copyOf(peers, n + 1);
+    int[] newAddresses = Arrays.copyOf(peerAddresses, n + 1);
+    boolean[] newDelivered = Arrays.copyOf(delivered, n + 1);
+    newPeers[n] = peer;
+    newAddresses[n] = address;
+    peers = newPeers;
+    peerAddresses = newAddresses;
+    delivered = newDelivered;
+  }
+
+  /**
+   * Stops taking datagrams for {@code peer}; from its address they count as {@code unknown_peer}
+   * from now on. Call on the decapsulating thread. Returns whether it was a peer.
+   */
+  boolean removePeer(VxlanPeerPort peer) {
+    int index = -1;
+    for (int i = 0; i < peers.length; i++) {
+      if (peers[i] == peer) {
+        index = i;
+      }
+    }
+    if (index < 0) {
+      return false;
+    }
+    if (delivered[index]) {
+      // Frames it already holds still reach the switch if the port is drained before removal.
+      peer.wakeReceiver();
+    }
+    peers = without(peers, index, new VxlanPeerPort[peers.length - 1]);
+    int[] addresses = new int[peerAddresses.length - 1];
+    boolean[] flags = new boolean[delivered.length - 1];
+    for (int i = 0, j = 0; i < peerAddresses.length; i++) {
+      if (i != index) {
+        addresses[j] = peerAddresses[i];
+        flags[j++] = delivered[i];
+      }
+    }
+    peerAddresses = addresses;
+    delivered = flags;
+    return true;
+  }
+
+  private static <T> T[] without(T[] items, int index, T[] into) {
+    System.arraycopy(items, 0, into, 0, index);
+    System.arraycopy(items, index + 1, into, index, items.length - index - 1);
+    return into;
+  }
+
+  /** The peers datagrams are taken from now. Call on the decapsulating thread. */
+  List<VxlanPeerPort> peers() {
+    return List.of(peers);
   }
 
   static int ipv4(byte[] address) {

@@ -30,7 +30,7 @@ public final class VxlanPeerPort implements Port {
   private final String name;
   private final String peerName;
   private final Inet4Address address;
-  private final VlanSet vlans;
+  private volatile VlanSet vlans;
   private final int vniBase;
   private final int maxInnerFrame;
   private final FrameRing inbound;
@@ -39,6 +39,7 @@ public final class VxlanPeerPort implements Port {
   private int queued;
   private volatile boolean closed;
   private volatile Runnable receiveWakeup = () -> {};
+  private Runnable releaseOnClose;
   private long txDatagrams;
   private long txDropped;
 
@@ -77,6 +78,14 @@ public final class VxlanPeerPort implements Port {
   /** The VLANs this peer carries; frames of others are neither sent to it nor taken from it. */
   public VlanSet vlans() {
     return vlans;
+  }
+
+  /**
+   * Changes the VLANs taken from this peer, for the next datagram on. The switch learns the VLANs
+   * it sends here from the port's trunk config, which the caller changes too.
+   */
+  public void setVlans(VlanSet vlans) {
+    this.vlans = vlans;
   }
 
   @Override
@@ -167,9 +176,36 @@ public final class VxlanPeerPort implements Port {
     return -1;
   }
 
-  /** The tunnel owns the socket and memory; closing a port only stops it. */
+  /**
+   * Stops the port. The tunnel owns the socket and the port's memory: a port still attached to the
+   * tunnel keeps its memory until the tunnel closes; one the tunnel has let go of ({@link
+   * VxlanTunnel#removePeer}) frees it here, when the switch, which closes a port only once no
+   * forwarding thread uses it any more, is done with it.
+   */
   @Override
   public void close() {
-    closed = true;
+    Runnable release;
+    synchronized (this) {
+      closed = true;
+      release = releaseOnClose;
+      releaseOnClose = null;
+    }
+    if (release != null) {
+      release.run();
+    }
+  }
+
+  /**
+   * Runs {@code release} when the port is closed, at once if it is closed already: the tunnel's way
+   * to free the memory of a peer no datagram can reach any more.
+   */
+  void releaseOnClose(Runnable release) {
+    synchronized (this) {
+      if (!closed) {
+        releaseOnClose = release;
+        return;
+      }
+    }
+    release.run();
   }
 }

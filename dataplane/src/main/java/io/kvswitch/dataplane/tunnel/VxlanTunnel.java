@@ -8,14 +8,19 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.util.concurrent.Future;
 import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * This node's VTEP: one UDP socket (netty epoll, one event-loop thread) on the local address, and
@@ -27,6 +32,14 @@ import java.util.concurrent.TimeUnit;
  * it with {@code sendmmsg} on the same socket ({@link SendmmsgDatagramBatch} says why not through
  * netty). The socket sends from the VXLAN port itself, so every flow between two nodes has one
  * source port; RFC 7348 only recommends a per-flow source port for ECMP entropy in the underlay.
+ *
+ * <p>Peers come and go while the tunnel runs ({@link #addPeer}, {@link #removePeer}, and {@link
+ * VxlanPeerPort#setVlans} for a peer's VLANs); the socket stays open. The receive side's peer table
+ * is changed on the event loop itself, between two datagrams, so the event loop never sees half a
+ * change and never needs a lock; the forwarding threads learn of a port through the switch, which
+ * adds and removes ports safely while it forwards. Each peer's ring and send batch are its own
+ * memory, freed once neither side can reach them: after the event loop has let go of the peer and
+ * the switch has closed its port.
  */
 public final class VxlanTunnel implements AutoCloseable {
 
@@ -40,31 +53,38 @@ public final class VxlanTunnel implements AutoCloseable {
 
   private final EventLoopGroup group;
   private final EpollDatagramChannel channel;
-  private final Arena arena;
-  private final List<VxlanPeerPort> ports;
-  private final List<SendmmsgDatagramBatch> batches;
   private final VxlanDecapsulator decapsulator;
+  private final Inet4Address localAddress;
+  private final int udpPort;
+  private final int vniBase;
   private final int underlayMtu;
+  private final int maxInnerFrame;
+  private final Map<VxlanPeerPort, PeerMemory> memory = new HashMap<>();
+  private final AtomicLong retiredTxDatagrams = new AtomicLong();
+  private final AtomicLong retiredTxDropped = new AtomicLong();
+  private final AtomicLong retiredRingOverflows = new AtomicLong();
+  private volatile List<VxlanPeerPort> ports = List.of();
+  private boolean closed;
 
   private VxlanTunnel(
       EventLoopGroup group,
       EpollDatagramChannel channel,
-      Arena arena,
-      List<VxlanPeerPort> ports,
-      List<SendmmsgDatagramBatch> batches,
       VxlanDecapsulator decapsulator,
+      VxlanSettings settings,
       int underlayMtu) {
     this.group = group;
     this.channel = channel;
-    this.arena = arena;
-    this.ports = ports;
-    this.batches = batches;
     this.decapsulator = decapsulator;
+    this.localAddress = settings.localAddress();
+    this.udpPort = settings.udpPort();
+    this.vniBase = settings.vniBase();
     this.underlayMtu = underlayMtu;
+    this.maxInnerFrame = underlayMtu - VxlanHeader.IPV4_ENCAPSULATION_OVERHEAD;
   }
 
   /**
-   * Binds the VTEP's socket and makes the peer ports; frames flow once the ports are plugged in.
+   * Binds the VTEP's socket and makes a port for each peer in the settings; frames flow once the
+   * ports are plugged in. More peers can be added later.
    */
   public static VxlanTunnel open(VxlanSettings settings) throws IOException {
     int mtu = settings.underlayMtu() > 0 ? settings.underlayMtu() : detectMtu(settings);
@@ -72,32 +92,12 @@ public final class VxlanTunnel implements AutoCloseable {
     if (maxInnerFrame < 64) {
       throw new IOException("underlay MTU " + mtu + " leaves no room for VXLAN frames");
     }
-    int slotSize = maxInnerFrame + 4;
-    int datagramSlot = (VxlanHeader.LENGTH + maxInnerFrame + 63) & ~63;
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-    Arena arena = Arena.ofShared();
     EpollDatagramChannel channel = null;
-    List<SendmmsgDatagramBatch> batches = new ArrayList<>();
+    VxlanTunnel tunnel = null;
     try {
       channel = new EpollDatagramChannel(SocketProtocolFamily.INET);
-      int fd = channel.fd().intValue();
-      List<VxlanPeerPort> ports = new ArrayList<>();
-      for (VxlanPeer peer : settings.peers()) {
-        SendmmsgDatagramBatch batch =
-            new SendmmsgDatagramBatch(
-                fd, peer.address(), settings.udpPort(), BATCH_SLOTS, datagramSlot);
-        batches.add(batch);
-        ports.add(
-            new VxlanPeerPort(
-                peer.name(),
-                peer.address(),
-                peer.vlans(),
-                settings.vniBase(),
-                maxInnerFrame,
-                new FrameRing(RING_SLOTS, slotSize, arena),
-                batch));
-      }
-      VxlanDecapsulator decapsulator = new VxlanDecapsulator(settings.vniBase(), ports);
+      VxlanDecapsulator decapsulator = new VxlanDecapsulator(settings.vniBase(), List.of());
       int maxDatagram = VxlanHeader.LENGTH + maxInnerFrame;
       channel.config().setOption(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES);
       channel.config().setOption(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES);
@@ -107,14 +107,20 @@ public final class VxlanTunnel implements AutoCloseable {
       await(
           channel.bind(new InetSocketAddress(settings.localAddress(), settings.udpPort())),
           "bind " + settings.localAddress().getHostAddress() + ":" + settings.udpPort());
-      return new VxlanTunnel(group, channel, arena, ports, batches, decapsulator, mtu);
-    } catch (IOException | RuntimeException e) {
-      if (channel != null) {
-        channel.unsafe().closeForcibly();
+      tunnel = new VxlanTunnel(group, channel, decapsulator, settings, mtu);
+      for (VxlanPeer peer : settings.peers()) {
+        tunnel.addPeer(peer);
       }
-      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
-      batches.forEach(SendmmsgDatagramBatch::close);
-      arena.close();
+      return tunnel;
+    } catch (IOException | RuntimeException e) {
+      if (tunnel != null) {
+        tunnel.close();
+      } else {
+        if (channel != null) {
+          channel.unsafe().closeForcibly();
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+      }
       throw e;
     }
   }
@@ -142,9 +148,103 @@ public final class VxlanTunnel implements AutoCloseable {
     }
   }
 
-  /** One port per peer, in the order of the settings. */
+  /**
+   * Makes a port for {@code peer} and starts taking its datagrams. Plug the port into the switch (a
+   * trunk of the peer's VLANs) to send to it and to forward what it receives.
+   *
+   * @throws IllegalArgumentException when a peer with that name or address exists already
+   */
+  public synchronized VxlanPeerPort addPeer(VxlanPeer peer) {
+    if (closed) {
+      throw new IllegalStateException("the VXLAN tunnel is closed");
+    }
+    for (VxlanPeerPort port : ports) {
+      if (port.peerName().equals(peer.name())) {
+        throw new IllegalArgumentException("a peer named '" + peer.name() + "' exists already");
+      }
+    }
+    int datagramSlot = (VxlanHeader.LENGTH + maxInnerFrame + 63) & ~63;
+    PeerMemory peerMemory = new PeerMemory(Arena.ofShared());
+    VxlanPeerPort port;
+    try {
+      peerMemory.batch =
+          new SendmmsgDatagramBatch(
+              channel.fd().intValue(), peer.address(), udpPort, BATCH_SLOTS, datagramSlot);
+      port =
+          new VxlanPeerPort(
+              peer.name(),
+              peer.address(),
+              peer.vlans(),
+              vniBase,
+              maxInnerFrame,
+              new FrameRing(RING_SLOTS, maxInnerFrame + 4, peerMemory.arena),
+              peerMemory.batch);
+      onEventLoop(() -> decapsulator.addPeer(port));
+    } catch (RuntimeException e) {
+      peerMemory.free();
+      throw e;
+    }
+    memory.put(port, peerMemory);
+    List<VxlanPeerPort> next = new ArrayList<>(ports);
+    next.add(port);
+    ports = List.copyOf(next);
+    return port;
+  }
+
+  /**
+   * Stops taking datagrams for {@code port}'s peer (from now on they count as {@code
+   * unknown_peer}); returns once the event loop has let go of it. Then unplug the port from the
+   * switch: its memory is freed when the switch closes it.
+   */
+  public synchronized void removePeer(VxlanPeerPort port) {
+    PeerMemory peerMemory = memory.remove(port);
+    if (peerMemory == null) {
+      return;
+    }
+    List<VxlanPeerPort> next = new ArrayList<>(ports);
+    next.remove(port);
+    ports = List.copyOf(next);
+    if (!closed) {
+      onEventLoop(() -> decapsulator.removePeer(port));
+    }
+    port.releaseOnClose(
+        () -> {
+          retiredTxDatagrams.addAndGet(port.txDatagrams());
+          retiredTxDropped.addAndGet(port.txDropped());
+          retiredRingOverflows.addAndGet(port.ringOverflows());
+          peerMemory.free();
+        });
+  }
+
+  /** Runs {@code change} on the event loop, between two datagrams, and waits for it. */
+  private void onEventLoop(Runnable change) {
+    Future<?> done = channel.eventLoop().submit(change);
+    done.awaitUninterruptibly();
+    if (!done.isSuccess()) {
+      Throwable cause = done.cause();
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IllegalStateException("tunnel change failed", cause);
+    }
+  }
+
+  /** One port per peer, in the order they were added. */
   public List<VxlanPeerPort> ports() {
     return ports;
+  }
+
+  /** This VTEP's address. */
+  public Inet4Address localAddress() {
+    return localAddress;
+  }
+
+  public int udpPort() {
+    return udpPort;
+  }
+
+  public int vniBase() {
+    return vniBase;
   }
 
   /** The underlay IP MTU the tunnel sizes frames by. */
@@ -162,12 +262,56 @@ public final class VxlanTunnel implements AutoCloseable {
     return decapsulator.decapsulated();
   }
 
-  /** Stops receiving and frees the rings; close the bridge (and so the ports) first. */
+  /** Datagrams the kernel took, to every peer this tunnel ever had. */
+  public long txDatagrams() {
+    return retiredTxDatagrams.get() + ports.stream().mapToLong(VxlanPeerPort::txDatagrams).sum();
+  }
+
+  /** Encapsulated frames the kernel did not take, for every peer this tunnel ever had. */
+  public long txDropped() {
+    return retiredTxDropped.get() + ports.stream().mapToLong(VxlanPeerPort::txDropped).sum();
+  }
+
+  /** Frames dropped because a peer's receive ring was full, for every peer this tunnel ever had. */
+  public long ringOverflows() {
+    return retiredRingOverflows.get()
+        + ports.stream().mapToLong(VxlanPeerPort::ringOverflows).sum();
+  }
+
+  /**
+   * Stops receiving and frees every peer's memory; close the bridge (or unplug the ports) first.
+   */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     channel.close().awaitUninterruptibly();
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
-    batches.forEach(SendmmsgDatagramBatch::close);
-    arena.close();
+    memory.values().forEach(PeerMemory::free);
+    memory.clear();
+  }
+
+  /** A peer's ring and send batch, freed once. */
+  private static final class PeerMemory {
+    private final Arena arena;
+    private SendmmsgDatagramBatch batch;
+    private boolean freed;
+
+    PeerMemory(Arena arena) {
+      this.arena = arena;
+    }
+
+    synchronized void free() {
+      if (freed) {
+        return;
+      }
+      freed = true;
+      if (batch != null) {
+        batch.close();
+      }
+      arena.close();
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.kvswitch.dataplane.agent;
 
+import static io.kvswitch.dataplane.agent.States.mirror;
 import static io.kvswitch.dataplane.agent.States.port;
 import static io.kvswitch.dataplane.agent.States.remoteMac;
 import static io.kvswitch.dataplane.agent.States.spec;
@@ -95,7 +96,7 @@ class BridgeSwitchEngineTest {
   }
 
   @Test
-  void aMissingInterfaceAndRemoteMacsAreRefusedWithAReason() {
+  void aMissingInterfaceAndMirrorsAreRefusedWithAReasonWhileARemoteMacWithoutPeerWaits() {
     BridgeSwitchEngine noInterfaces =
         new BridgeSwitchEngine(
             bridge,
@@ -104,6 +105,7 @@ class BridgeSwitchEngineTest {
             });
     SwitchNodeStateSpec spec = threePorts();
     spec.getRemoteMacs().add(remoteMac(10, "02:00:00:00:09:09", "node-b"));
+    spec.getMirrors().add(mirror("apps/span"));
 
     ApplyResult result = new StateApplier(noInterfaces).apply(DesiredState.of(1, spec));
 
@@ -113,7 +115,10 @@ class BridgeSwitchEngineTest {
             "put port apps/a: if_nametoindex(" + HostInterfaces.forPort("apps/a") + ") failed",
             "put port apps/b: if_nametoindex(" + HostInterfaces.forPort("apps/b") + ") failed",
             "put port apps/c: if_nametoindex(" + HostInterfaces.forPort("apps/c") + ") failed",
-            "put remote MAC 02:00:00:00:09:09 in VLAN 10: remote MACs need the overlay tunnel");
+            "put mirror apps/span: mirror sessions need the mirror taps");
+    assertThat(noInterfaces.overlay().pendingRemoteMacs())
+        .containsExactly(new DesiredState.RemoteMacKey(10, "02:00:00:00:09:09"));
+    assertThat(noInterfaces.overlay().tunnel()).isNull();
   }
 
   @Test

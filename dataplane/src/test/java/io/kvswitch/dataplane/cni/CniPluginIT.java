@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.kvswitch.api.v1alpha1.PortState;
+import io.kvswitch.api.v1alpha1.SwitchNodePort;
 import io.kvswitch.api.v1alpha1.SwitchPort;
 import io.kvswitch.api.v1alpha1.WorkloadKind;
 import io.kvswitch.dataplane.agent.HostInterfaces;
@@ -203,6 +204,122 @@ class CniPluginIT {
         plugin(env("CHECK", "c1-" + lab.prefix(), pod1, name1), check.toString());
     assertThat(checkGone.exit()).isEqualTo(1);
     assertThat(checkGone.output().path("code").asInt()).isEqualTo(CniError.IO_FAILURE);
+  }
+
+  @Test
+  void vmGetsAPersistentTapInItsPodThatReachesAPodAndOutlivesAnAgentRestart(NetworkLab lab)
+      throws Exception {
+    NetNamespace pod = lab.namespace("p1");
+    NetNamespace launcher = lab.namespace("v1");
+    String podName = lab.prefix() + "-web";
+    String launcherName = "virt-launcher-" + lab.prefix() + "-vm";
+    String podHost = HostInterfaces.forPort("apps/" + podName + "-net1");
+    String vmHost = HostInterfaces.forPort("apps/" + launcherName + "-net1");
+    cleanUpHostEnd(lab, podHost);
+    ObjectNode vmConfig = config(10);
+    vmConfig
+        .putObject("args")
+        .putObject("cni")
+        .put("workloadKind", "VirtualMachineInstance")
+        .put("workloadName", "vm-1");
+    vmConfig.putObject("runtimeConfig").put("mac", "02:aa:00:00:01:01");
+
+    PluginProcess.Call addPod =
+        plugin(env("ADD", "p-" + lab.prefix(), pod, podName), config(10).toString());
+    PluginProcess.Call addVm =
+        plugin(env("ADD", "v-" + lab.prefix(), launcher, launcherName), vmConfig.toString());
+
+    assertThat(addPod.exit()).as("ADD output: %s", addPod.output()).isZero();
+    assertThat(addVm.exit()).as("ADD output: %s", addVm.output()).isZero();
+    assertThat(addVm.output().path("interfaces").size()).as("no host end for a TAP").isEqualTo(1);
+    JsonNode tap = addVm.output().path("interfaces").get(0);
+    assertThat(tap.path("name").asText()).isEqualTo("net1");
+    assertThat(tap.path("mac").asText()).isEqualTo("02:aa:00:00:01:01");
+    assertThat(tap.path("sandbox").asText()).isEqualTo("/var/run/netns/" + launcher.name());
+    assertThat(launcher.execOk("ip", "-d", "-o", "link", "show", "net1").stdout())
+        .contains("tun type tap")
+        .contains("persist")
+        .contains("mtu 1400")
+        .contains("link/ether 02:aa:00:00:01:01");
+    assertThat(hostInterfaceExists(vmHost)).isFalse();
+    SwitchPort record =
+        client
+            .resources(SwitchPort.class)
+            .inNamespace("apps")
+            .withName(launcherName + "-net1")
+            .get();
+    assertThat(record.getSpec().getWorkloadKind()).isEqualTo(WorkloadKind.VirtualMachineInstance);
+    assertThat(record.getSpec().getWorkloadName()).isEqualTo("vm-1");
+    assertThat(agent.taps().find(vmHost))
+        .contains(new VmTaps.Tap("/var/run/netns/" + launcher.name(), "net1"));
+
+    pod.execOk("ip", "addr", "add", "10.79.0.1/24", "dev", "net1");
+    launcher.execOk("ip", "addr", "add", "10.79.0.2/24", "dev", "net1");
+    Traffic.assertPingSucceeds(launcher, "10.79.0.1", 3);
+
+    // The agent restarts: its descriptors close, the TAP stays, and the next agent plugs both
+    // ports back in from the state the operator compiled.
+    agent.close();
+    assertThat(launcher.execOk("ip", "-o", "link", "show", "net1").stdout()).contains("UP");
+    agent = new TestAgent(client, run);
+    agent.engine().putPort(nodePort("apps/" + podName + "-net1", WorkloadKind.Pod));
+    agent
+        .engine()
+        .putPort(nodePort("apps/" + launcherName + "-net1", WorkloadKind.VirtualMachineInstance));
+    Traffic.assertPingSucceeds(launcher, "10.79.0.1", 3);
+
+    ObjectNode check = vmConfig.deepCopy();
+    check.set("prevResult", addVm.output());
+    PluginProcess.Call checked =
+        plugin(env("CHECK", "v-" + lab.prefix(), launcher, launcherName), check.toString());
+    assertThat(checked.exit()).as("CHECK output: %s", checked.output()).isZero();
+
+    PluginProcess.Call del =
+        plugin(env("DEL", "v-" + lab.prefix(), launcher, launcherName), vmConfig.toString());
+    assertThat(del.exit()).as("DEL output: %s", del.output()).isZero();
+    assertThat(launcher.exec("ip", "link", "show", "net1").succeeded()).isFalse();
+    assertThat(agent.taps().find(vmHost)).isEmpty();
+    assertThat(agent.engine().isPlugged("apps/" + launcherName + "-net1")).isFalse();
+    assertThat(
+            client
+                .resources(SwitchPort.class)
+                .inNamespace("apps")
+                .withName(launcherName + "-net1")
+                .get())
+        .isNull();
+    assertThat(
+            plugin(env("DEL", "v-" + lab.prefix(), launcher, launcherName), vmConfig.toString())
+                .exit())
+        .isZero();
+  }
+
+  @Test
+  void unknownWorkloadKindIsAConfigurationErrorAndMakesNothing(NetworkLab lab) throws Exception {
+    NetNamespace launcher = lab.namespace("v1");
+    String name = lab.prefix() + "-odd";
+    ObjectNode odd = config(10);
+    odd.putObject("args").putObject("cni").put("workloadKind", "Container");
+
+    PluginProcess.Call add =
+        plugin(env("ADD", "o-" + lab.prefix(), launcher, name), odd.toString());
+
+    assertThat(add.exit()).isEqualTo(1);
+    assertThat(add.output().path("code").asInt()).isEqualTo(CniError.INVALID_NETWORK_CONFIG);
+    assertThat(add.output().path("msg").asText())
+        .isEqualTo("args.cni.workloadKind 'Container' is not one of [Pod, VirtualMachineInstance]");
+    assertThat(launcher.exec("ip", "link", "show", "net1").succeeded()).isFalse();
+    assertThat(hostInterfaceExists(HostInterfaces.forPort("apps/" + name + "-net1"))).isFalse();
+  }
+
+  /** The port as the operator compiles it into the node's state. */
+  private static SwitchNodePort nodePort(String name, WorkloadKind kind) {
+    SwitchNodePort port = new SwitchNodePort();
+    port.setName(name);
+    port.setWorkloadKind(kind);
+    port.setInterfaceName("net1");
+    port.setVlanId(10);
+    port.setState(PortState.Active);
+    return port;
   }
 
   @Test

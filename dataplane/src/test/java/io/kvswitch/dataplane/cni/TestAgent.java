@@ -22,29 +22,43 @@ final class TestAgent implements AutoCloseable {
 
   private final Bridge bridge;
   private final Path socket;
+  private final VmTaps taps;
+  private final BridgeSwitchEngine engine;
   private CniServer server;
 
   TestAgent(KubernetesClient client, Path directory) {
     registerCrds(client);
     bridge = Bridge.builder().threads(1).build();
     bridge.start();
-    BridgeSwitchEngine engine =
-        new BridgeSwitchEngine(
-            bridge, name -> AfPacketPort.open(name, AfPacketOptions.lowLatency()));
     socket = directory.resolve("cni-fabric.sock");
+    taps = VmTaps.besideSocket(socket, "fabric");
+    engine =
+        new BridgeSwitchEngine(
+            bridge,
+            new WorkloadPortOpener(
+                taps, name -> AfPacketPort.open(name, AfPacketOptions.lowLatency()), true));
     server =
         CniServer.start(
             socket,
             new CniHandler(
                 "node-a",
                 "fabric",
-                new IpCommandPodInterfaces(),
+                new NetlinkPodInterfaces(),
+                taps,
                 engine,
                 new KubernetesSwitchPortRecords(client)));
   }
 
   Bridge bridge() {
     return bridge;
+  }
+
+  BridgeSwitchEngine engine() {
+    return engine;
+  }
+
+  VmTaps taps() {
+    return taps;
   }
 
   Path socket() {
@@ -65,7 +79,16 @@ final class TestAgent implements AutoCloseable {
         try (InputStream in = Files.newInputStream(file)) {
           CustomResourceDefinition crd =
               client.apiextensions().v1().customResourceDefinitions().load(in).item();
-          client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+          // A second agent on the same server (a restart) finds them there.
+          if (client
+                  .apiextensions()
+                  .v1()
+                  .customResourceDefinitions()
+                  .withName(crd.getMetadata().getName())
+                  .get()
+              == null) {
+            client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+          }
         }
       }
     } catch (IOException e) {

@@ -2,11 +2,9 @@ package io.kvswitch.dataplane.tunnel;
 
 import static org.awaitility.Awaitility.await;
 
-import io.kvswitch.dataplane.config.PortFactory;
 import io.kvswitch.dataplane.testing.CommandResult;
 import io.kvswitch.dataplane.testing.NetNamespace;
 import io.kvswitch.dataplane.testing.NetworkLab;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -85,8 +83,8 @@ final class TwoNodeOverlay {
         """
         threads: 1
         ports:
-          - {name: %s, type: afpacket, mode: access, vlan: 10}
-          - {name: %s, type: afpacket, mode: access, vlan: 20}
+          - {name: %s, type: afpacket, offloads: false, mode: access, vlan: 10}
+          - {name: %s, type: afpacket, offloads: false, mode: access, vlan: 20}
         vxlan:
           localAddress: %s
           udpPort: 4789
@@ -99,14 +97,8 @@ final class TwoNodeOverlay {
                 vlan10.device(), vlan20.device(), local, peerName, peerAddress, METRICS_PORT);
     Path config = workDir.resolve(node.name() + ".yaml");
     Path log = workDir.resolve(node.name() + ".log");
-    // The test's afpacket factory is registered for the dataplane process only, through a
-    // services file in front of its classpath; the build's own tests keep seeing no such backend.
-    Path services = workDir.resolve("services");
-    Path registration = services.resolve("META-INF/services/" + PortFactory.class.getName());
     try {
       Files.writeString(config, yaml);
-      Files.createDirectories(registration.getParent());
-      Files.writeString(registration, TestAfPacketPortFactory.class.getName() + "\n");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -117,7 +109,7 @@ final class TwoNodeOverlay {
                     java,
                     "--enable-native-access=ALL-UNNAMED",
                     "-cp",
-                    services + File.pathSeparator + System.getProperty("java.class.path"),
+                    System.getProperty("java.class.path"),
                     "io.kvswitch.dataplane.StandaloneMain",
                     config.toString())
                 .redirectErrorStream(true)

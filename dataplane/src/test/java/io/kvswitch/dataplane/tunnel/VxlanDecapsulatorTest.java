@@ -1,8 +1,10 @@
 package io.kvswitch.dataplane.tunnel;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kvswitch.dataplane.TestFrames;
+import io.kvswitch.dataplane.engine.VlanSet;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.lang.foreign.ValueLayout;
@@ -39,6 +41,39 @@ class VxlanDecapsulatorTest {
         .containsExactly(TestFrames.tagged("02:00:00:00:00:01", "02:00:00:00:00:02", 20, 46));
     assertThat(received(c)).isEmpty();
     assertThat(decapsulator.decapsulated()).isEqualTo(1);
+  }
+
+  @Test
+  void peersAddedRemovedAndRetaggedAtRunTimeTakeEffectForTheNextDatagram() {
+    byte[] inner = TestFrames.untagged("02:00:00:00:00:01", "02:00:00:00:00:02", 46);
+    VxlanPeerPort d = TunnelFixture.peer("node-d", "198.18.0.4", "10", 4, TunnelFixture.batch());
+    assertThat(decapsulate("198.18.0.4", header(0x08, 10_010), inner))
+        .isEqualTo(VxlanRxDrop.UNKNOWN_PEER);
+
+    decapsulator.addPeer(d);
+    assertThat(decapsulate("198.18.0.4", header(0x08, 10_010), inner)).isNull();
+    d.setVlans(VlanSet.of(40));
+    assertThat(decapsulate("198.18.0.4", header(0x08, 10_010), inner))
+        .isEqualTo(VxlanRxDrop.UNKNOWN_VNI);
+    assertThat(decapsulator.removePeer(b)).isTrue();
+    assertThat(decapsulate(PEER_B, header(0x08, 10_010), inner))
+        .isEqualTo(VxlanRxDrop.UNKNOWN_PEER);
+    assertThat(decapsulate(PEER_C, header(0x08, 10_030), inner)).isNull();
+
+    assertThat(decapsulator.peers()).containsExactly(c, d);
+    assertThat(received(d)).hasSize(1);
+    assertThat(received(b)).isEmpty();
+    assertThat(decapsulator.removePeer(b)).isFalse();
+  }
+
+  @Test
+  void twoPeersCannotShareAnAddress() {
+    VxlanPeerPort twin = TunnelFixture.peer("node-x", PEER_B, "10", 4, TunnelFixture.batch());
+
+    assertThatThrownBy(() -> decapsulator.addPeer(twin))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("another peer has address 198.18.0.2 already");
+    assertThat(decapsulator.peers()).containsExactly(b, c);
   }
 
   @Test

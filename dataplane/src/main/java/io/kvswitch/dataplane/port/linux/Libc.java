@@ -72,6 +72,8 @@ public final class Libc {
       withErrno("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
   private static final MethodHandle BIND =
       withErrno("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+  private static final MethodHandle CONNECT =
+      withErrno("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
   private static final MethodHandle SETSOCKOPT =
       withErrno(
           "setsockopt",
@@ -144,6 +146,17 @@ public final class Libc {
       throw new AssertionError(t);
     }
     check(rc, "bind");
+  }
+
+  /** Sets the socket's default destination, so that {@code write} needs no address. */
+  public static void connect(int fd, MemorySegment address) {
+    int rc;
+    try {
+      rc = (int) CONNECT.invokeExact(capture(), fd, address, (int) address.byteSize());
+    } catch (Throwable t) {
+      throw new AssertionError(t);
+    }
+    check(rc, "connect");
   }
 
   /** Sets a socket option; {@code what} names the option in the error message. */
