@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A running sandbox as a scenario uses it: the {@code sandbox} verbs run as a user runs them (their
@@ -198,13 +199,29 @@ final class Sandbox implements AutoCloseable {
     return status.get(0).path("mac").asText();
   }
 
-  /** Waits for a DHCP lease and returns its address. */
-  String awaitLease(String workload) {
-    return await("a DHCP lease for " + workload)
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(500))
-        .until(() -> lease(workload), Optional::isPresent)
-        .orElseThrow();
+  /**
+   * Waits for a DHCP lease and returns its address; without one it fails with what the workload's
+   * DHCP client saw.
+   */
+  String awaitLease(String workload) throws IOException {
+    try {
+      return await("a DHCP lease for " + workload)
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(500))
+          .until(() -> lease(workload), Optional::isPresent)
+          .orElseThrow();
+    } catch (ConditionTimeoutException e) {
+      Path log = dir.resolve("workloads").resolve(netns(workload)).resolve("udhcpc-net1.log");
+      List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of("(no log)");
+      throw new AssertionError(
+          "no DHCP lease for "
+              + workload
+              + " within 60 s: the switch's DHCP server did not answer its udhcpc. The end of "
+              + log
+              + ":\n"
+              + String.join("\n", lines.subList(Math.max(0, lines.size() - 5), lines.size())),
+          e);
+    }
   }
 
   /** Runs a command inside a workload's network namespace (what {@code sandbox exec} does). */
