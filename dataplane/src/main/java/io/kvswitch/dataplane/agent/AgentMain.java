@@ -25,6 +25,9 @@ public final class AgentMain {
 
   private static final Logger LOG = LoggerFactory.getLogger(AgentMain.class);
 
+  /** Pods and VMs on this node plus the other nodes of the switch. */
+  private static final int MAX_PORTS = 256;
+
   private AgentMain() {}
 
   public static void main(String[] args) throws InterruptedException {
@@ -36,7 +39,8 @@ public final class AgentMain {
       System.exit(2);
       return;
     }
-    Bridge bridge = Bridge.builder().build();
+    // Local ports and one tunnel port per peer node share the indexes.
+    Bridge bridge = Bridge.builder().maxPorts(MAX_PORTS).build();
     bridge.start();
     VmTaps taps = VmTaps.besideSocket(config.cniSocket(), config.switchName());
     BridgeSwitchEngine engine =

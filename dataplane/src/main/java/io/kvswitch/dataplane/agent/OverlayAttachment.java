@@ -194,7 +194,9 @@ public final class OverlayAttachment implements AutoCloseable {
    * that failed are returned, and tried again on the next call.
    */
   private Reconciled reconcile() {
-    OverlayPeers.Plan plan = OverlayPeers.desired(vlans.values(), settings.nodeName());
+    OverlayPeers.Plan plan =
+        OverlayPeers.desired(
+            vlans.values(), settings.nodeName(), wanted == null ? null : wanted.address());
     List<String> failures = new ArrayList<>();
     if (tunnel != null && (plan.peers().isEmpty() || !endpoint.equals(wanted))) {
       closeTunnel();

@@ -46,6 +46,15 @@ public final class OverlayPeers {
 
   /** The peers the VLANs of this node ({@code localNode}, left out if listed) need. */
   public static Plan desired(Collection<SwitchNodeVlan> vlans, String localNode) {
+    return desired(vlans, localNode, null);
+  }
+
+  /**
+   * Like {@link #desired(Collection, String)}; a peer claiming {@code localAddress} (this node's
+   * own, may be null) is a problem: datagrams to it would come straight back.
+   */
+  public static Plan desired(
+      Collection<SwitchNodeVlan> vlans, String localNode, Inet4Address localAddress) {
     Map<String, Inet4Address> addresses = new TreeMap<>();
     Map<String, TreeSet<Integer>> shared = new TreeMap<>();
     SortedMap<Integer, List<String>> problems = new TreeMap<>();
@@ -66,6 +75,12 @@ public final class OverlayPeers {
           problems
               .computeIfAbsent(vlanId, v -> new ArrayList<>())
               .add(node + ": " + e.getMessage());
+          continue;
+        }
+        if (address.equals(localAddress)) {
+          problems
+              .computeIfAbsent(vlanId, v -> new ArrayList<>())
+              .add(node + ": underlay IP " + address.getHostAddress() + " is this node's own");
           continue;
         }
         Inet4Address known = addresses.putIfAbsent(node, address);

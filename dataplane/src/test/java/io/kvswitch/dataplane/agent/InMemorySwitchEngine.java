@@ -55,6 +55,10 @@ final class InMemorySwitchEngine implements SwitchEngine {
     return Set.copyOf(vlans.keySet());
   }
 
+  synchronized Map<Integer, SwitchNodeVlan> vlans() {
+    return Map.copyOf(vlans);
+  }
+
   synchronized Set<String> remoteMacs() {
     return Set.copyOf(remoteMacs.keySet());
   }

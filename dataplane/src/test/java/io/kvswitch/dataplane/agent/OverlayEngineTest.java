@@ -268,6 +268,28 @@ class OverlayEngineTest {
     assertThat(a.engine.overlay().pendingRemoteMacs()).isEmpty();
   }
 
+  @Test
+  void aVlanRefusedForOnePeerCarriesTheOthersAndLeavesNothingBehindWhenItGoes() {
+    SwitchNodeStateSpec spec = nodeA(false);
+    spec.getVlans().set(0, vlan(10, "node-b@" + B_IP, "node-c@"));
+
+    ApplyResult partly = a.apply(spec);
+
+    assertThat(partly.failures())
+        .extracting(f -> f.change().describe() + ": " + f.message())
+        .containsExactly("put VLAN 10: VLAN 10 cannot reach every peer: node-c: no underlay IP");
+    assertThat(a.engine.overlay().peerVlans()).containsOnlyKeys("node-b");
+
+    // The VLAN leaves this node: its peer goes although its put was never accepted.
+    SwitchNodeStateSpec without = node("node-a", A_IP);
+    without.getVlans().add(vlan(20));
+    without.getPorts().add(port("apps/a20", 20, MAC_A20));
+    assertThat(a.apply(without).failures()).isEmpty();
+
+    assertThat(a.engine.overlay().peerVlans()).isEmpty();
+    assertThat(a.tunnel()).isNull();
+  }
+
   private static int lookup(Node node, int vlan, String mac) {
     return node.bridge.core().macTable().lookup(vlan, MacAddress.parse(mac), System.nanoTime());
   }

@@ -79,6 +79,18 @@ class OverlayPeersTest {
   }
 
   @Test
+  void aPeerWithThisNodesOwnAddressIsAProblem() {
+    OverlayPeers.Plan plan =
+        OverlayPeers.desired(
+            List.of(vlan(10, "node-b@192.0.2.1", "node-c@192.0.2.3")), "node-a", ip("192.0.2.1"));
+
+    assertThat(plan.peers()).containsOnlyKeys("node-c");
+    assertThat(plan.problems())
+        .containsExactly(
+            Map.entry(10, List.of("node-b: underlay IP 192.0.2.1 is this node's own")));
+  }
+
+  @Test
   void theStepsRemoveFirstThenChangeVlansThenAddAndNothingForEqualPeers() {
     Map<String, VxlanPeer> current =
         Map.of(

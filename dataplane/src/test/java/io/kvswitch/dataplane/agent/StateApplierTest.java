@@ -99,4 +99,55 @@ class StateApplierTest {
     assertThat(engine.calls()).containsExactly("removePort apps/b");
     assertThat(engine.ports()).containsOnlyKeys("apps/a");
   }
+
+  @Test
+  void aRefusedPutNoLongerWantedIsRemovedBecauseItMayHaveLeftSomethingBehind() {
+    applier.apply(DesiredState.of(1, twoPorts()));
+    SwitchNodeStateSpec withVlan20 = twoPorts();
+    withVlan20.getVlans().add(vlan(20, "apps/db"));
+    engine.refuse("putVlan 20");
+    assertThat(applier.apply(DesiredState.of(2, withVlan20)).succeeded()).isFalse();
+    engine.allow("putVlan 20");
+    engine.clearCalls();
+
+    ApplyResult back = applier.apply(DesiredState.of(3, twoPorts()));
+
+    assertThat(back.succeeded()).isTrue();
+    assertThat(engine.calls()).containsExactly("removeVlan 20");
+    engine.clearCalls();
+    assertThat(applier.apply(DesiredState.of(4, twoPorts())).steps()).isZero();
+  }
+
+  @Test
+  void aRefusedChangeIsPutAgainEvenWhenTheStateGoesBackToTheOldValue() {
+    applier.apply(DesiredState.of(1, twoPorts()));
+    SwitchNodeStateSpec changed = twoPorts();
+    changed.getVlans().getFirst().setSubnet("10.9.0.0/24");
+    engine.refuse("putVlan 10");
+    assertThat(applier.apply(DesiredState.of(2, changed)).succeeded()).isFalse();
+    engine.allow("putVlan 10");
+    engine.clearCalls();
+
+    ApplyResult back = applier.apply(DesiredState.of(3, twoPorts()));
+
+    assertThat(back.succeeded()).isTrue();
+    assertThat(engine.calls()).containsExactly("putVlan 10");
+    assertThat(engine.vlans().get(10).getSubnet()).isEqualTo("10.0.10.0/24");
+  }
+
+  @Test
+  void aRefusedSwitchConfigurationIsAppliedAgainWhenTheSettingsGoBack() {
+    applier.apply(DesiredState.of(1, twoPorts()));
+    SwitchNodeStateSpec changed = twoPorts();
+    changed.setUnderlayIp("not-an-address");
+    engine.refuse("configureSwitch");
+    assertThat(applier.apply(DesiredState.of(2, changed)).succeeded()).isFalse();
+    engine.allow("configureSwitch");
+    engine.clearCalls();
+
+    applier.apply(DesiredState.of(3, twoPorts()));
+
+    assertThat(engine.calls()).containsExactly("configureSwitch");
+    assertThat(engine.settings().underlayIp()).isNull();
+  }
 }
