@@ -1,5 +1,7 @@
 package io.kvswitch.dataplane.agent;
 
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kvswitch.dataplane.bridge.Bridge;
@@ -9,9 +11,13 @@ import io.kvswitch.dataplane.cni.KubernetesSwitchPortRecords;
 import io.kvswitch.dataplane.cni.NetlinkPodInterfaces;
 import io.kvswitch.dataplane.cni.VmTaps;
 import io.kvswitch.dataplane.cni.WorkloadPortOpener;
+import io.kvswitch.dataplane.dhcp.config.RateLimits;
+import io.kvswitch.dataplane.dhcp.lease.kubernetes.KubernetesNetworkLeaseStores;
+import io.kvswitch.dataplane.dhcp.lease.kubernetes.KubernetesNodeDirectory;
 import io.kvswitch.dataplane.port.linux.AfPacketOptions;
 import io.kvswitch.dataplane.port.linux.AfPacketPort;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,12 +49,14 @@ public final class AgentMain {
     Bridge bridge = Bridge.builder().maxPorts(MAX_PORTS).build();
     bridge.start();
     VmTaps taps = VmTaps.besideSocket(config.cniSocket(), config.switchName());
-    BridgeSwitchEngine engine =
+    BridgeSwitchEngine bridgeEngine =
         new BridgeSwitchEngine(
             bridge,
             new WorkloadPortOpener(
                 taps, name -> AfPacketPort.open(name, AfPacketOptions.defaults()), true));
     KubernetesClient client = new KubernetesClientBuilder().build();
+    KubernetesClient leaseClient = leaseClient();
+    DhcpAttachment engine = dhcp(bridgeEngine, bridge, leaseClient, config);
     NodeAgent agent = new NodeAgent(client, config, engine, Clock.systemUTC());
     agent.start();
     CniServer cni =
@@ -72,11 +80,45 @@ public final class AgentMain {
                       // their links and the next agent plugs them back in.
                       cni.close();
                       agent.close();
+                      engine.close();
+                      leaseClient.close();
                       client.close();
-                      engine.overlay().close();
+                      bridgeEngine.overlay().close();
                       bridge.close();
                       stopped.countDown();
                     }));
     stopped.await();
+  }
+
+  /**
+   * The lease stores' own client, which does not retry: a lease write that cannot reach the API
+   * server must fail at once, so that a renewal is answered from the durable lease and a new client
+   * retries, instead of every DHCP reply waiting out the default back-off.
+   */
+  private static KubernetesClient leaseClient() {
+    return new KubernetesClientBuilder()
+        .withConfig(
+            new ConfigBuilder(Config.autoConfigure(null))
+                .withRequestRetryBackoffLimit(0)
+                .withRequestTimeout(5_000)
+                .build())
+        .build();
+  }
+
+  /** The DHCP servers ride on the engine: leases in the Kubernetes API, one store per network. */
+  private static DhcpAttachment dhcp(
+      SwitchEngine engine, Bridge bridge, KubernetesClient client, AgentConfig config) {
+    LocalPortTable localPorts = new LocalPortTable();
+    Clock clock = Clock.systemUTC();
+    return new DhcpAttachment(
+        engine,
+        bridge,
+        localPorts,
+        new KubernetesNetworkLeaseStores(
+            client, localPorts, new KubernetesNodeDirectory(client, clock, Duration.ofMinutes(1))),
+        config.switchName(),
+        config.nodeName(),
+        clock,
+        RateLimits.DEFAULT);
   }
 }

@@ -1,6 +1,7 @@
 package io.kvswitch.operator.networks;
 
 import io.kvswitch.api.v1alpha1.ConditionTypes;
+import io.kvswitch.api.v1alpha1.LeaseCounts;
 import io.kvswitch.api.v1alpha1.SwitchNodeState;
 import io.kvswitch.api.v1alpha1.SwitchNodeVlan;
 import io.kvswitch.api.v1alpha1.SwitchPort;
@@ -19,8 +20,8 @@ import java.util.Optional;
 
 /**
  * A network's status. It counts as realized on a node when that node's state carries this network's
- * current generation and the node's agent applied it. Lease counts are left out until the lease
- * store exists: an absent number is better than an invented one.
+ * current generation and the node's agent applied it. A network with DHCP gets its lease counts
+ * from the agents' DhcpLease records and a PoolExhausted condition, True when no address is free.
  */
 final class NetworkStatusBuilder {
 
@@ -30,6 +31,8 @@ final class NetworkStatusBuilder {
   static final String REASON_NO_ATTACHMENT = "AttachmentPending";
   static final String REASON_VLAN_AVAILABLE = "VlanIdAvailable";
   static final String REASON_SWITCH_FOUND = "SwitchFound";
+  static final String REASON_NO_FREE_ADDRESS = "NoFreeAddress";
+  static final String REASON_ADDRESSES_AVAILABLE = "AddressesAvailable";
 
   private final Clock clock;
 
@@ -47,12 +50,28 @@ final class NetworkStatusBuilder {
       List<SwitchPort> attached,
       List<SwitchNodeState> states,
       boolean attachmentExists,
+      Optional<LeaseCounts> leases,
       Conditions conditions) {
     String key = ObjectKey.of(network).toString();
     Long generation = network.getMetadata().getGeneration();
     VlanNetworkStatus status = new VlanNetworkStatus();
     status.setObservedGeneration(generation);
     status.setAttachedPorts(attached.size());
+    leases.ifPresent(
+        counts -> {
+          status.setLeases(counts);
+          boolean exhausted = counts.getFree() == 0;
+          conditions.set(
+              ConditionTypes.POOL_EXHAUSTED,
+              exhausted,
+              exhausted ? REASON_NO_FREE_ADDRESS : REASON_ADDRESSES_AVAILABLE,
+              exhausted
+                  ? "all "
+                      + counts.getTotal()
+                      + " addresses of the DHCP range are leased or quarantined; new clients get"
+                      + " no address, renewals go on"
+                  : counts.getFree() + " of " + counts.getTotal() + " addresses free");
+        });
 
     boolean conflict =
         problem.filter(p -> p.conditionType().equals(ConditionTypes.VLAN_CONFLICT)).isPresent();

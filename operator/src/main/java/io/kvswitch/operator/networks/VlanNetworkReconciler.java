@@ -12,6 +12,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.kvswitch.api.v1alpha1.ConditionTypes;
+import io.kvswitch.api.v1alpha1.DhcpLease;
 import io.kvswitch.api.v1alpha1.SwitchNodeState;
 import io.kvswitch.api.v1alpha1.SwitchPort;
 import io.kvswitch.api.v1alpha1.VirtualSwitch;
@@ -26,6 +27,8 @@ import io.kvswitch.operator.status.Conditions;
 import io.kvswitch.operator.status.StatusComparison;
 import io.kvswitch.operator.status.WarningEvents;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -36,7 +39,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Reconciles a VlanNetwork: decides whether its switch carries it (VLAN ids are unique per switch;
  * the older network keeps one), keeps its NetworkAttachmentDefinition while it is carried, and
- * reports conflicts, attached ports and on how many nodes it is realized.
+ * reports conflicts, attached ports, on how many nodes it is realized, and its DHCP lease counts.
  */
 @Workflow(
     explicitInvocation = true,
@@ -59,6 +62,7 @@ public class VlanNetworkReconciler implements Reconciler<VlanNetwork> {
   private InformerEventSource<VirtualSwitch, VlanNetwork> switches;
   private InformerEventSource<SwitchPort, VlanNetwork> ports;
   private InformerEventSource<SwitchNodeState, VlanNetwork> nodeStates;
+  private InformerEventSource<DhcpLease, VlanNetwork> leases;
 
   public VlanNetworkReconciler(WarningEvents events, Clock clock) {
     this.events = events;
@@ -100,7 +104,18 @@ public class VlanNetworkReconciler implements Reconciler<VlanNetwork> {
                     s -> networksOn(context, s.getMetadata().getLabels().get(Labels.SWITCH)))
                 .build(),
             context);
-    return List.of(switches, peers, ports, nodeStates);
+    // The agents' lease records, one per address: the lease counts and PoolExhausted.
+    leases =
+        Informers.watch(
+            DhcpLease.class,
+            context,
+            "dhcpleases",
+            l ->
+                l.getSpec() == null || l.getSpec().getNetwork() == null
+                    ? Set.of()
+                    : Set.of(
+                        new ResourceID(l.getSpec().getNetwork(), l.getMetadata().getNamespace())));
+    return List.of(switches, peers, ports, nodeStates, leases);
   }
 
   @Override
@@ -128,8 +143,19 @@ public class VlanNetworkReconciler implements Reconciler<VlanNetwork> {
             network.getStatus() == null ? null : network.getStatus().getConditions(),
             network.getMetadata().getGeneration(),
             statusBuilder.clock());
+    Instant now = statusBuilder.clock().instant();
+    Optional<LeaseCounter.Result> leaseCounts =
+        LeaseCounter.count(
+            network.getSpec(), List.copyOf(leases.getSecondaryResources(network)), now);
     VlanNetworkStatus status =
-        statusBuilder.build(network, problem, attached, states, attachmentExists, conditions);
+        statusBuilder.build(
+            network,
+            problem,
+            attached,
+            states,
+            attachmentExists,
+            leaseCounts.map(LeaseCounter.Result::counts),
+            conditions);
 
     for (String type : List.of(ConditionTypes.VLAN_CONFLICT, ConditionTypes.SWITCH_NOT_FOUND)) {
       if (conditions.becameTrue(type)) {
@@ -138,11 +164,27 @@ public class VlanNetworkReconciler implements Reconciler<VlanNetwork> {
         events.warn(network, p.reason(), p.message());
       }
     }
-    if (network.getStatus() != null && StatusComparison.same(network.getStatus(), status)) {
-      return UpdateControl.noUpdate();
+    if (conditions.becameTrue(ConditionTypes.POOL_EXHAUSTED)) {
+      String message =
+          "DHCP range exhausted: all "
+              + status.getLeases().getTotal()
+              + " addresses are leased or quarantined";
+      LOG.warn("VlanNetwork {}: {}", key, message);
+      events.warn(network, NetworkStatusBuilder.REASON_NO_FREE_ADDRESS, message);
     }
-    network.setStatus(status);
-    return UpdateControl.patchStatus(network);
+    UpdateControl<VlanNetwork> control;
+    if (network.getStatus() != null && StatusComparison.same(network.getStatus(), status)) {
+      control = UpdateControl.noUpdate();
+    } else {
+      network.setStatus(status);
+      control = UpdateControl.patchStatus(network);
+    }
+    // A lease that runs out changes the counts without any record changing: look again then.
+    Optional<Instant> nextChange = leaseCounts.flatMap(LeaseCounter.Result::nextChange);
+    if (nextChange.isPresent()) {
+      control.rescheduleAfter(Duration.between(now, nextChange.get()).plusSeconds(1));
+    }
+    return control;
   }
 
   private static Set<ResourceID> networksOn(EventSourceContext<VlanNetwork> context, String sw) {

@@ -16,6 +16,13 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.kvswitch.api.v1alpha1.DhcpLabels;
+import io.kvswitch.api.v1alpha1.DhcpLease;
+import io.kvswitch.api.v1alpha1.DhcpLeaseSpec;
+import io.kvswitch.api.v1alpha1.DhcpLeaseState;
+import io.kvswitch.api.v1alpha1.DhcpReservation;
+import io.kvswitch.api.v1alpha1.DhcpSpec;
+import io.kvswitch.api.v1alpha1.LeaseCounts;
 import io.kvswitch.api.v1alpha1.SwitchNodeState;
 import io.kvswitch.api.v1alpha1.SwitchNodeVlan;
 import io.kvswitch.api.v1alpha1.VirtualSwitch;
@@ -23,7 +30,10 @@ import io.kvswitch.api.v1alpha1.VlanNetwork;
 import io.kvswitch.api.v1alpha1.VlanNetworkStatus;
 import io.kvswitch.operator.MockCluster;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -133,7 +143,7 @@ class VlanNetworkReconcilerTest {
               assertThat(condition(status, "Ready").getReason()).isEqualTo("NodesPending");
               assertThat(condition(status, "VlanConflict").getStatus()).isEqualTo("False");
               assertThat(condition(status, "SwitchNotFound").getStatus()).isEqualTo("False");
-              assertThat(status.getLeases()).as("no lease store yet: no numbers").isNull();
+              assertThat(status.getLeases()).as("no DHCP: no numbers").isNull();
             });
 
     cluster.realize("fabric.n1");
@@ -306,5 +316,116 @@ class VlanNetworkReconcilerTest {
                   .extracting(SwitchNodeVlan::getVlanId)
                   .containsExactly(100, 200);
             });
+  }
+
+  private DhcpLease lease(String ip, String mac, DhcpLeaseState state, Instant expiresAt) {
+    DhcpLeaseSpec spec = new DhcpLeaseSpec();
+    spec.setNetwork("pool");
+    spec.setIp(ip);
+    spec.setMac(mac);
+    spec.setClientId("hw-1-" + mac.replace(":", ""));
+    spec.setNode("n1");
+    spec.setState(state);
+    spec.setExpiresAt(expiresAt.truncatedTo(ChronoUnit.SECONDS).toString());
+    DhcpLease lease = new DhcpLease();
+    lease.setMetadata(
+        new ObjectMetaBuilder()
+            .withNamespace("apps")
+            .withName(DhcpLease.nameOf("pool", ip))
+            .withLabels(Map.of(DhcpLabels.NETWORK, "pool", DhcpLabels.NODE, "n1"))
+            .build());
+    lease.setSpec(spec);
+    return lease;
+  }
+
+  private static LeaseCounts counts(int total, int used, int free) {
+    LeaseCounts counts = new LeaseCounts();
+    counts.setTotal(total);
+    counts.setUsed(used);
+    counts.setFree(free);
+    return counts;
+  }
+
+  @Test
+  void leaseCountsComeFromTheAgentsLeaseRecordsAndAnEmptyPoolIsReportedOnce() {
+    client.resource(vswitch("fabric")).create();
+    VlanNetwork pool = network("apps", "pool", "fabric", 120, null);
+    pool.setMetadata(new ObjectMetaBuilder().withNamespace("apps").withName("pool").build());
+    pool.getSpec().setGateway("10.120.0.1");
+    pool.getSpec().setExcludeIps(List.of("10.120.0.11"));
+    DhcpSpec dhcp = new DhcpSpec();
+    dhcp.setRangeStart("10.120.0.10");
+    dhcp.setRangeEnd("10.120.0.14");
+    DhcpReservation reservation = new DhcpReservation();
+    reservation.setMac("02:00:00:00:00:42");
+    reservation.setIp("10.120.0.12");
+    dhcp.getReservations().add(reservation);
+    pool.getSpec().setDhcp(dhcp);
+    client.resource(pool).create();
+    Instant inAnHour = Instant.now().plus(Duration.ofHours(1));
+
+    // Five addresses in the range, less one excluded and one reserved.
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () -> {
+              VlanNetworkStatus status = status("apps", "pool");
+              assertThat(status.getLeases()).usingRecursiveComparison().isEqualTo(counts(3, 0, 3));
+              assertThat(condition(status, "PoolExhausted").getStatus()).isEqualTo("False");
+              assertThat(condition(status, "PoolExhausted").getReason())
+                  .isEqualTo("AddressesAvailable");
+            });
+
+    client
+        .resource(lease("10.120.0.10", "02:00:00:00:00:01", DhcpLeaseState.Bound, inAnHour))
+        .create();
+    client
+        .resource(lease("10.120.0.13", "02:00:00:00:00:02", DhcpLeaseState.Declined, inAnHour))
+        .create();
+    // The reserved address's lease is not one of the pool's.
+    client
+        .resource(lease("10.120.0.12", "02:00:00:00:00:42", DhcpLeaseState.Bound, inAnHour))
+        .create();
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () ->
+                assertThat(status("apps", "pool").getLeases())
+                    .usingRecursiveComparison()
+                    .isEqualTo(counts(3, 1, 1)));
+    assertThat(warnings("apps", "pool")).isEmpty();
+
+    // The last free address goes, for a lease that ends in a few seconds.
+    client
+        .resource(
+            lease(
+                "10.120.0.14",
+                "02:00:00:00:00:03",
+                DhcpLeaseState.Bound,
+                Instant.now().plusSeconds(4)))
+        .create();
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () -> {
+              VlanNetworkStatus status = status("apps", "pool");
+              assertThat(status.getLeases()).usingRecursiveComparison().isEqualTo(counts(3, 2, 0));
+              assertThat(condition(status, "PoolExhausted").getStatus()).isEqualTo("True");
+              assertThat(condition(status, "PoolExhausted").getReason()).isEqualTo("NoFreeAddress");
+              assertThat(warnings("apps", "pool"))
+                  .extracting(Event::getReason)
+                  .containsExactly("NoFreeAddress");
+            });
+
+    // Nothing is written when that lease runs out, yet the pool has room again.
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () -> {
+              VlanNetworkStatus status = status("apps", "pool");
+              assertThat(status.getLeases()).usingRecursiveComparison().isEqualTo(counts(3, 1, 1));
+              assertThat(condition(status, "PoolExhausted").getStatus()).isEqualTo("False");
+            });
+    assertThat(warnings("apps", "pool")).hasSize(1);
   }
 }

@@ -24,8 +24,8 @@ import java.util.Set;
  * @param subnet the IPv4 subnet of the VLAN
  * @param gateway the default router, if the VLAN has one
  * @param serverId the address the server identifies itself with (option 54); the node has no
- *     address on the VLAN, so this is usually the gateway: clients unicast renewals to it and the
- *     switch intercepts them on the access port before they reach the router
+ *     address on the VLAN, so this is the gateway, or without one an address kept for the server
+ *     (see "Server identity" in dataplane/DHCP.md for where unicast renewals go)
  * @param range the dynamic range
  * @param excluded addresses inside the range that are never handed out
  * @param leaseTime lease duration

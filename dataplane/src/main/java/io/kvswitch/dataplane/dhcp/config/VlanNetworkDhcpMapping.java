@@ -3,6 +3,7 @@ package io.kvswitch.dataplane.dhcp.config;
 import io.kvswitch.api.v1alpha1.DhcpReservation;
 import io.kvswitch.api.v1alpha1.DhcpRoute;
 import io.kvswitch.api.v1alpha1.DhcpSpec;
+import io.kvswitch.api.v1alpha1.SwitchNodeVlan;
 import io.kvswitch.api.v1alpha1.VirtualSwitch;
 import io.kvswitch.api.v1alpha1.VlanNetwork;
 import io.kvswitch.api.v1alpha1.VlanNetworkSpec;
@@ -21,9 +22,8 @@ import java.util.Optional;
  *   <li>Range: {@code rangeStart}-{@code rangeEnd}, else the whole subnet; the network and
  *       broadcast addresses, the gateway, {@code excludeIps} and reserved addresses are never
  *       handed out from it.
- *   <li>Server identifier: the gateway (clients unicast renewals to it and the switch answers them
- *       on the access port). Without a gateway, the subnet's last host address, which is then never
- *       handed out.
+ *   <li>Server identifier: the gateway. Without a gateway, the subnet's last host address, which is
+ *       then never handed out and which the switch answers ARP for (see dataplane/DHCP.md).
  *   <li>MTU (option 26): {@code dhcp.mtu}, else the switch's MTU.
  * </ul>
  *
@@ -45,21 +45,53 @@ public final class VlanNetworkDhcpMapping {
   public static Optional<DhcpNetworkConfig> toConfig(
       VlanNetwork network, VirtualSwitch virtualSwitch) {
     VlanNetworkSpec spec = network.getSpec();
-    DhcpSpec dhcp = spec.getDhcp();
+    Integer switchMtu = virtualSwitch.getSpec() == null ? null : virtualSwitch.getSpec().getMtu();
+    return toConfig(
+        network.getMetadata().getName(),
+        spec.getSubnet(),
+        spec.getGateway(),
+        spec.getExcludeIps(),
+        spec.getDhcp(),
+        switchMtu);
+  }
+
+  /**
+   * The same mapping for a VLAN as the operator compiled it into a node's state, where the {@code
+   * dhcp} section already carries the switch's MTU when the network left it out.
+   *
+   * @param vlan the VLAN; its {@code network} is {@code namespace/name}, and the name becomes the
+   *     configuration's network name
+   */
+  public static Optional<DhcpNetworkConfig> toConfig(SwitchNodeVlan vlan) {
+    if (vlan.getSubnet() == null) {
+      return Optional.empty();
+    }
+    String network = vlan.getNetwork();
+    String name = network.substring(network.indexOf('/') + 1);
+    return toConfig(
+        name, vlan.getSubnet(), vlan.getGateway(), vlan.getExcludeIps(), vlan.getDhcp(), null);
+  }
+
+  private static Optional<DhcpNetworkConfig> toConfig(
+      String name,
+      String subnet,
+      String gateway,
+      List<String> excludeIps,
+      DhcpSpec dhcp,
+      Integer switchMtu) {
     if (dhcp == null || Boolean.FALSE.equals(dhcp.getEnabled())) {
       return Optional.empty();
     }
-    String name = network.getMetadata().getName();
-    DhcpNetworkConfig.Builder config = DhcpNetworkConfig.builder(name, spec.getSubnet());
-    if (spec.getGateway() != null) {
-      config.gateway(spec.getGateway());
+    DhcpNetworkConfig.Builder config = DhcpNetworkConfig.builder(name, subnet);
+    if (gateway != null) {
+      config.gateway(gateway);
     } else {
-      config.serverId(Ipv4Subnet.parse(spec.getSubnet()).broadcast().plus(-1).toString());
+      config.serverId(Ipv4Subnet.parse(subnet).broadcast().plus(-1).toString());
     }
     if (dhcp.getRangeStart() != null && dhcp.getRangeEnd() != null) {
       config.range(dhcp.getRangeStart(), dhcp.getRangeEnd());
     }
-    config.exclude(spec.getExcludeIps().toArray(String[]::new));
+    config.exclude(excludeIps.toArray(String[]::new));
     if (dhcp.getLeaseSeconds() != null) {
       config.leaseTime(Duration.ofSeconds(dhcp.getLeaseSeconds()));
     }
@@ -68,10 +100,7 @@ public final class VlanNetworkDhcpMapping {
       config.domain(dhcp.getDomain());
     }
     config.routes(routes(dhcp.getRoutes()));
-    Integer mtu =
-        dhcp.getMtu() != null
-            ? dhcp.getMtu()
-            : virtualSwitch.getSpec() == null ? null : virtualSwitch.getSpec().getMtu();
+    Integer mtu = dhcp.getMtu() != null ? dhcp.getMtu() : switchMtu;
     if (mtu != null) {
       config.mtu(mtu);
     }

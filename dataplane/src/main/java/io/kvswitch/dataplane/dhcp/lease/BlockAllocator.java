@@ -3,9 +3,11 @@ package io.kvswitch.dataplane.dhcp.lease;
 import io.kvswitch.dataplane.dhcp.config.AddressRange;
 import io.kvswitch.dataplane.dhcp.net.Ipv4Address;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -73,24 +75,47 @@ public final class BlockAllocator {
   }
 
   /**
-   * Claims the lowest unowned block. Losing a race to another node re-reads the ledger and tries
+   * Claims the lowest unowned block; when every block has an owner, takes over the lowest block of
+   * a node that has left the cluster. Losing a race to another node re-reads the ledger and tries
    * the next block.
    *
-   * @return the claimed block, or empty when every block has an owner
+   * @return the claimed block, or empty when every block has an owner that is still there
    */
   public synchronized Optional<Integer> claimBlock() {
     for (int attempt = 0; attempt < blockCount() + EXTRA_CLAIM_ATTEMPTS; attempt++) {
       Versioned<Map<Integer, String>> ledgerState = ledger.read();
       Optional<Integer> free = firstUnowned(ledgerState.value());
-      if (free.isEmpty()) {
-        return Optional.empty();
-      }
       try {
-        ledger.claim(free.get(), node, ledgerState.version());
+        if (free.isPresent()) {
+          ledger.claim(free.get(), node, ledgerState.version());
+        } else {
+          free = firstOfDeparted(ledgerState.value());
+          if (free.isEmpty()) {
+            return Optional.empty();
+          }
+          String departed = ledgerState.value().get(free.get());
+          ledger.takeOver(free.get(), departed, node, ledgerState.version());
+        }
         owned.add(free.get());
         return free;
       } catch (LeaseConflictException lost) {
         // Someone else claimed in between; read again.
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Optional<Integer> firstOfDeparted(Map<Integer, String> owners) {
+    Set<String> others = new HashSet<>(owners.values());
+    others.remove(node);
+    if (others.isEmpty()) {
+      return Optional.empty();
+    }
+    Set<String> departed = ledger.departedNodes(others);
+    for (int block = 0; block < blockCount(); block++) {
+      String owner = owners.get(block);
+      if (owner != null && !owner.equals(node) && departed.contains(owner)) {
+        return Optional.of(block);
       }
     }
     return Optional.empty();

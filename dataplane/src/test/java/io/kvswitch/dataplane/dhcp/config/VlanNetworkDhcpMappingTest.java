@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.kvswitch.api.v1alpha1.DhcpReservation;
 import io.kvswitch.api.v1alpha1.DhcpRoute;
 import io.kvswitch.api.v1alpha1.DhcpSpec;
+import io.kvswitch.api.v1alpha1.SwitchNodeVlan;
 import io.kvswitch.api.v1alpha1.VirtualSwitch;
 import io.kvswitch.api.v1alpha1.VirtualSwitchSpec;
 import io.kvswitch.api.v1alpha1.VlanNetwork;
@@ -167,5 +168,34 @@ class VlanNetworkDhcpMappingTest {
                     network("10.30.0.0/28", null, dhcp), switchWithMtu(1500)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("network web: reserved address 10.30.0.14 is not a usable host address");
+  }
+
+  @Test
+  void aVlanOfANodeStateMapsLikeItsNetworkWithTheMtuTheOperatorFilledIn() {
+    DhcpSpec dhcp = new DhcpSpec();
+    dhcp.setMtu(1450);
+    DhcpReservation reservation = new DhcpReservation();
+    reservation.setMac("02:00:00:00:00:01");
+    reservation.setIp("10.20.0.9");
+    dhcp.getReservations().add(reservation);
+    SwitchNodeVlan vlan = new SwitchNodeVlan();
+    vlan.setVlanId(100);
+    vlan.setNetwork("apps/web");
+    vlan.setSubnet("10.20.0.0/24");
+    vlan.setExcludeIps(List.of("10.20.0.2"));
+    vlan.setDhcp(dhcp);
+
+    DhcpNetworkConfig config = VlanNetworkDhcpMapping.toConfig(vlan).orElseThrow();
+
+    assertThat(config.network()).isEqualTo("web");
+    assertThat(config.serverId()).as("no gateway: the last host").isEqualTo(ip("10.20.0.254"));
+    assertThat(config.isDynamic(ip("10.20.0.2"))).isFalse();
+    assertThat(config.isDynamic(ip("10.20.0.254"))).isFalse();
+    assertThat(config.mtu()).isEqualTo(OptionalInt.of(1450));
+    assertThat(config.reservationFor(MacAddress.parse("02:00:00:00:00:01")).orElseThrow().address())
+        .isEqualTo(ip("10.20.0.9"));
+
+    dhcp.setEnabled(false);
+    assertThat(VlanNetworkDhcpMapping.toConfig(vlan)).isEmpty();
   }
 }

@@ -15,9 +15,12 @@ import io.kvswitch.dataplane.dhcp.lease.LeaseConflictException;
 import io.kvswitch.dataplane.dhcp.lease.LeaseStoreUnavailableException;
 import io.kvswitch.dataplane.dhcp.lease.Versioned;
 import java.net.HttpURLConnection;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The block ledger of one VlanNetwork in the Kubernetes API: one {@link AddressBlock} object per
@@ -37,6 +40,7 @@ public final class KubernetesBlockLedger implements BlockLedger, AutoCloseable {
   private final String network;
   private final AddressRange range;
   private final int blockSize;
+  private final NodeDirectory nodes;
   private final Map<Integer, AddressBlock> blocks = new HashMap<>();
   private long version = 1;
   private final SharedIndexInformer<AddressBlock> informer;
@@ -46,7 +50,8 @@ public final class KubernetesBlockLedger implements BlockLedger, AutoCloseable {
       String namespace,
       String network,
       AddressRange range,
-      int blockSize) {
+      int blockSize,
+      NodeDirectory nodes) {
     if (blockSize < 1) {
       throw new IllegalArgumentException("block size must be at least 1");
     }
@@ -55,6 +60,7 @@ public final class KubernetesBlockLedger implements BlockLedger, AutoCloseable {
     this.network = network;
     this.range = range;
     this.blockSize = blockSize;
+    this.nodes = nodes;
     this.informer =
         client
             .resources(AddressBlock.class)
@@ -75,7 +81,21 @@ public final class KubernetesBlockLedger implements BlockLedger, AutoCloseable {
       String network,
       AddressRange range,
       int blockSize) {
-    return new KubernetesBlockLedger(client, namespace, network, range, blockSize);
+    return open(client, namespace, network, range, blockSize, NodeDirectory.NONE);
+  }
+
+  /**
+   * Like {@link #open(KubernetesClient, String, String, AddressRange, int)}, with blocks of nodes
+   * that {@code nodes} says have left open to {@link #takeOver}.
+   */
+  public static KubernetesBlockLedger open(
+      KubernetesClient client,
+      String namespace,
+      String network,
+      AddressRange range,
+      int blockSize,
+      NodeDirectory nodes) {
+    return new KubernetesBlockLedger(client, namespace, network, range, blockSize, nodes);
   }
 
   @Override
@@ -124,6 +144,54 @@ public final class KubernetesBlockLedger implements BlockLedger, AutoCloseable {
       }
       throw new LeaseStoreUnavailableException(
           "cannot claim block " + block + " of " + namespace + "/" + network, e);
+    }
+  }
+
+  @Override
+  public Set<String> departedNodes(Collection<String> owners) {
+    return owners.stream().filter(nodes::hasLeft).collect(Collectors.toUnmodifiableSet());
+  }
+
+  /**
+   * Moves a block from a node that has left to {@code node} with one update at the resourceVersion
+   * this ledger holds for it: if another node took the block over first, or the owner released it,
+   * the API server answers 409 and the caller reads again.
+   */
+  @Override
+  public void takeOver(int block, String departedNode, String node, long expectedVersion)
+      throws LeaseConflictException {
+    AddressBlock existing;
+    synchronized (this) {
+      if (expectedVersion != version) {
+        throw new LeaseConflictException(
+            "block ledger of "
+                + network
+                + " is at version "
+                + version
+                + ", not "
+                + expectedVersion);
+      }
+      existing = blocks.get(block);
+    }
+    if (existing == null
+        || existing.getSpec().getState() != AddressBlockState.Claimed
+        || !departedNode.equals(existing.getSpec().getNode())) {
+      throw new LeaseConflictException(
+          "block " + block + " of " + network + " is no longer owned by " + departedNode);
+    }
+    AddressBlock wanted = object(block, node, AddressBlockState.Claimed);
+    wanted.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
+    try {
+      remember(client.resource(wanted).update());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT
+          || e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+        refresh(wanted.getMetadata().getName());
+        throw new LeaseConflictException(
+            "block " + block + " of " + network + " changed before it could be taken over");
+      }
+      throw new LeaseStoreUnavailableException(
+          "cannot take over block " + block + " of " + namespace + "/" + network, e);
     }
   }
 

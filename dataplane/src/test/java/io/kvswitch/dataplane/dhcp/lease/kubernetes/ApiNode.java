@@ -48,6 +48,16 @@ final class ApiNode implements AutoCloseable {
       DhcpNetworkConfig config,
       FakeClock clock,
       OwnerResolver owners) {
+    this(name, apiServer, config, clock, owners, NodeDirectory.NONE);
+  }
+
+  ApiNode(
+      String name,
+      Config apiServer,
+      DhcpNetworkConfig config,
+      FakeClock clock,
+      OwnerResolver owners,
+      NodeDirectory nodes) {
     this.name = name;
     Config config0 =
         new ConfigBuilder(apiServer)
@@ -62,7 +72,8 @@ final class ApiNode implements AutoCloseable {
             .build();
     this.store = KubernetesLeaseStore.open(client, NAMESPACE, config.network(), owners);
     this.ledger =
-        KubernetesBlockLedger.open(client, NAMESPACE, config.network(), config.range(), BLOCK_SIZE);
+        KubernetesBlockLedger.open(
+            client, NAMESPACE, config.network(), config.range(), BLOCK_SIZE, nodes);
     BlockAllocator blocks = new BlockAllocator(config.range(), BLOCK_SIZE, ledger, name);
     AddressPool pool = new AddressPool(config, store, blocks, clock, PoolStatusListener.NONE);
     this.server =

@@ -1,0 +1,24 @@
+package io.kvswitch.dataplane.dhcp.lease;
+
+import java.time.Instant;
+
+/** The lease store and block ledger of one network, as one node opened them. */
+public interface NetworkLeases extends AutoCloseable {
+
+  LeaseStore store();
+
+  BlockLedger ledger();
+
+  /**
+   * Marks leases that ended before {@code now} as released, where the store keeps records others
+   * read (allocation already treats an expired lease as free).
+   *
+   * @return how many records were reclaimed
+   * @throws LeaseStoreUnavailableException when the store cannot be reached
+   */
+  int reclaimExpired(Instant now);
+
+  /** Stops watching the network's records; the records themselves stay. */
+  @Override
+  void close();
+}
