@@ -120,8 +120,8 @@ final class Demo {
       out.println(
           "reachability: not tested: "
               + (fromIp.isEmpty() ? from : to)
-              + " has no DHCP lease, so no address (DHCP through the switch is not available"
-              + " in this build)");
+              + " has no DHCP lease, so no address (the switch's DHCP server did not answer;"
+              + " ./kvswitch sandbox status shows the leases as they come)");
       return;
     }
     Pod source = verbs.activePod(from).orElseThrow();
