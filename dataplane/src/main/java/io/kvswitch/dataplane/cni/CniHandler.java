@@ -9,6 +9,7 @@ import io.kvswitch.api.v1alpha1.PortState;
 import io.kvswitch.api.v1alpha1.SwitchNodePort;
 import io.kvswitch.api.v1alpha1.SwitchPort;
 import io.kvswitch.api.v1alpha1.SwitchPortSpec;
+import io.kvswitch.api.v1alpha1.WorkloadKind;
 import io.kvswitch.dataplane.agent.HostInterfaces;
 import io.kvswitch.dataplane.agent.SwitchEngine;
 import java.nio.charset.StandardCharsets;
@@ -125,11 +126,17 @@ public final class CniHandler {
           CniError.INVALID_ENVIRONMENT, "CNI_ARGS must name K8S_POD_NAME and K8S_POD_NAMESPACE");
     }
     String portName = (pod + "-" + request.ifName()).toLowerCase(Locale.ROOT).replace('_', '-');
+    // DEL goes by what ADD recorded (a TAP has a record), so a kind it cannot read must not stop
+    // the clean-up.
+    Workload workload =
+        "DEL".equals(request.command())
+            ? new Workload(WorkloadKind.Pod, pod)
+            : Workload.of(request.config(), pod);
     return new Attachment(
         network,
         namespace,
         pod,
-        Workload.of(request.config(), pod),
+        workload,
         portName,
         HostInterfaces.forPort(namespace + "/" + portName));
   }

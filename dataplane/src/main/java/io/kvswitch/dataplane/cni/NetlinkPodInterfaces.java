@@ -8,6 +8,8 @@ import io.kvswitch.dataplane.port.linux.netlink.NetlinkException;
 import io.kvswitch.dataplane.port.linux.netlink.NetworkNamespace;
 import io.kvswitch.dataplane.port.linux.netlink.RouteNetlink;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link PodInterfaces} through rtnetlink, with no external commands. A veth pair is one request on
@@ -21,6 +23,25 @@ import java.util.Optional;
  * calls, and no socket keeps a pod's namespace alive.
  */
 public final class NetlinkPodInterfaces implements PodInterfaces {
+
+  private static final Logger LOG = LoggerFactory.getLogger(NetlinkPodInterfaces.class);
+
+  /**
+   * Makes one harmless request of each kind an ADD makes (a netlink socket here and one inside a
+   * namespace, the agent's own), so that loading the classes and linking the native calls, a few
+   * hundred milliseconds, happen when the agent starts rather than in the first pod's ADD.
+   */
+  public NetlinkPodInterfaces() {
+    try (NetworkNamespace own = NetworkNamespace.open("/proc/self/ns/net");
+        RouteNetlink here = RouteNetlink.open();
+        RouteNetlink inside = RouteNetlink.openIn(own)) {
+      here.link("lo");
+      inside.link("lo");
+    } catch (RuntimeException e) {
+      // Not fatal here: the first ADD will meet the same problem and report it.
+      LOG.warn("cannot reach rtnetlink yet: {}", e.getMessage());
+    }
+  }
 
   @Override
   public void createVeth(String hostName, String netnsPath, String ifName, String mac, int mtu) {

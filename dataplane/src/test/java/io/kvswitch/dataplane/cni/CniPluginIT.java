@@ -294,7 +294,8 @@ class CniPluginIT {
   }
 
   @Test
-  void unknownWorkloadKindIsAConfigurationErrorAndMakesNothing(NetworkLab lab) throws Exception {
+  void unknownWorkloadKindIsRefusedByAddMakesNothingAndDoesNotBlockDel(NetworkLab lab)
+      throws Exception {
     NetNamespace launcher = lab.namespace("v1");
     String name = lab.prefix() + "-odd";
     ObjectNode odd = config(10);
@@ -309,6 +310,9 @@ class CniPluginIT {
         .isEqualTo("args.cni.workloadKind 'Container' is not one of [Pod, VirtualMachineInstance]");
     assertThat(launcher.exec("ip", "link", "show", "net1").succeeded()).isFalse();
     assertThat(hostInterfaceExists(HostInterfaces.forPort("apps/" + name + "-net1"))).isFalse();
+    // DEL goes by what ADD made, so the runtime can always tear the sandbox down.
+    assertThat(plugin(env("DEL", "o-" + lab.prefix(), launcher, name), odd.toString()).exit())
+        .isZero();
   }
 
   /** The port as the operator compiles it into the node's state. */

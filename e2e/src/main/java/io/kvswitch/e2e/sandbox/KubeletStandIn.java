@@ -41,7 +41,8 @@ final class KubeletStandIn implements AutoCloseable {
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
   /** Host paths every pod shares with the host instead of getting a per-node copy. */
-  private static final Set<String> SHARED_HOST_PATHS = Set.of("/var/run/netns", "/run/netns");
+  private static final Set<String> SHARED_HOST_PATHS =
+      Set.of("/var/run/netns", "/run/netns", "/dev/net/tun");
 
   private final KubernetesClient client;
   private final SandboxState state;

@@ -63,6 +63,9 @@ public final class AgentDaemonSet {
     // The agent installs the plugin and its network configuration for Multus to find.
     hostPath(volumes, mounts, "cni-bin", "/opt/cni/bin", "DirectoryOrCreate", null);
     hostPath(volumes, mounts, "cni-conf", "/etc/cni/net.d", "DirectoryOrCreate", null);
+    // The TUN/TAP clone device, for VMs' TAPs (dataplane/CNI.md): an unprivileged container has
+    // the device allowed but no node for it.
+    hostPath(volumes, mounts, "tun", "/dev/net/tun", "CharDevice", null);
 
     return new DaemonSetBuilder()
         .withNewMetadata()

@@ -138,7 +138,7 @@ class VirtualSwitchReconcilerTest {
     assertThat(agent.getVolumeMounts())
         .extracting(m -> m.getMountPath())
         .containsExactlyInAnyOrder(
-            "/var/run/netns", "/run/kvswitch", "/opt/cni/bin", "/etc/cni/net.d");
+            "/var/run/netns", "/run/kvswitch", "/opt/cni/bin", "/etc/cni/net.d", "/dev/net/tun");
 
     ServiceAccount sa =
         client
