@@ -263,7 +263,7 @@ public final class MirrorAttachment {
               filter(mirror.getFilter()),
               Objects.requireNonNullElse(mirror.getSnapLength(), 0),
               Objects.requireNonNullElse(mirror.getSamplingRate(), 1),
-              stats.computeIfAbsent(mirror.getSession(), s -> new MirrorStats())));
+              stats.computeIfAbsent(mirror.getSession(), MirrorStats::new)));
     }
     bridge.core().setMirrors(rules);
   }

@@ -9,9 +9,22 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class MirrorStats {
 
+  private final String session;
+
   private final LongAdder mirrored = new LongAdder();
   private final LongAdder dropped = new LongAdder();
   private final AtomicLong candidates = new AtomicLong();
+
+  /**
+   * @param session the MirrorSession as namespace/name, for metrics
+   */
+  public MirrorStats(String session) {
+    this.session = session;
+  }
+
+  public String session() {
+    return session;
+  }
 
   /** Copies the destination took. */
   public long mirrored() {

@@ -66,7 +66,7 @@ public class BridgeBenchmark {
                     new TrafficFilter(0, 0x0A00_0000, 8, new int[0]),
                     48,
                     1,
-                    new MirrorStats())));
+                    new MirrorStats("bench/span"))));
   }
 
   private static Bridge bridge(PortVlanConfig egressVlans) {

@@ -6,6 +6,7 @@ import io.kvswitch.dataplane.FakeClock;
 import io.kvswitch.dataplane.TestFrames;
 import io.kvswitch.dataplane.engine.PortVlanConfig;
 import io.kvswitch.dataplane.engine.VlanSet;
+import io.kvswitch.dataplane.metrics.PrometheusText;
 import io.kvswitch.dataplane.mirror.MirrorRule;
 import io.kvswitch.dataplane.mirror.MirrorStats;
 import io.kvswitch.dataplane.mirror.TrafficFilter;
@@ -26,7 +27,7 @@ class BridgeMirrorTest {
   private final InMemoryPort h2 = new InMemoryPort("h2");
   private final InMemoryPort tap = new InMemoryPort("tap");
   private final InMemoryPort uplink = new InMemoryPort("uplink");
-  private final MirrorStats stats = new MirrorStats();
+  private final MirrorStats stats = new MirrorStats("apps/span");
   private final Bridge bridge =
       Bridge.builder()
           .clock(clock)
@@ -118,6 +119,10 @@ class BridgeMirrorTest {
     assertThat(tap.takeSent()).isEmpty();
     assertThat(stats.mirrored()).isZero();
     assertThat(stats.dropped()).isOne();
+    assertThat(PrometheusText.render(bridge).lines())
+        .contains(
+            "kvswitch_mirror_packets_total{session=\"apps/span\",result=\"mirrored\"} 0",
+            "kvswitch_mirror_packets_total{session=\"apps/span\",result=\"dropped\"} 1");
   }
 
   @Test

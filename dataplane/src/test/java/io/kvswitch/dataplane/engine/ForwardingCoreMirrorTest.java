@@ -34,7 +34,7 @@ class ForwardingCoreMirrorTest {
   private final FakeClock clock = new FakeClock();
   private final ForwardingCore core = new ForwardingCore(8, MacTableSettings.DEFAULTS);
   private final ForwardingResult result = new ForwardingResult(8);
-  private final MirrorStats stats = new MirrorStats();
+  private final MirrorStats stats = new MirrorStats("apps/span");
 
   ForwardingCoreMirrorTest() {
     core.setPort(PORT_A, PortVlanConfig.access(10), StormControlSettings.UNLIMITED);
@@ -116,7 +116,7 @@ class ForwardingCoreMirrorTest {
         .containsExactly("1 KEEP", "4 PUSH");
     assertThat(copies(result)).containsExactly("2 KEEP");
 
-    MirrorStats second = new MirrorStats();
+    MirrorStats second = new MirrorStats("apps/second");
     core.setMirrors(
         List.of(
             rule(new int[0], new int[] {PORT_B}),
