@@ -8,6 +8,7 @@ import io.kvswitch.api.v1alpha1.MirrorPortTarget;
 import io.kvswitch.api.v1alpha1.SwitchNodeMirror;
 import io.kvswitch.api.v1alpha1.SwitchNodeMirrorDestination;
 import io.kvswitch.dataplane.bridge.Bridge;
+import io.kvswitch.dataplane.engine.ForwardingCore;
 import io.kvswitch.dataplane.engine.PortVlanConfig;
 import io.kvswitch.dataplane.engine.StormControlSettings;
 import io.kvswitch.dataplane.engine.VlanSet;
@@ -103,13 +104,21 @@ public final class MirrorAttachment {
     if (destination == null
         || (destination.getPort() == null) == (destination.getErspan() == null)) {
       throw new IllegalArgumentException(
-          "mirror " + session + " needs exactly one destination, a port or ERSPAN");
+          "mirror " + session + ": needs exactly one destination, a port or ERSPAN");
     }
-    if (!sessions.containsKey(session) && sessions.size() >= maxSessions()) {
+    if (!sessions.containsKey(session) && sessions.size() >= ForwardingCore.MAX_MIRRORS) {
       throw new IllegalStateException(
-          "mirror " + session + ": at most " + maxSessions() + " mirror sessions per node");
+          "mirror "
+              + session
+              + ": at most "
+              + ForwardingCore.MAX_MIRRORS
+              + " mirror sessions per node");
     }
-    filter(mirror.getFilter());
+    try {
+      filter(mirror.getFilter());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("mirror " + session + ": filter: " + e.getMessage(), e);
+    }
     if (destination.getPort() != null) {
       checkLocal(session, destination.getPort());
     }
@@ -185,10 +194,6 @@ public final class MirrorAttachment {
       bridge.removePort(erspan.index());
     }
     erspans.clear();
-  }
-
-  private static int maxSessions() {
-    return 64;
   }
 
   private void restore(String session, SwitchNodeMirror previous) {

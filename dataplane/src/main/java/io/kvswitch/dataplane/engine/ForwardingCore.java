@@ -24,6 +24,9 @@ import java.util.List;
  */
 public final class ForwardingCore {
 
+  /** Mirror sessions a switch takes at most. */
+  public static final int MAX_MIRRORS = MirrorLayout.MAX_SESSIONS;
+
   private final int maxPorts;
   private final MacTable macTable;
   private final StormControl stormControl;

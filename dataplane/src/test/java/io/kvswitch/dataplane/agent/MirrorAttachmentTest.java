@@ -207,6 +207,33 @@ class MirrorAttachmentTest {
   }
 
   @Test
+  void aRefusedSessionIsNamedInTheReasonAndTheOthersStay() {
+    SwitchNodeMirror bad = session(MirrorDirection.Both, 0);
+    bad.setSession("apps/bad");
+    MirrorFilter filter = new MirrorFilter();
+    filter.setProtocol(TrafficProtocol.ICMP);
+    filter.setPorts(List.of(80));
+    bad.setFilter(filter);
+    SwitchNodeMirror noDestination = session(MirrorDirection.Both, 0);
+    noDestination.setSession("apps/nowhere");
+    noDestination.setDestination(new SwitchNodeMirrorDestination());
+
+    ApplyResult result =
+        applier.apply(
+            DesiredState.of(1, pods(bad, noDestination, session(MirrorDirection.Both, 0))));
+
+    assertThat(result.failures())
+        .extracting(f -> f.message())
+        .containsExactly(
+            "mirror apps/bad: filter: filter ports need protocol TCP, UDP or SCTP",
+            "mirror apps/nowhere: needs exactly one destination, a port or ERSPAN");
+    assertThat(bridge.core().mirrors()).hasSize(1);
+    assertThat(engine.counters().mirrors())
+        .extracting(MirrorSessionCounters::session)
+        .containsExactly("apps/span");
+  }
+
+  @Test
   void anUnpluggedDestinationIsRefusedUntilItIsThere() {
     SwitchNodeStateSpec spec = pods(session(MirrorDirection.Both, 0));
     spec.getPorts().removeLast();
