@@ -1,5 +1,7 @@
 package io.kvswitch.dataplane.agent;
 
+import java.util.List;
+
 /**
  * Counter totals the agent reports in its node state's status.
  *
@@ -10,6 +12,7 @@ package io.kvswitch.dataplane.agent;
  * @param droppedPackets frames dropped for any reason, overlay datagrams dropped on receive
  *     included
  * @param overlay the VXLAN overlay's counters
+ * @param mirrors per mirror session programmed here, ascending by session
  */
 public record EngineCounters(
     int ports,
@@ -17,7 +20,23 @@ public record EngineCounters(
     long rxPackets,
     long txPackets,
     long droppedPackets,
-    OverlayCounters overlay) {
+    OverlayCounters overlay,
+    List<MirrorSessionCounters> mirrors) {
+
+  public EngineCounters {
+    mirrors = List.copyOf(mirrors);
+  }
+
+  /** Without mirror sessions. */
+  public EngineCounters(
+      int ports,
+      int macEntries,
+      long rxPackets,
+      long txPackets,
+      long droppedPackets,
+      OverlayCounters overlay) {
+    this(ports, macEntries, rxPackets, txPackets, droppedPackets, overlay, List.of());
+  }
 
   public static final EngineCounters NONE = new EngineCounters(0, 0, 0, 0, 0);
 
