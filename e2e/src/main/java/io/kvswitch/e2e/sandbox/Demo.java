@@ -120,8 +120,8 @@ final class Demo {
       out.println(
           "reachability: not tested: "
               + (fromIp.isEmpty() ? from : to)
-              + " has no DHCP lease, so no address (the switch's DHCP server did not answer;"
-              + " ./kvswitch sandbox status shows the leases as they come)");
+              + " has no DHCP lease, so no address (see the DHCP lines of its node's agent log in"
+              + " the sandbox's logs/ folder; ./kvswitch sandbox status shows leases as they come)");
       return;
     }
     Pod source = verbs.activePod(from).orElseThrow();
@@ -147,7 +147,8 @@ final class Demo {
             + summary
             + (ping.exitCode() == 0
                 ? ""
-                : " -- NOT reachable (across nodes this needs the switch's VXLAN overlay)"));
+                : " -- NOT reachable (kubectl get switchnodestates shows whether both nodes realized"
+                    + " the overlay; the agents' logs are in the sandbox's logs/ folder)"));
   }
 
   private Optional<String> leasedAddress(String workload) {
