@@ -346,8 +346,8 @@ public final class SandboxMain {
     // Teardown stops the supervisor first; its own shutdown hook removes the rest, and running
     // the teardown here as well catches whatever a crashed supervisor left behind.
     new Teardown(out).run(record);
-    Files.deleteIfExists(dir.resolve("ready"));
-    Files.deleteIfExists(SandboxState.fileIn(dir));
+    List<String> removed = SandboxFiles.removeFrom(dir);
+    out.println("sandbox: removed " + String.join(", ", removed) + " from " + dir);
     out.println("sandbox: down");
     return 0;
   }

@@ -172,5 +172,8 @@ class SandboxLifecycleIT {
     for (Long pid : state.processes) {
       assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isNotEqualTo(Optional.of(true));
     }
+    for (String entry : List.of("state.json", "kubeconfig", "logs", "nodes", "workloads")) {
+      assertThat(dir.resolve(entry)).as("left behind by down: " + entry).doesNotExist();
+    }
   }
 }
