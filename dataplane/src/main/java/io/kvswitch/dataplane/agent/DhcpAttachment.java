@@ -360,12 +360,17 @@ public final class DhcpAttachment implements SwitchEngine, AutoCloseable {
     }
   }
 
-  /** The DHCP port is a trunk of exactly the VLANs served, so no other VLAN's flood reaches it. */
+  /**
+   * The DHCP port is a trunk of exactly the VLANs served, so no other VLAN's flood reaches it, and
+   * the core hands it every DHCP request from those VLANs' access ports, also those unicast to the
+   * gateway's MAC (renewals and releases to a server identifier that is the gateway).
+   */
   private void carryServedVlans() {
+    VlanSet vlans = port.servedVlans();
     bridge
         .core()
-        .setPort(
-            portIndex, PortVlanConfig.trunk(port.servedVlans(), 0), StormControlSettings.UNLIMITED);
+        .setPort(portIndex, PortVlanConfig.trunk(vlans, 0), StormControlSettings.UNLIMITED);
+    bridge.core().setDhcpServerPort(portIndex, vlans);
   }
 
   /** Called on the DHCP port's thread: where the switch learned the client's MAC. */
