@@ -10,6 +10,7 @@ package io.kvswitch.dataplane.agent;
  * @param droppedPackets frames dropped for any reason, overlay datagrams dropped on receive
  *     included
  * @param overlay the VXLAN overlay's counters
+ * @param dhcp the built-in DHCP server's counters
  */
 public record EngineCounters(
     int ports,
@@ -17,7 +18,8 @@ public record EngineCounters(
     long rxPackets,
     long txPackets,
     long droppedPackets,
-    OverlayCounters overlay) {
+    OverlayCounters overlay,
+    DhcpCounters dhcp) {
 
   public static final EngineCounters NONE = new EngineCounters(0, 0, 0, 0, 0);
 
@@ -25,5 +27,22 @@ public record EngineCounters(
   public EngineCounters(
       int ports, int macEntries, long rxPackets, long txPackets, long droppedPackets) {
     this(ports, macEntries, rxPackets, txPackets, droppedPackets, OverlayCounters.NONE);
+  }
+
+  /** Without DHCP. */
+  public EngineCounters(
+      int ports,
+      int macEntries,
+      long rxPackets,
+      long txPackets,
+      long droppedPackets,
+      OverlayCounters overlay) {
+    this(ports, macEntries, rxPackets, txPackets, droppedPackets, overlay, DhcpCounters.NONE);
+  }
+
+  /** These counters with the DHCP server's. */
+  public EngineCounters withDhcp(DhcpCounters counters) {
+    return new EngineCounters(
+        ports, macEntries, rxPackets, txPackets, droppedPackets, overlay, counters);
   }
 }

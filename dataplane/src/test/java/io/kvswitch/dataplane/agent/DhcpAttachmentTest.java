@@ -278,6 +278,51 @@ class DhcpAttachmentTest {
   }
 
   @Test
+  void theCountersAddUpOverVlansAndOverServersThatWereReplaced() {
+    DhcpNode node = node("node-a");
+    SwitchNodeStateSpec spec = state();
+    spec.getVlans().get(1).getDhcp().setRangeStart("10.0.20.150");
+    spec.getVlans().get(1).getDhcp().setRangeEnd("10.0.20.150");
+    assertThat(node.apply(1, spec).succeeded()).isTrue();
+    assertThat(node.engine.dhcpCounters().servedVlans()).isEqualTo(2);
+    InMemoryPort a = node.hostEnd("apps/a");
+    TestClient client = new TestClient("02:00:00:00:00:0a");
+    Ipv4Address bound = lease(a, client).message().yiaddr();
+    a.inject(broadcast(client.release(bound, Ipv4Address.parse("10.0.10.1"))));
+    // VLAN 20 has one address: the first client takes it, the second finds none.
+    lease(node.hostEnd("apps/b"), new TestClient("02:00:00:00:00:0b"));
+    node.hostEnd("apps/b").inject(broadcast(new TestClient("02:00:00:00:00:bb").discover()));
+    await().atMost(WAIT).until(() -> node.engine.dhcpCounters().drops().get("pool_exhausted") == 1);
+    await().atMost(WAIT).until(() -> node.engine.dhcpCounters().received().get("release") == 1);
+
+    DhcpCounters counters = node.engine.dhcpCounters();
+    assertThat(counters.requests()).isEqualTo(6);
+    assertThat(counters.replies()).isEqualTo(4);
+    assertThat(counters.received())
+        .containsEntry("discover", 3L)
+        .containsEntry("request", 2L)
+        .containsEntry("release", 1L);
+    assertThat(counters.sent()).containsEntry("offer", 2L).containsEntry("ack", 2L);
+    assertThat(counters.dropped()).isEqualTo(1);
+    assertThat(counters.exhaustedNetworks()).containsExactly("apps/db");
+    assertThat(node.engine.counters().dhcp()).isEqualTo(counters);
+
+    // A new range for VLAN 10 is a new server; what the old one counted stays in the totals. VLAN
+    // 20 stops being served and leaves the exhausted list.
+    SwitchNodeStateSpec changed = state();
+    changed.getVlans().getFirst().getDhcp().setRangeStart("10.0.10.150");
+    changed.getVlans().remove(1);
+    changed.getPorts().removeIf(p -> p.getVlanId() == 20);
+    assertThat(node.apply(2, changed).succeeded()).isTrue();
+    DhcpCounters after = node.engine.dhcpCounters();
+    assertThat(after.servedVlans()).isEqualTo(1);
+    assertThat(after.received()).isEqualTo(counters.received());
+    assertThat(after.sent()).isEqualTo(counters.sent());
+    assertThat(after.drops()).isEqualTo(counters.drops());
+    assertThat(after.exhaustedNetworks()).isEmpty();
+  }
+
+  @Test
   void otherFramesAreIgnoredAndGarbageIsCountedWhileTheServerKeepsAnswering() {
     DhcpNode node = node("node-a");
     assertThat(node.apply(1, state()).succeeded()).isTrue();
