@@ -61,7 +61,8 @@ class NodeAgentTest {
         "kvswitch-system",
         stateDir,
         stateDir.resolve("cni.sock"),
-        Duration.ofMillis(200));
+        Duration.ofMillis(200),
+        0);
   }
 
   private NodeAgent startAgent(InMemorySwitchEngine withEngine) {
