@@ -37,6 +37,40 @@ public final class TestFrames {
     return tagged(destination, source, 0, vid, payload);
   }
 
+  /**
+   * An untagged IPv4 frame carrying {@code protocol} from {@code sourceIp}:{@code sourcePort} to
+   * {@code destinationIp}:{@code destinationPort}; the ports are written for every protocol (ICMP
+   * gets them as its type/code and checksum), followed by {@code payload} bytes.
+   */
+  public static byte[] ipv4(
+      String destination,
+      String source,
+      int protocol,
+      String sourceIp,
+      String destinationIp,
+      int sourcePort,
+      int destinationPort,
+      int payload) {
+    ByteBuffer frame = ByteBuffer.allocate(14 + 20 + 8 + payload);
+    putMac(frame, destination);
+    putMac(frame, source);
+    frame.putShort((short) 0x0800);
+    frame.put((byte) 0x45).put((byte) 0).putShort((short) (20 + 8 + payload));
+    frame.putShort((short) 0).putShort((short) 0);
+    frame.put((byte) 64).put((byte) protocol).putShort((short) 0);
+    putIp(frame, sourceIp);
+    putIp(frame, destinationIp);
+    frame.putShort((short) sourcePort).putShort((short) destinationPort).putInt(0);
+    putPayload(frame, payload);
+    return frame.array();
+  }
+
+  private static void putIp(ByteBuffer frame, String ip) {
+    for (String part : ip.split("\\.")) {
+      frame.put((byte) Integer.parseInt(part));
+    }
+  }
+
   /** Copies a frame into fresh native memory at {@code offset}. */
   public static MemorySegment inNativeMemory(byte[] frame, long offset) {
     MemorySegment segment = Arena.ofAuto().allocate(frame.length + offset + 8);

@@ -13,6 +13,7 @@ import io.kvswitch.dataplane.engine.StormControlSettings;
 import io.kvswitch.dataplane.port.Port;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -25,15 +26,15 @@ import java.util.function.Function;
  *
  * <p>VLANs need no programming in the bridge (membership is per port); they are kept for the DHCP
  * and policy pieces. The overlay between nodes (the VLANs' tunnel peers, this node's underlay
- * address, remote MACs) is the {@link OverlayAttachment}'s. Mirror sessions need mirror taps, which
- * this engine does not have: it refuses them, so the node's Ready condition says so instead of
- * claiming a state it does not forward.
+ * address, remote MACs) is the {@link OverlayAttachment}'s; mirror sessions are the {@link
+ * MirrorAttachment}'s, which hears of every port plugged or unplugged.
  */
 public final class BridgeSwitchEngine implements SwitchEngine {
 
   private final Bridge bridge;
   private final Function<String, Port> portOpener;
   private final OverlayAttachment overlay;
+  private final MirrorAttachment mirrors;
   private final Map<String, Plugged> plugged = new HashMap<>();
   private final Set<Integer> vlans = new HashSet<>();
   private StormControlSettings stormControl = StormControlSettings.UNLIMITED;
@@ -45,9 +46,24 @@ public final class BridgeSwitchEngine implements SwitchEngine {
   /** With the overlay given, e.g. one with a fixed underlay MTU. */
   public BridgeSwitchEngine(
       Bridge bridge, Function<String, Port> portOpener, OverlayAttachment overlay) {
+    this(bridge, portOpener, overlay, MirrorAttachment.RAW_SOCKET);
+  }
+
+  /** With the overlay and the way ERSPAN destinations are opened given, e.g. for tests. */
+  public BridgeSwitchEngine(
+      Bridge bridge,
+      Function<String, Port> portOpener,
+      OverlayAttachment overlay,
+      MirrorAttachment.ErspanPorts erspanPorts) {
     this.bridge = bridge;
     this.portOpener = portOpener;
     this.overlay = overlay;
+    this.mirrors = new MirrorAttachment(bridge, this::pluggedIndex, erspanPorts);
+  }
+
+  private int pluggedIndex(String name) {
+    Plugged port = plugged.get(name);
+    return port == null ? -1 : port.index();
   }
 
   /** The overlay between nodes, for metrics and tests. */
@@ -62,6 +78,7 @@ public final class BridgeSwitchEngine implements SwitchEngine {
       bridge.core().setPort(port.index(), PortVlanConfig.access(port.vlan()), stormControl);
     }
     overlay.configure(settings);
+    mirrors.configure(settings);
   }
 
   @Override
@@ -101,12 +118,14 @@ public final class BridgeSwitchEngine implements SwitchEngine {
       opened.close();
       throw e;
     }
+    mirrors.portsChanged();
   }
 
   @Override
   public synchronized void removePort(String name) {
     Plugged port = plugged.remove(name);
     if (port != null) {
+      mirrors.portsChanged();
       bridge.removePort(port.index());
     }
   }
@@ -122,13 +141,13 @@ public final class BridgeSwitchEngine implements SwitchEngine {
   }
 
   @Override
-  public void putMirror(SwitchNodeMirror mirror) {
-    throw new UnsupportedOperationException("mirror sessions need the mirror taps");
+  public synchronized void putMirror(SwitchNodeMirror mirror) {
+    mirrors.put(mirror);
   }
 
   @Override
-  public void removeMirror(String session) {
-    // Never accepted, so nothing to remove.
+  public synchronized void removeMirror(String session) {
+    mirrors.remove(session);
   }
 
   /** Whether the port is plugged into the bridge now. */
@@ -151,7 +170,12 @@ public final class BridgeSwitchEngine implements SwitchEngine {
     OverlayCounters tunnel = overlay.counters();
     // A datagram the tunnel refused is a frame dropped too, before any port saw it.
     dropped += tunnel.rxDropped();
-    return new EngineCounters(ports, bridge.macTableStats().entries(), rx, tx, dropped, tunnel);
+    return new EngineCounters(
+        ports, bridge.macTableStats().entries(), rx, tx, dropped, tunnel, mirrorCounters());
+  }
+
+  private synchronized List<MirrorSessionCounters> mirrorCounters() {
+    return mirrors.counters();
   }
 
   private record Plugged(int index, int vlan) {}

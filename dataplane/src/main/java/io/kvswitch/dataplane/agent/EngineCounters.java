@@ -1,5 +1,7 @@
 package io.kvswitch.dataplane.agent;
 
+import java.util.List;
+
 /**
  * Counter totals the agent reports in its node state's status.
  *
@@ -10,6 +12,7 @@ package io.kvswitch.dataplane.agent;
  * @param droppedPackets frames dropped for any reason, overlay datagrams dropped on receive
  *     included
  * @param overlay the VXLAN overlay's counters
+ * @param mirrors per mirror session programmed here, ascending by session
  * @param dhcp the built-in DHCP server's counters
  */
 public record EngineCounters(
@@ -19,14 +22,11 @@ public record EngineCounters(
     long txPackets,
     long droppedPackets,
     OverlayCounters overlay,
+    List<MirrorSessionCounters> mirrors,
     DhcpCounters dhcp) {
 
-  public static final EngineCounters NONE = new EngineCounters(0, 0, 0, 0, 0);
-
-  /** Without an overlay. */
-  public EngineCounters(
-      int ports, int macEntries, long rxPackets, long txPackets, long droppedPackets) {
-    this(ports, macEntries, rxPackets, txPackets, droppedPackets, OverlayCounters.NONE);
+  public EngineCounters {
+    mirrors = List.copyOf(mirrors);
   }
 
   /** Without DHCP. */
@@ -36,13 +36,41 @@ public record EngineCounters(
       long rxPackets,
       long txPackets,
       long droppedPackets,
+      OverlayCounters overlay,
+      List<MirrorSessionCounters> mirrors) {
+    this(
+        ports,
+        macEntries,
+        rxPackets,
+        txPackets,
+        droppedPackets,
+        overlay,
+        mirrors,
+        DhcpCounters.NONE);
+  }
+
+  public static final EngineCounters NONE = new EngineCounters(0, 0, 0, 0, 0);
+
+  /** Without an overlay. */
+  public EngineCounters(
+      int ports, int macEntries, long rxPackets, long txPackets, long droppedPackets) {
+    this(ports, macEntries, rxPackets, txPackets, droppedPackets, OverlayCounters.NONE);
+  }
+
+  /** Without mirror sessions and DHCP. */
+  public EngineCounters(
+      int ports,
+      int macEntries,
+      long rxPackets,
+      long txPackets,
+      long droppedPackets,
       OverlayCounters overlay) {
-    this(ports, macEntries, rxPackets, txPackets, droppedPackets, overlay, DhcpCounters.NONE);
+    this(ports, macEntries, rxPackets, txPackets, droppedPackets, overlay, List.of());
   }
 
   /** These counters with the DHCP server's. */
   public EngineCounters withDhcp(DhcpCounters counters) {
     return new EngineCounters(
-        ports, macEntries, rxPackets, txPackets, droppedPackets, overlay, counters);
+        ports, macEntries, rxPackets, txPackets, droppedPackets, overlay, mirrors, counters);
   }
 }

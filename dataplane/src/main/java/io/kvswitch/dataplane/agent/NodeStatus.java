@@ -3,6 +3,7 @@ package io.kvswitch.dataplane.agent;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.kvswitch.api.v1alpha1.ConditionTypes;
+import io.kvswitch.api.v1alpha1.MirrorCounters;
 import io.kvswitch.api.v1alpha1.SwitchNodeCounters;
 import io.kvswitch.api.v1alpha1.SwitchNodeDhcpCounters;
 import io.kvswitch.api.v1alpha1.SwitchNodeOverlayCounters;
@@ -70,6 +71,7 @@ public final class NodeStatus {
     totals.setRxPackets(counters.rxPackets());
     totals.setTxPackets(counters.txPackets());
     totals.setDroppedPackets(counters.droppedPackets());
+    totals.setMirrors(counters.mirrors().stream().map(NodeStatus::mirror).toList());
     if (!counters.overlay().isEmpty()) {
       totals.setOverlay(overlay(counters.overlay()));
     }
@@ -78,6 +80,14 @@ public final class NodeStatus {
     }
     status.setCounters(totals);
     return status;
+  }
+
+  private static MirrorCounters mirror(MirrorSessionCounters counters) {
+    MirrorCounters mirror = new MirrorCounters();
+    mirror.setSession(counters.session());
+    mirror.setMirroredPackets(counters.mirroredPackets());
+    mirror.setDroppedPackets(counters.droppedPackets());
+    return mirror;
   }
 
   private static SwitchNodeOverlayCounters overlay(OverlayCounters counters) {

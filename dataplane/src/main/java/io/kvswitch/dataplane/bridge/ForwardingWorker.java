@@ -5,6 +5,7 @@ import io.kvswitch.dataplane.engine.ForwardingCore;
 import io.kvswitch.dataplane.engine.ForwardingResult;
 import io.kvswitch.dataplane.frame.TagEdit;
 import io.kvswitch.dataplane.frame.VlanTagEditor;
+import io.kvswitch.dataplane.mirror.MirrorRule;
 import io.kvswitch.dataplane.port.FrameSink;
 import io.kvswitch.dataplane.port.Port;
 import io.kvswitch.dataplane.port.VirtioNetHeader;
@@ -196,6 +197,69 @@ final class ForwardingWorker implements FrameSink, Runnable {
     }
     for (int i = 0; i < result.outputCount(); i++) {
       transmit(result.port(i), result.tagEdit(i), result.egressVid(i), buffer, offset, length);
+    }
+    for (int i = 0; i < result.copyCount(); i++) {
+      transmitCopy(
+          result.copyRule(i),
+          result.copyTagEdit(i),
+          result.copyEgressVid(i),
+          buffer,
+          offset,
+          length);
+    }
+  }
+
+  /**
+   * Sends one mirror copy to its session's destination, cut to the snap length, and counts it for
+   * the session: mirrored when the port took it, dropped when it refused it or it did not fit.
+   * Whole copies go out like any output (offload header and all); cut ones always as plain frames,
+   * since a cut GSO frame is no longer one the receiver could segment, and checksums of a cut frame
+   * cannot be checked anyway.
+   */
+  private void transmitCopy(
+      MirrorRule rule, TagEdit edit, int vid, MemorySegment buffer, long offset, int length) {
+    int egress = rule.destination();
+    Port port = ports[egress];
+    int edited =
+        switch (edit) {
+          case PUSH -> length + 4;
+          case POP -> length - 4;
+          case KEEP, REWRITE -> length;
+        };
+    int copyLength = rule.copyLength(edited);
+    if (port == null || copyLength > port.maxTransmitLength()) {
+      rule.stats().countDropped();
+      return;
+    }
+    TransmitLock lock = locks[egress];
+    int sentLength;
+    lock.lock();
+    try {
+      if (copyLength == edited && ingressHeader > 0) {
+        sentLength = transmitWithHeader(port, edit, vid, buffer, offset, length);
+      } else if (edit == TagEdit.KEEP) {
+        sentLength = port.transmit(buffer, offset, copyLength) ? copyLength : -1;
+      } else {
+        sentLength = VlanTagEditor.write(edit, vid, buffer, offset, length, scratch, 0);
+        if (sentLength >= 0) {
+          sentLength = Math.min(sentLength, copyLength);
+          if (!port.transmit(scratch, 0, sentLength)) {
+            sentLength = -1;
+          }
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (!dirty[egress]) {
+      dirty[egress] = true;
+      dirtyPorts[dirtyCount++] = egress;
+    }
+    if (sentLength >= 0) {
+      counters.transmitted(egress, sentLength);
+      rule.stats().countMirrored();
+    } else {
+      rule.stats().countDropped();
     }
   }
 

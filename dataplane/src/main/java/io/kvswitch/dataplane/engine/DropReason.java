@@ -46,6 +46,11 @@ public enum DropReason {
    * dropped whole, never sent fragmented.
    */
   UNDERLAY_MTU_EXCEEDED,
+  /**
+   * A frame received on a mirror session's destination port. That port only takes copies: what its
+   * workload sends is neither forwarded nor learned, as on a SPAN destination of a physical switch.
+   */
+  MIRROR_DESTINATION,
   /** The egress port refused the frame: queue full, link down, or frame too big for it. */
   TRANSMIT_REFUSED,
   /**

@@ -3,8 +3,10 @@ package io.kvswitch.dataplane.engine;
 import io.kvswitch.dataplane.frame.EthernetFrame;
 import io.kvswitch.dataplane.frame.MacAddress;
 import io.kvswitch.dataplane.frame.TagEdit;
+import io.kvswitch.dataplane.mirror.MirrorRule;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The L2 forwarding decision: frame and ingress port in, outputs or a drop reason out.
@@ -24,12 +26,16 @@ import java.util.Arrays;
  */
 public final class ForwardingCore {
 
+  /** Mirror sessions a switch takes at most. */
+  public static final int MAX_MIRRORS = MirrorLayout.MAX_SESSIONS;
+
   private final int maxPorts;
   private final MacTable macTable;
   private final StormControl stormControl;
   private final PortVlanConfig[] configs;
   private final int[] splitHorizonGroups;
   private volatile VlanLayout layout;
+  private volatile MirrorLayout mirrors;
   private volatile DhcpPunt dhcpPunt = DhcpPunt.NONE;
 
   /**
@@ -42,6 +48,7 @@ public final class ForwardingCore {
     this.configs = new PortVlanConfig[maxPorts];
     this.splitHorizonGroups = new int[maxPorts];
     this.layout = newLayout();
+    this.mirrors = new MirrorLayout(maxPorts, List.of());
   }
 
   public int maxPorts() {
@@ -118,6 +125,28 @@ public final class ForwardingCore {
   }
 
   /**
+   * Replaces every mirror session at once. A port that becomes a destination stops taking normal
+   * traffic with the next frame and forgets the MACs learned on it, so no unicast is sent there.
+   *
+   * @throws IllegalArgumentException for more than 64 sessions or a port index out of range
+   */
+  public synchronized void setMirrors(List<MirrorRule> sessions) {
+    MirrorLayout next = new MirrorLayout(maxPorts, sessions);
+    MirrorLayout previous = mirrors;
+    mirrors = next;
+    for (int port = 0; port < maxPorts; port++) {
+      if (next.isDestination(port) && !previous.isDestination(port)) {
+        macTable.flushPort(port);
+      }
+    }
+  }
+
+  /** The mirror sessions in force. */
+  public List<MirrorRule> mirrors() {
+    return mirrors.rules();
+  }
+
+  /**
    * Decides what happens to one frame.
    *
    * @param ingress the index of the port the frame arrived on
@@ -140,6 +169,11 @@ public final class ForwardingCore {
     VlanLayout ports = layout;
     if (ingress < 0 || ingress >= maxPorts || !ports.exists(ingress)) {
       result.drop(DropReason.UNKNOWN_INGRESS_PORT);
+      return;
+    }
+    MirrorLayout taps = mirrors;
+    if (taps.isDestination(ingress)) {
+      result.drop(DropReason.MIRROR_DESTINATION);
       return;
     }
     boolean tagged = EthernetFrame.etherType(frame, offset) == EthernetFrame.ETHERTYPE_VLAN;
@@ -197,6 +231,8 @@ public final class ForwardingCore {
           && ports.carries(server, vlan)
           && DhcpPunt.isClientRequest(frame, offset, length, tagged)) {
         addOutput(ports, server, vlan, tagged, tagVid, result);
+        // Still traffic of the client's port: its mirror sessions see the request.
+        addCopies(taps, ingress, frame, offset, length, result);
         return;
       }
     }
@@ -204,7 +240,7 @@ public final class ForwardingCore {
     if (!group) {
       int egress = macTable.lookup(vlan, destination, now);
       // A learned port that no longer carries the VLAN (reconfigured since) counts as unknown.
-      if (egress >= 0 && ports.carries(egress, vlan)) {
+      if (egress >= 0 && ports.carries(egress, vlan) && !taps.isDestination(egress)) {
         if (egress == ingress) {
           result.drop(DropReason.DESTINATION_ON_INGRESS_PORT);
           return;
@@ -214,6 +250,7 @@ public final class ForwardingCore {
           return;
         }
         addOutput(ports, egress, vlan, tagged, tagVid, result);
+        addCopies(taps, ingress, frame, offset, length, result);
         return;
       }
       if (!stormControl.admit(ingress, StormControl.UNKNOWN_UNICAST, now)) {
@@ -224,12 +261,61 @@ public final class ForwardingCore {
 
     result.setFlooded(true);
     for (int egress : ports.floodPorts(vlan)) {
-      if (egress != ingress && !ports.sameSplitHorizon(ingress, egress)) {
+      if (egress != ingress
+          && !ports.sameSplitHorizon(ingress, egress)
+          && !taps.isDestination(egress)) {
         addOutput(ports, egress, vlan, tagged, tagVid, result);
       }
     }
     if (result.outputCount() == 0) {
       result.drop(DropReason.NO_EGRESS_PORT);
+      return;
+    }
+    addCopies(taps, ingress, frame, offset, length, result);
+  }
+
+  /**
+   * Adds the mirror copies of a frame that is being forwarded: first for sessions that watch what
+   * the ingress port receives, then for those that watch what an output port sends. Each session
+   * decides once per frame (filter, then sampling) and copies it at most once, however many of its
+   * source ports the frame touches, as one flood would otherwise give one copy per port.
+   */
+  private static void addCopies(
+      MirrorLayout taps,
+      int ingress,
+      MemorySegment frame,
+      long offset,
+      int length,
+      ForwardingResult result) {
+    if (!taps.any()) {
+      return;
+    }
+    long decided = 0;
+    MirrorRule[] received = taps.onReceive(ingress);
+    int[] receivedSlots = taps.receiveSlots(ingress);
+    for (int i = 0; i < received.length; i++) {
+      long bit = 1L << receivedSlots[i];
+      if ((decided & bit) == 0) {
+        decided |= bit;
+        if (received[i].selects(frame, offset, length)) {
+          result.addCopy(received[i], TagEdit.KEEP, 0);
+        }
+      }
+    }
+    int outputs = result.outputCount();
+    for (int output = 0; output < outputs; output++) {
+      int egress = result.port(output);
+      MirrorRule[] sent = taps.onSend(egress);
+      int[] sentSlots = taps.sendSlots(egress);
+      for (int i = 0; i < sent.length; i++) {
+        long bit = 1L << sentSlots[i];
+        if ((decided & bit) == 0) {
+          decided |= bit;
+          if (sent[i].selects(frame, offset, length)) {
+            result.addCopy(sent[i], result.tagEdit(output), result.egressVid(output));
+          }
+        }
+      }
     }
   }
 

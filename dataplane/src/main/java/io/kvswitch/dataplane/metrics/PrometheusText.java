@@ -6,6 +6,8 @@ import io.kvswitch.dataplane.bridge.Bridge;
 import io.kvswitch.dataplane.bridge.PortStats;
 import io.kvswitch.dataplane.engine.DropReason;
 import io.kvswitch.dataplane.engine.MacTableStats;
+import io.kvswitch.dataplane.mirror.MirrorRule;
+import io.kvswitch.dataplane.mirror.MirrorStats;
 import io.kvswitch.dataplane.port.Port;
 import io.kvswitch.dataplane.tunnel.VxlanPeerPort;
 import io.kvswitch.dataplane.tunnel.VxlanRxDrop;
@@ -138,7 +140,36 @@ public final class PrometheusText {
     event(out, "static_move_rejected", mac.staticMoveRejected());
     event(out, "learn_rejected", mac.learnRejected());
     bonds(out, bridge);
+    mirrors(out, bridge);
     return out.toString();
+  }
+
+  /** Per mirror session in force, when there is one: copies delivered and dropped. */
+  private static void mirrors(StringBuilder out, Bridge bridge) {
+    List<MirrorRule> rules = bridge.core().mirrors();
+    if (rules.isEmpty()) {
+      return;
+    }
+    header(
+        out,
+        "kvswitch_mirror_packets_total",
+        "Mirror copies of a session, by result: mirrored (the destination took it) or dropped.",
+        "counter");
+    for (MirrorRule rule : rules) {
+      MirrorStats stats = rule.stats();
+      mirrorSample(out, stats.session(), "mirrored", stats.mirrored());
+      mirrorSample(out, stats.session(), "dropped", stats.dropped());
+    }
+  }
+
+  private static void mirrorSample(StringBuilder out, String session, String result, long value) {
+    out.append("kvswitch_mirror_packets_total{session=\"")
+        .append(escape(session))
+        .append("\",result=\"")
+        .append(result)
+        .append("\"} ")
+        .append(value)
+        .append('\n');
   }
 
   private static void bonds(StringBuilder out, Bridge bridge) {

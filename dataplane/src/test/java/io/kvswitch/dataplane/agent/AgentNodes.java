@@ -59,7 +59,7 @@ final class AgentNodes {
     agentB = Agent.start(lab, nodeB, work);
   }
 
-  private static Pod pod(NetworkLab lab, NetNamespace node, String suffix, String mac, String ip) {
+  static Pod pod(NetworkLab lab, NetNamespace node, String suffix, String mac, String ip) {
     NetNamespace pod = lab.namespace(suffix);
     pod.execOk("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1");
     pod.execOk("sysctl", "-q", "-w", "net.ipv6.conf.default.disable_ipv6=1");

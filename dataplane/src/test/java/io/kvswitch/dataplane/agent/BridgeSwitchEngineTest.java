@@ -105,7 +105,7 @@ class BridgeSwitchEngineTest {
             });
     SwitchNodeStateSpec spec = threePorts();
     spec.getRemoteMacs().add(remoteMac(10, "02:00:00:00:09:09", "node-b"));
-    spec.getMirrors().add(mirror("apps/span"));
+    spec.getMirrors().add(MirrorAttachmentTest.toPort(mirror("apps/span"), "apps/tap", "node-b"));
 
     ApplyResult result = new StateApplier(noInterfaces).apply(DesiredState.of(1, spec));
 
@@ -115,7 +115,8 @@ class BridgeSwitchEngineTest {
             "put port apps/a: if_nametoindex(" + HostInterfaces.forPort("apps/a") + ") failed",
             "put port apps/b: if_nametoindex(" + HostInterfaces.forPort("apps/b") + ") failed",
             "put port apps/c: if_nametoindex(" + HostInterfaces.forPort("apps/c") + ") failed",
-            "put mirror apps/span: mirror sessions need the mirror taps");
+            "put mirror apps/span: mirror apps/span: destination port apps/tap is on node node-b;"
+                + " copies to a port on another node are not supported, use an ERSPAN destination");
     assertThat(noInterfaces.overlay().pendingRemoteMacs())
         .containsExactly(new DesiredState.RemoteMacKey(10, "02:00:00:00:09:09"));
     assertThat(noInterfaces.overlay().tunnel()).isNull();

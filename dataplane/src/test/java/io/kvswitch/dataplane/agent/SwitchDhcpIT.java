@@ -6,6 +6,7 @@ import static io.kvswitch.dataplane.agent.States.vlan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -15,6 +16,8 @@ import io.kvswitch.api.v1alpha1.DhcpReservation;
 import io.kvswitch.api.v1alpha1.DhcpSpec;
 import io.kvswitch.api.v1alpha1.SwitchNodeStateSpec;
 import io.kvswitch.api.v1alpha1.SwitchNodeVlan;
+import io.kvswitch.api.v1alpha1.VlanNetwork;
+import io.kvswitch.api.v1alpha1.VlanNetworkSpec;
 import io.kvswitch.dataplane.bridge.Bridge;
 import io.kvswitch.dataplane.dhcp.config.RateLimits;
 import io.kvswitch.dataplane.dhcp.lease.kubernetes.KubernetesNetworkLeaseStores;
@@ -71,13 +74,25 @@ class SwitchDhcpIT {
   @BeforeEach
   void registerCrds() throws IOException {
     for (String file :
-        List.of("dhcpleases.kvswitch.io-v1.yml", "addressblocks.kvswitch.io-v1.yml")) {
+        List.of(
+            "vlannetworks.kvswitch.io-v1.yml",
+            "dhcpleases.kvswitch.io-v1.yml",
+            "addressblocks.kvswitch.io-v1.yml")) {
       try (InputStream crd = Files.newInputStream(Path.of("../crds/manifests", file))) {
         CustomResourceDefinition definition =
             client.apiextensions().v1().customResourceDefinitions().load(crd).item();
         client.apiextensions().v1().customResourceDefinitions().resource(definition).create();
       }
     }
+    // The leases belong to their network: the agent reads it to name it as their owner.
+    VlanNetwork web = new VlanNetwork();
+    web.setMetadata(new ObjectMetaBuilder().withNamespace("apps").withName("web").build());
+    VlanNetworkSpec spec = new VlanNetworkSpec();
+    spec.setSwitchName("fabric");
+    spec.setVlanId(10);
+    spec.setSubnet("10.213.10.0/24");
+    web.setSpec(spec);
+    client.resource(web).create();
   }
 
   @AfterEach

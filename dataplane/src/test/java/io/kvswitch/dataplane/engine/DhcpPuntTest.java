@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kvswitch.dataplane.FakeClock;
 import io.kvswitch.dataplane.TestFrames;
 import io.kvswitch.dataplane.frame.TagEdit;
+import io.kvswitch.dataplane.mirror.MirrorRule;
+import io.kvswitch.dataplane.mirror.MirrorStats;
+import io.kvswitch.dataplane.mirror.TrafficFilter;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
@@ -215,6 +218,26 @@ class DhcpPuntTest {
     assertThat(process(CLIENT_PORT, renewal(ROUTER)))
         .as("a port plugged in at the removed one's index is no server")
         .containsExactly("1 KEEP");
+  }
+
+  @Test
+  void aPuntedRequestIsStillMirroredAsTrafficOfTheClientsPort() {
+    int analyser = 5;
+    core.setPort(analyser, PortVlanConfig.access(10), StormControlSettings.UNLIMITED);
+    core.setMirrors(
+        List.of(
+            new MirrorRule(
+                analyser,
+                new int[] {CLIENT_PORT},
+                new int[0],
+                TrafficFilter.ANY,
+                0,
+                1,
+                new MirrorStats("apps/span"))));
+
+    assertThat(process(CLIENT_PORT, renewal(ROUTER))).containsExactly("2 PUSH 10");
+    assertThat(result.copyCount()).isEqualTo(1);
+    assertThat(result.copyRule(0).destination()).isEqualTo(analyser);
   }
 
   @Test

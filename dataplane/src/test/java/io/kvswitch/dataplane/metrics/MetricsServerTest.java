@@ -84,8 +84,8 @@ class MetricsServerTest {
             "kvswitch_mac_table_events_total{event=\"learned\"} 2",
             "kvswitch_mac_table_events_total{event=\"moved\"} 0");
     assertThat(response.body().lines().filter(line -> !line.startsWith("#")))
-        .as("4 port counters, 18 drop reasons and 1 MAC gauge per port, 2 gauges, 7 MAC events")
-        .hasSize(2 * 4 + 2 * 18 + 2 + 2 + 7);
+        .as("4 port counters, 19 drop reasons and 1 MAC gauge per port, 2 gauges, 7 MAC events")
+        .hasSize(2 * 4 + 2 * 19 + 2 + 2 + 7);
   }
 
   @Test

@@ -4,10 +4,13 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -74,6 +77,44 @@ public final class PacketCapture {
 
   /** Stops the capture (flushing what it has) and returns one decoded line per frame. */
   public List<String> stop() {
+    stopCapturing();
+    CommandResult read = Commands.run(List.of("tcpdump", "-n", "-e", "-r", pcap.toString()));
+    if (!read.succeeded()) {
+      throw new IllegalStateException(read.describe() + "\ncapture log:\n" + readQuietly(log));
+    }
+    return read.stdout().lines().toList();
+  }
+
+  /**
+   * Stops the capture and returns the frames themselves, byte for byte as captured, for headers
+   * this tcpdump does not decode. Reads the classic pcap format that {@code tcpdump -w} writes.
+   */
+  public List<byte[]> stopFrames() {
+    stopCapturing();
+    byte[] file;
+    try {
+      file = Files.readAllBytes(pcap);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    ByteBuffer buffer = ByteBuffer.wrap(file);
+    int magic = buffer.getInt(0);
+    if (magic == 0xd4c3b2a1 || magic == 0x4d3cb2a1) {
+      buffer.order(ByteOrder.LITTLE_ENDIAN);
+    } else if (magic != 0xa1b2c3d4 && magic != 0xa1b23c4d) {
+      throw new IllegalStateException("not a pcap file: " + pcap);
+    }
+    List<byte[]> frames = new ArrayList<>();
+    int at = 24;
+    while (at + 16 <= file.length) {
+      int captured = buffer.getInt(at + 8);
+      frames.add(Arrays.copyOfRange(file, at + 16, at + 16 + captured));
+      at += 16 + captured;
+    }
+    return frames;
+  }
+
+  private void stopCapturing() {
     // tcpdump may exit on the signal before writing frames it has just read; let the file stay
     // unchanged for one poll interval first.
     long[] lastSize = {-1};
@@ -96,11 +137,6 @@ public final class PacketCapture {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while stopping tcpdump", e);
     }
-    CommandResult read = Commands.run(List.of("tcpdump", "-n", "-e", "-r", pcap.toString()));
-    if (!read.succeeded()) {
-      throw new IllegalStateException(read.describe() + "\ncapture log:\n" + readQuietly(log));
-    }
-    return read.stdout().lines().toList();
   }
 
   private static String readQuietly(Path file) {

@@ -1,5 +1,8 @@
 package io.kvswitch.e2e.sandbox;
 
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kvswitch.e2e.sandbox.net.SandboxNames;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -31,6 +34,13 @@ public final class SandboxMain {
   }
 
   public static void main(String[] args) throws Exception {
+    // The operator and dataplane jars carry a logback.xml of their own; without naming the
+    // sandbox's, logback reports the clash on stdout, where verbs print their results.
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty(
+          "logback.configurationFile",
+          String.valueOf(SandboxMain.class.getResource("/logback.xml")));
+    }
     List<String> rest = new ArrayList<>(List.of(args));
     Path dir = option(rest, "--dir").map(Path::of).orElse(DEFAULT_DIR);
     String verb = rest.isEmpty() ? "--help" : rest.removeFirst();
@@ -54,6 +64,11 @@ public final class SandboxMain {
       case "down" -> down(rest);
       case "status" -> status(rest);
       case "kubeconfig" -> kubeconfig(rest);
+      case "pod" -> withClient(verb, rest, this::pod);
+      case "vm" -> withClient(verb, rest, this::vm);
+      case "exec" -> withClient(verb, rest, (verbs, args) -> verbs.exec(args));
+      case "demo" -> withClient(verb, rest, this::demo);
+      case "node" -> node(rest);
       case "--help", "help", "-h" -> usage(System.out, 0);
       default -> {
         System.err.println("sandbox: unknown verb '" + verb + "'");
@@ -74,10 +89,133 @@ public final class SandboxMain {
                            made (also after a crash)
           status           what is running, and where
           kubeconfig       print the path of the kubeconfig for kubectl
+          node add|del NAME
+                           add a simulated node (namespace, underlay, Node object) or
+                           remove one that runs no workloads
+          pod add NAME --node NODE --network NS/NET [--mac M] [--labels k=v,...]
+                           a pod: network namespace attached with the CNI plugin,
+                           DHCP client in it; prints interface, MAC and lease
+          pod del NAME     detach it and remove its namespace
+          vm add NAME ...  as pod add, with a fixed MAC (a KubeVirt launcher pod)
+          vm migrate NAME --to NODE
+                           live-migrate: target attached first, source stopped, the VM
+                           announces itself (gratuitous ARP) from the target
+          vm del NAME      as pod del
+          exec NAME -- CMD...
+                           run CMD inside the workload's network namespace
+          demo             what up shows: pods web-1 and web-2 on two nodes, their
+                           leases and a ping between them (after crds/examples)
 
         The sandbox needs root (network namespaces) and keeps its state in DIR
-        (default /run/kvswitch-sandbox).""");
+        (default /run/kvswitch-sandbox). Every verb takes --help.""");
     return exit;
+  }
+
+  /** A workload verb, run with a client of the running sandbox's API server. */
+  @FunctionalInterface
+  private interface ClientVerb {
+    int run(WorkloadVerbs verbs, List<String> args) throws Exception;
+  }
+
+  private int withClient(String verb, List<String> args, ClientVerb action) throws Exception {
+    boolean help = args.contains("--help") || args.contains("-h");
+    Optional<SandboxState> state = existing();
+    if (state.isEmpty() || !supervisorAlive(state.get())) {
+      if (help) {
+        return action.run(new WorkloadVerbs(null, out, System.err), args);
+      }
+      System.err.println("sandbox: not running; start it with ./kvswitch sandbox up");
+      return 1;
+    }
+    try (KubernetesClient client = client(state.get())) {
+      return action.run(new WorkloadVerbs(client, out, System.err), args);
+    } catch (VerbArguments.UsageException | IllegalArgumentException e) {
+      System.err.println("sandbox " + verb + ": " + e.getMessage() + " (see --help)");
+      return 2;
+    }
+  }
+
+  private static KubernetesClient client(SandboxState state) throws IOException {
+    Config config = Config.fromKubeconfig(Files.readString(Path.of(state.record().kubeconfig)));
+    return new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  private int demo(WorkloadVerbs verbs, List<String> args) throws Exception {
+    if (args.contains("--help") || args.contains("-h")) {
+      out.println(
+          """
+          Usage: ./kvswitch sandbox demo
+            What up shows after applying crds/examples: pods web-1 and web-2 on VLAN web on two
+            nodes, their DHCP leases, and a ping from one to the other.""");
+      return 0;
+    }
+    return new Demo(verbs.client(), verbs, out).run();
+  }
+
+  private int pod(WorkloadVerbs verbs, List<String> args) throws Exception {
+    return workloadVerb("pod", verbs, args);
+  }
+
+  private int vm(WorkloadVerbs verbs, List<String> args) throws Exception {
+    if (!args.isEmpty() && args.getFirst().equals("migrate")) {
+      return verbs.migrate(args.subList(1, args.size()));
+    }
+    return workloadVerb("vm", verbs, args);
+  }
+
+  private int workloadVerb(String kind, WorkloadVerbs verbs, List<String> args) throws Exception {
+    String action = args.isEmpty() ? "--help" : args.getFirst();
+    List<String> rest = args.isEmpty() ? List.of() : args.subList(1, args.size());
+    return switch (action) {
+      case "add" -> verbs.add(rest, kind);
+      case "del", "delete" -> verbs.delete(rest);
+      case "--help", "-h", "help" -> {
+        out.println(kind.equals("vm") ? WorkloadVerbs.VM_ADD_USAGE : WorkloadVerbs.POD_ADD_USAGE);
+        out.println(WorkloadVerbs.DEL_USAGE);
+        if (kind.equals("vm")) {
+          out.println(WorkloadVerbs.MIGRATE_USAGE);
+        }
+        yield 0;
+      }
+      default -> {
+        System.err.println(
+            "sandbox "
+                + kind
+                + ": unknown action '"
+                + action
+                + "'; use add, del"
+                + (kind.equals("vm") ? ", migrate" : ""));
+        yield 2;
+      }
+    };
+  }
+
+  private int node(List<String> args) throws Exception {
+    boolean help = args.isEmpty() || args.contains("--help") || args.contains("-h");
+    if (help) {
+      out.println(NodeVerbs.USAGE);
+      return 0;
+    }
+    Optional<SandboxState> state = existing();
+    if (state.isEmpty() || !supervisorAlive(state.get())) {
+      System.err.println("sandbox: not running; start it with ./kvswitch sandbox up");
+      return 1;
+    }
+    try (KubernetesClient client = client(state.get())) {
+      NodeVerbs verbs = new NodeVerbs(client, state.get().record().id, out, System.err);
+      return switch (args.getFirst()) {
+        case "add" -> verbs.add(args.subList(1, args.size()));
+        case "del", "delete" -> verbs.delete(args.subList(1, args.size()));
+        default -> {
+          System.err.println(
+              "sandbox node: unknown action '" + args.getFirst() + "'; use add, del");
+          yield 2;
+        }
+      };
+    } catch (VerbArguments.UsageException e) {
+      System.err.println("sandbox node: " + e.getMessage() + " (see --help)");
+      return 2;
+    }
   }
 
   private static Optional<String> option(List<String> args, String name) {
@@ -135,6 +273,13 @@ public final class SandboxMain {
             newId(),
             "--crds",
             findCrds().toAbsolutePath().toString()));
+    findCniPlugin()
+        .ifPresentOrElse(
+            plugin -> command.addAll(List.of("--cni-plugin", plugin.toString())),
+            () ->
+                out.println(
+                    "sandbox: the packaged CNI plugin (dataplane/target/cni/bin/kvswitch) is not"
+                        + " built; workloads use the plugin class on the class path instead"));
     Process supervisor =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     return awaitReady(supervisor, log);
@@ -174,7 +319,16 @@ public final class SandboxMain {
     String id = option(args, "--id").orElseGet(SandboxMain::newId);
     Path crds =
         option(args, "--crds").map(Path::of).orElseGet(SandboxMain::findCrds).toAbsolutePath();
-    new Supervisor(dir, new SandboxNames(id), crds, out).run(nodes);
+    List<String> plugin =
+        option(args, "--cni-plugin")
+            .map(List::of)
+            .orElseGet(
+                () -> {
+                  List<String> java = new ArrayList<>(Supervisor.javaCommand());
+                  java.add("io.kvswitch.dataplane.cni.CniPlugin");
+                  return java;
+                });
+    new Supervisor(dir, new SandboxNames(id), crds, plugin, out).run(nodes);
     return 0;
   }
 
@@ -213,9 +367,26 @@ public final class SandboxMain {
     out.println("  API server   " + record.apiUrl);
     out.println("  kubeconfig   " + record.kubeconfig);
     out.println("  nodes        " + String.join(", ", record.nodes));
+    if (supervisorAlive(state.get())) {
+      try (KubernetesClient client = client(state.get())) {
+        List<String> workloads = new WorkloadVerbs(client, out, System.err).summary();
+        out.println("  workloads    " + (workloads.isEmpty() ? "none" : ""));
+        workloads.forEach(line -> out.println("    " + line));
+      } catch (RuntimeException e) {
+        out.println("  workloads    (the API server does not answer: " + e.getMessage() + ")");
+      }
+    }
     for (Long pid : record.processes) {
       String what = Teardown.commandLine(pid).trim();
-      String main = what.isEmpty() ? "(exited)" : what.substring(what.lastIndexOf(' ') + 1);
+      if (what.isEmpty()) {
+        continue;
+      }
+      String main =
+          what.isEmpty()
+              ? "(exited)"
+              : what.contains("io.kvswitch")
+                  ? what.substring(what.lastIndexOf(' ') + 1)
+                  : what.substring(0, Math.min(what.length(), 60));
       out.println("  process " + pid + "  " + main);
     }
     return supervisorAlive(state.get()) ? 0 : 1;
@@ -253,6 +424,13 @@ public final class SandboxMain {
         "crds/manifests not found from "
             + Path.of("").toAbsolutePath()
             + "; run from the checkout");
+  }
+
+  /** The CNI plugin the dataplane build packages, as a node would have it installed. */
+  static Optional<Path> findCniPlugin() {
+    Path checkout = findCrds().getParent().getParent();
+    Path plugin = checkout.resolve("dataplane/target/cni/bin/kvswitch");
+    return Files.isExecutable(plugin) ? Optional.of(plugin) : Optional.empty();
   }
 
   private static String newId() {

@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The sandbox's record of itself, kept as JSON in its directory and rewritten before every
@@ -31,6 +33,9 @@ public final class SandboxState implements Ledger {
     public List<String> hostInterfaces = new ArrayList<>();
     public List<Long> processes = new ArrayList<>();
     public List<String> nodes = new ArrayList<>();
+
+    /** Each node's number on the underlay (its address is 198.18.1.N). */
+    public Map<String, Integer> nodeIndexes = new LinkedHashMap<>();
   }
 
   private final Path file;

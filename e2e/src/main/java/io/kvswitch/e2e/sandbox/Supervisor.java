@@ -1,13 +1,13 @@
 package io.kvswitch.e2e.sandbox;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kvswitch.e2e.sandbox.api.SandboxApiServer;
-import io.kvswitch.e2e.sandbox.net.Ip;
 import io.kvswitch.e2e.sandbox.net.SandboxNames;
 import io.kvswitch.e2e.sandbox.net.Underlay;
+import io.kvswitch.e2e.sandbox.workload.CniInvoker;
+import io.kvswitch.e2e.sandbox.workload.WorkloadRuntime;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -33,11 +33,17 @@ final class Supervisor {
   private final SandboxNames names;
   private final Path crds;
   private final PrintStream out;
+  private final List<String> cniPlugin;
 
-  Supervisor(Path dir, SandboxNames names, Path crds, PrintStream out) {
+  /**
+   * @param cniPlugin the CNI plugin's command line: the packaged launcher, or a JVM running its
+   *     class from this class path when the packaged one was not built
+   */
+  Supervisor(Path dir, SandboxNames names, Path crds, List<String> cniPlugin, PrintStream out) {
     this.dir = dir;
     this.names = names;
     this.crds = crds;
+    this.cniPlugin = List.copyOf(cniPlugin);
     this.out = out;
   }
 
@@ -46,12 +52,21 @@ final class Supervisor {
     state.update(r -> r.supervisorPid = ProcessHandle.current().pid());
     CountDownLatch stop = new CountDownLatch(1);
     AtomicReference<KubeletStandIn> kubelet = new AtomicReference<>();
+    AtomicReference<WorkloadRuntime> workloads = new AtomicReference<>();
+    AtomicReference<SimulatedNodes> simulatedNodes = new AtomicReference<>();
     Runtime.getRuntime()
         .addShutdownHook(
             Thread.ofPlatform()
                 .unstarted(
                     () -> {
                       out.println("stopping: removing what the sandbox made");
+                      if (simulatedNodes.get() != null) {
+                        simulatedNodes.get().close();
+                      }
+                      // Workloads first, so that their CNI DEL calls reach running agents.
+                      if (workloads.get() != null) {
+                        workloads.get().close();
+                      }
                       if (kubelet.get() != null) {
                         kubelet.get().close();
                       }
@@ -74,6 +89,8 @@ final class Supervisor {
         new KubernetesClientBuilder()
             .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl(url).build())
             .build();
+    SimulatedNodes nodes = new SimulatedNodes(client, state, names, out);
+    simulatedNodes.set(nodes);
     {
       progress("installing the kvswitch CRDs");
       for (Path crd : crdFiles()) {
@@ -91,7 +108,7 @@ final class Supervisor {
             .create();
       }
       for (int i = 1; i <= nodeCount; i++) {
-        addNode(client, state, i);
+        nodes.create("node-" + i);
       }
     }
     progress("starting the operator");
@@ -99,44 +116,32 @@ final class Supervisor {
     progress("starting the kubelet stand-in (runs each node's DaemonSet pods)");
     kubelet.set(new KubeletStandIn(client, state, names, dir, kubeconfig));
     kubelet.get().start();
+    progress(
+        "starting the workload runtime (pods and VMs: network namespaces attached with the CNI"
+            + " plugin "
+            + cniPlugin.getFirst()
+            + ")");
+    boolean udhcpc = onPath("busybox");
+    if (!udhcpc) {
+      progress(
+          "busybox is not installed: workloads get no DHCP client (apt-get install -y busybox)");
+    }
+    workloads.set(
+        new WorkloadRuntime(
+            client,
+            state,
+            names,
+            dir.resolve("workloads"),
+            new CniInvoker(cniPlugin, dir.resolve("nodes")),
+            udhcpc));
+    workloads.get().start();
+    nodes.start();
+    new GarbageCollector(client).start();
     Files.writeString(dir.resolve("ready"), url + "\n");
     progress("ready");
     stop.await();
     client.close();
     api.close();
-  }
-
-  private void addNode(KubernetesClient client, SandboxState state, int index) {
-    String node = "node-" + index;
-    String namespace = names.nodeNamespace(node);
-    progress("creating node " + node + " (network namespace " + namespace + ")");
-    state.namespace(namespace);
-    Ip.run("netns", "add", namespace);
-    String address = new Underlay(names).attachNode(namespace, index);
-    state.node(node);
-    client
-        .nodes()
-        .resource(
-            new NodeBuilder()
-                .withNewMetadata()
-                .withName(node)
-                .addToLabels("kubernetes.io/hostname", node)
-                .addToLabels("kubernetes.io/os", "linux")
-                .addToLabels("kvswitch.io/sandbox", names.id())
-                .endMetadata()
-                .withNewStatus()
-                .addNewAddress()
-                .withType("InternalIP")
-                .withAddress(address)
-                .endAddress()
-                .addNewCondition()
-                .withType("Ready")
-                .withStatus("True")
-                .withReason("KubeletReady")
-                .endCondition()
-                .endStatus()
-                .build())
-        .create();
   }
 
   private void startOperator(SandboxState state, Path kubeconfig) throws IOException {
@@ -168,6 +173,15 @@ final class Supervisor {
         "-Dlogback.configurationFile=" + logging,
         "-cp",
         System.getProperty("java.class.path"));
+  }
+
+  private static boolean onPath(String program) {
+    for (String folder : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+      if (Files.isExecutable(Path.of(folder, program))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private List<Path> crdFiles() throws IOException {

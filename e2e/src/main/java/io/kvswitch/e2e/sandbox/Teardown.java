@@ -32,7 +32,7 @@ public final class Teardown {
       pids.add(record.supervisorPid);
     }
     for (Long pid : pids.reversed()) {
-      stop(pid);
+      stop(pid, record.id);
     }
     for (String namespace : record.namespaces.reversed()) {
       Ip.Result result = Ip.tryRun("netns", "del", namespace);
@@ -66,15 +66,18 @@ public final class Teardown {
   }
 
   /**
-   * Stops one recorded process, but only if that pid still runs kvswitch code: after a crash the
-   * pid may have been reused by something else, which must not be touched.
+   * Stops one recorded process, but only if that pid still runs kvswitch code or a program inside
+   * one of this sandbox's namespaces (a workload's DHCP client, whose command line names the
+   * sandbox's files): after a crash the pid may have been reused by something else, which must not
+   * be touched.
    */
-  private void stop(long pid) {
+  private void stop(long pid, String id) {
     Optional<ProcessHandle> process = ProcessHandle.of(pid);
     if (process.isEmpty() || !process.get().isAlive()) {
       return;
     }
-    if (!commandLine(pid).contains("io.kvswitch")) {
+    String commandLine = commandLine(pid);
+    if (!commandLine.contains("io.kvswitch") && !commandLine.contains("kvs" + id + "-")) {
       out.println("left process " + pid + " alone: it is no longer a kvswitch process");
       return;
     }

@@ -11,6 +11,7 @@ import io.kvswitch.operator.status.Conditions;
 import io.kvswitch.operator.status.NodeRealization;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * A mirror session's status. Packet counts are summed from what agents report per session; they
@@ -24,6 +25,9 @@ final class MirrorStatusBuilder {
   static final String REASON_DESTINATION_FOUND = "DestinationFound";
   static final String REASON_NO_SOURCES = "NoMatchingPorts";
   static final String REASON_PENDING = "NodesPending";
+
+  /** How many node refusals a Ready message quotes. */
+  static final int REPORTED_REFUSALS = 3;
 
   private MirrorStatusBuilder() {}
 
@@ -72,9 +76,15 @@ final class MirrorStatusBuilder {
         missing ? REASON_NO_DESTINATION : REASON_DESTINATION_FOUND,
         missing ? destinationMessage(session) : "the destination is reachable");
     List<String> pending = new ArrayList<>();
+    List<String> refusals = new ArrayList<>();
     for (SwitchNodeState state : carrying) {
       if (!NodeRealization.realized(state)) {
         pending.add(state.getSpec().getNodeName());
+        // An agent that cannot realize this session says so by its name; quote it here, where
+        // the user looks, rather than only on the node's state.
+        NodeRealization.failure(state)
+            .filter(failure -> failure.contains("mirror " + key + ":"))
+            .ifPresent(refusals::add);
       }
     }
     if (!enabled) {
@@ -94,7 +104,12 @@ final class MirrorStatusBuilder {
               + " of "
               + placement.activeNodes()
               + " nodes"
-              + (pending.isEmpty() ? "" : "; waiting for " + NodeRealization.nameSome(pending)));
+              + (pending.isEmpty() ? "" : "; waiting for " + NodeRealization.nameSome(pending))
+              + refusals.stream()
+                  .sorted()
+                  .limit(REPORTED_REFUSALS)
+                  .map(refusal -> "; " + refusal)
+                  .collect(Collectors.joining()));
     } else {
       conditions.set(
           ConditionTypes.READY,

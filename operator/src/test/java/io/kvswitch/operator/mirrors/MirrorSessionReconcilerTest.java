@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -20,6 +21,7 @@ import io.kvswitch.api.v1alpha1.MirrorSessionStatus;
 import io.kvswitch.api.v1alpha1.PortState;
 import io.kvswitch.api.v1alpha1.SwitchNodeMirror;
 import io.kvswitch.api.v1alpha1.SwitchNodeState;
+import io.kvswitch.api.v1alpha1.SwitchNodeStateStatus;
 import io.kvswitch.api.v1alpha1.VlanNetwork;
 import io.kvswitch.operator.MockCluster;
 import java.time.Duration;
@@ -158,6 +160,54 @@ class MirrorSessionReconcilerTest {
             () -> {
               assertThat(cluster.state("fabric.n1").getSpec().getMirrors()).isEmpty();
               assertThat(cluster.state("fabric.n2").getSpec().getMirrors()).isEmpty();
+            });
+  }
+
+  @Test
+  void aNodeThatRefusesTheSessionIsQuotedInItsReadyMessage() {
+    client.resource(port("apps", "ids", "tap", "n2", "02:00:00:00:00:09", "10.90.0.9")).create();
+    client
+        .resource(
+            podMirror("apps", "span", Map.of("app", "web"), MirrorDirection.Both, "ids", "tap"))
+        .create();
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () -> assertThat(cluster.state("fabric.n1").getSpec().getMirrors()).hasSize(1));
+
+    String refusal =
+        "generation 2: put mirror apps/span: mirror apps/span: destination port apps/ids-net1 is on"
+            + " node n2; copies to a port on another node are not supported, use an ERSPAN"
+            + " destination";
+    cluster.realize("fabric.n2");
+    client
+        .resources(SwitchNodeState.class)
+        .withName("fabric.n1")
+        .editStatus(
+            state -> {
+              SwitchNodeStateStatus status = new SwitchNodeStateStatus();
+              status.setConditions(
+                  List.of(
+                      new ConditionBuilder()
+                          .withType("Ready")
+                          .withStatus("False")
+                          .withReason("ApplyFailed")
+                          .withMessage(refusal)
+                          .build()));
+              state.setStatus(status);
+              return state;
+            });
+
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () -> {
+              Condition ready = condition(status("span"), "Ready");
+              assertThat(ready.getStatus()).isEqualTo("False");
+              assertThat(ready.getReason()).isEqualTo("NodesPending");
+              assertThat(ready.getMessage())
+                  .isEqualTo(
+                      "programmed on 1 of 2 nodes; waiting for n1; n1: ApplyFailed: " + refusal);
             });
   }
 

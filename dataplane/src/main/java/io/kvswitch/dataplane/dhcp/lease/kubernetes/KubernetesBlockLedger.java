@@ -41,6 +41,7 @@ public final class KubernetesBlockLedger implements BlockLedger, AutoCloseable {
   private final AddressRange range;
   private final int blockSize;
   private final NodeDirectory nodes;
+  private final NetworkOwner networkOwner;
   private final Map<Integer, AddressBlock> blocks = new HashMap<>();
   private long version = 1;
   private final SharedIndexInformer<AddressBlock> informer;
@@ -51,7 +52,8 @@ public final class KubernetesBlockLedger implements BlockLedger, AutoCloseable {
       String network,
       AddressRange range,
       int blockSize,
-      NodeDirectory nodes) {
+      NodeDirectory nodes,
+      NetworkOwner networkOwner) {
     if (blockSize < 1) {
       throw new IllegalArgumentException("block size must be at least 1");
     }
@@ -61,6 +63,7 @@ public final class KubernetesBlockLedger implements BlockLedger, AutoCloseable {
     this.range = range;
     this.blockSize = blockSize;
     this.nodes = nodes;
+    this.networkOwner = networkOwner;
     this.informer =
         client
             .resources(AddressBlock.class)
@@ -95,7 +98,23 @@ public final class KubernetesBlockLedger implements BlockLedger, AutoCloseable {
       AddressRange range,
       int blockSize,
       NodeDirectory nodes) {
-    return new KubernetesBlockLedger(client, namespace, network, range, blockSize, nodes);
+    return open(client, namespace, network, range, blockSize, nodes, NetworkOwner.NONE);
+  }
+
+  /**
+   * Like {@link #open(KubernetesClient, String, String, AddressRange, int, NodeDirectory)}, with
+   * every block it writes owned by {@code networkOwner}, so that deleting the network deletes them.
+   */
+  public static KubernetesBlockLedger open(
+      KubernetesClient client,
+      String namespace,
+      String network,
+      AddressRange range,
+      int blockSize,
+      NodeDirectory nodes,
+      NetworkOwner networkOwner) {
+    return new KubernetesBlockLedger(
+        client, namespace, network, range, blockSize, nodes, networkOwner);
   }
 
   @Override
@@ -245,6 +264,7 @@ public final class KubernetesBlockLedger implements BlockLedger, AutoCloseable {
             .withNamespace(namespace)
             .withName(AddressBlock.nameOf(network, index))
             .withLabels(Map.of(DhcpLabels.NETWORK, network, DhcpLabels.NODE, node))
+            .withOwnerReferences(networkOwner.references())
             .build());
     block.setSpec(spec);
     return block;

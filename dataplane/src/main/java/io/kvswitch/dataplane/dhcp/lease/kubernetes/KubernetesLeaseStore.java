@@ -58,6 +58,7 @@ public final class KubernetesLeaseStore implements LeaseStore, AutoCloseable {
   private final String namespace;
   private final String network;
   private final OwnerResolver owners;
+  private final NetworkOwner networkOwner;
   private final ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
   private final LeaseCache cache = new LeaseCache();
   private final SharedIndexInformer<DhcpLease> informer;
@@ -65,10 +66,15 @@ public final class KubernetesLeaseStore implements LeaseStore, AutoCloseable {
   private final LongAdder requestsSent = new LongAdder();
 
   private KubernetesLeaseStore(
-      KubernetesClient client, String namespace, String network, OwnerResolver owners) {
+      KubernetesClient client,
+      String namespace,
+      String network,
+      NetworkOwner networkOwner,
+      OwnerResolver owners) {
     this.client = client;
     this.namespace = namespace;
     this.network = network;
+    this.networkOwner = networkOwner;
     this.owners = owners;
     this.informer =
         client
@@ -86,7 +92,20 @@ public final class KubernetesLeaseStore implements LeaseStore, AutoCloseable {
    */
   public static KubernetesLeaseStore open(
       KubernetesClient client, String namespace, String network, OwnerResolver owners) {
-    return new KubernetesLeaseStore(client, namespace, network, owners);
+    return open(client, namespace, network, NetworkOwner.NONE, owners);
+  }
+
+  /**
+   * Like {@link #open(KubernetesClient, String, String, OwnerResolver)}, with every record it
+   * writes owned by {@code networkOwner}, so that deleting the network deletes its leases.
+   */
+  public static KubernetesLeaseStore open(
+      KubernetesClient client,
+      String namespace,
+      String network,
+      NetworkOwner networkOwner,
+      OwnerResolver owners) {
+    return new KubernetesLeaseStore(client, namespace, network, networkOwner, owners);
   }
 
   @Override
@@ -141,7 +160,8 @@ public final class KubernetesLeaseStore implements LeaseStore, AutoCloseable {
 
   private Attempt send(LeaseWrite write) {
     DhcpLease object =
-        LeaseObjects.toObject(namespace, network, write, owners.ownerOf(write.lease().mac()));
+        LeaseObjects.toObject(
+            namespace, network, networkOwner, write, owners.ownerOf(write.lease().mac()));
     requestsSent.increment();
     try {
       DhcpLease stored =

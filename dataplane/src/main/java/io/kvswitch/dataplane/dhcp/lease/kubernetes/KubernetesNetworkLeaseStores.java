@@ -27,10 +27,14 @@ public final class KubernetesNetworkLeaseStores implements NetworkLeaseStores {
 
   @Override
   public NetworkLeases open(String namespace, String network, AddressRange range, int blockSize) {
-    KubernetesLeaseStore store = KubernetesLeaseStore.open(client, namespace, network, owners);
+    NetworkOwner networkOwner = NetworkOwner.lookUp(client, namespace, network);
+    KubernetesLeaseStore store =
+        KubernetesLeaseStore.open(client, namespace, network, networkOwner, owners);
     KubernetesBlockLedger ledger;
     try {
-      ledger = KubernetesBlockLedger.open(client, namespace, network, range, blockSize, nodes);
+      ledger =
+          KubernetesBlockLedger.open(
+              client, namespace, network, range, blockSize, nodes, networkOwner);
     } catch (RuntimeException e) {
       store.close();
       throw e;

@@ -27,7 +27,11 @@ final class LeaseObjects {
    * precondition (none for a create).
    */
   static DhcpLease toObject(
-      String namespace, String network, LeaseWrite write, Optional<WorkloadReference> owner) {
+      String namespace,
+      String network,
+      NetworkOwner networkOwner,
+      LeaseWrite write,
+      Optional<WorkloadReference> owner) {
     Lease lease = write.lease();
     DhcpLeaseSpec spec = new DhcpLeaseSpec();
     spec.setNetwork(network);
@@ -45,6 +49,7 @@ final class LeaseObjects {
             .withNamespace(namespace)
             .withName(DhcpLease.nameOf(network, lease.address().toString()))
             .withLabels(Map.of(DhcpLabels.NETWORK, network, DhcpLabels.NODE, lease.node()))
+            .withOwnerReferences(networkOwner.references())
             .withResourceVersion(
                 write.expectedVersion() == LeaseWrite.CREATE
                     ? null

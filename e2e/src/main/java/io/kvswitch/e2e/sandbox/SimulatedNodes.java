@@ -1,0 +1,168 @@
+package io.kvswitch.e2e.sandbox;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.NodeStatus;
+import io.fabric8.kubernetes.api.model.NodeStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kvswitch.e2e.sandbox.net.Ip;
+import io.kvswitch.e2e.sandbox.net.SandboxNames;
+import io.kvswitch.e2e.sandbox.net.Underlay;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sandbox's nodes: each a network namespace on the underlay with a Node object. The supervisor
+ * makes the first ones; afterwards a Node object labelled with the sandbox's id (what {@code
+ * sandbox node add} writes) gets a namespace, and a deleted one loses it once its pods have
+ * stopped.
+ */
+final class SimulatedNodes implements AutoCloseable {
+
+  static final String SANDBOX_LABEL = "kvswitch.io/sandbox";
+  private static final Logger LOG = LoggerFactory.getLogger(SimulatedNodes.class);
+  private static final Duration POD_STOP_TIMEOUT = Duration.ofSeconds(30);
+
+  private final KubernetesClient client;
+  private final SandboxState state;
+  private final SandboxNames names;
+  private final PrintStream out;
+  private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
+
+  SimulatedNodes(KubernetesClient client, SandboxState state, SandboxNames names, PrintStream out) {
+    this.client = client;
+    this.state = state;
+    this.names = names;
+    this.out = out;
+  }
+
+  /** Makes a node: namespace (recorded first), underlay link, and its Node object with status. */
+  synchronized void create(String node) {
+    int index = freeIndex();
+    String namespace = names.nodeNamespace(node);
+    out.println("sandbox: creating node " + node + " (network namespace " + namespace + ")");
+    out.flush();
+    state.namespace(namespace);
+    Ip.run("netns", "add", namespace);
+    String address = new Underlay(names).attachNode(namespace, index);
+    state.update(
+        r -> {
+          r.nodes.add(node);
+          r.nodeIndexes.put(node, index);
+        });
+    NodeStatus status =
+        new NodeStatusBuilder()
+            .addNewAddress()
+            .withType("InternalIP")
+            .withAddress(address)
+            .endAddress()
+            .addNewCondition()
+            .withType("Ready")
+            .withStatus("True")
+            .withReason("KubeletReady")
+            .endCondition()
+            .build();
+    if (client.nodes().withName(node).get() == null) {
+      client
+          .nodes()
+          .resource(
+              new NodeBuilder()
+                  .withNewMetadata()
+                  .withName(node)
+                  .withLabels(labels(node))
+                  .endMetadata()
+                  .withStatus(status)
+                  .build())
+          .create();
+    } else {
+      client
+          .nodes()
+          .withName(node)
+          .editStatus(
+              n -> {
+                n.setStatus(status);
+                return n;
+              });
+    }
+  }
+
+  Map<String, String> labels(String node) {
+    return Map.of(
+        "kubernetes.io/hostname", node, "kubernetes.io/os", "linux", SANDBOX_LABEL, names.id());
+  }
+
+  private int freeIndex() {
+    Set<Integer> used = Set.copyOf(state.record().nodeIndexes.values());
+    for (int i = 1; i <= 250; i++) {
+      if (!used.contains(i)) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("the sandbox has 250 nodes, the most its underlay numbers");
+  }
+
+  /** Follows Node objects from now on: new labelled ones are made, deleted ones removed. */
+  void start() {
+    loop.scheduleWithFixedDelay(this::sync, 1, 1, TimeUnit.SECONDS);
+  }
+
+  private void sync() {
+    try {
+      List<Node> nodes = client.nodes().withLabel(SANDBOX_LABEL, names.id()).list().getItems();
+      Set<String> present = Set.copyOf(nodes.stream().map(n -> n.getMetadata().getName()).toList());
+      for (String node : present) {
+        if (!state.record().nodes.contains(node)) {
+          create(node);
+        }
+      }
+      for (String node : List.copyOf(state.record().nodes)) {
+        if (!present.contains(node)) {
+          remove(node);
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("nodes: sync failed", e);
+    }
+  }
+
+  /**
+   * Removes a node whose Node object is gone: dropping it from the state makes the kubelet stand-in
+   * stop its pods; once nothing runs in its namespace, the namespace goes.
+   */
+  private synchronized void remove(String node) {
+    String namespace = names.nodeNamespace(node);
+    out.println("sandbox: removing node " + node);
+    out.flush();
+    state.update(
+        r -> {
+          r.nodes.remove(node);
+          r.nodeIndexes.remove(node);
+        });
+    Instant deadline = Instant.now().plus(POD_STOP_TIMEOUT);
+    while (Instant.now().isBefore(deadline)
+        && !Ip.tryRun("netns", "pids", namespace).output().isBlank()) {
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    Ip.tryRun("netns", "del", namespace);
+    LOG.info("node {}: removed namespace {}", node, namespace);
+  }
+
+  @Override
+  public void close() {
+    loop.shutdownNow();
+  }
+}
