@@ -21,6 +21,9 @@ public class SwitchNodeCounters {
   /** The VXLAN overlay between this node and the others; absent until the node has had a peer. */
   private SwitchNodeOverlayCounters overlay;
 
+  /** The built-in DHCP server; absent until the node has served DHCP. */
+  private SwitchNodeDhcpCounters dhcp;
+
   /** Per mirror session, by session. */
   private List<MirrorCounters> mirrors = new ArrayList<>();
 
@@ -70,6 +73,14 @@ public class SwitchNodeCounters {
 
   public void setOverlay(SwitchNodeOverlayCounters overlay) {
     this.overlay = overlay;
+  }
+
+  public SwitchNodeDhcpCounters getDhcp() {
+    return dhcp;
+  }
+
+  public void setDhcp(SwitchNodeDhcpCounters dhcp) {
+    this.dhcp = dhcp;
   }
 
   public List<MirrorCounters> getMirrors() {

@@ -18,6 +18,9 @@ import java.util.Map;
  *     network's {@code switch})
  * @param statusInterval {@code KVSWITCH_STATUS_INTERVAL_SECONDS}: how often counters are refreshed
  *     in the status, and a failed status write retried (default 30)
+ * @param metricsPort {@code KVSWITCH_METRICS_PORT}: the TCP port of {@code GET /metrics}
+ *     (Prometheus text) on every address of the node (default {@value #DEFAULT_METRICS_PORT}; 0: no
+ *     endpoint)
  */
 public record AgentConfig(
     String nodeName,
@@ -25,7 +28,17 @@ public record AgentConfig(
     String namespace,
     Path stateDirectory,
     Path cniSocket,
-    Duration statusInterval) {
+    Duration statusInterval,
+    int metricsPort) {
+
+  public static final int DEFAULT_METRICS_PORT = 9464;
+
+  public AgentConfig {
+    if (metricsPort < 0 || metricsPort > 65_535) {
+      throw new IllegalArgumentException(
+          "KVSWITCH_METRICS_PORT must be a TCP port (0 for none): " + metricsPort);
+    }
+  }
 
   public static AgentConfig fromEnvironment(Map<String, String> env) {
     String node = required(env, "NODE_NAME");
@@ -38,7 +51,17 @@ public record AgentConfig(
         Path.of(
             env.getOrDefault("KVSWITCH_CNI_SOCKET", "/run/kvswitch/cni-" + switchName + ".sock")),
         Duration.ofSeconds(
-            Long.parseLong(env.getOrDefault("KVSWITCH_STATUS_INTERVAL_SECONDS", "30"))));
+            Long.parseLong(env.getOrDefault("KVSWITCH_STATUS_INTERVAL_SECONDS", "30"))),
+        metricsPort(env.getOrDefault("KVSWITCH_METRICS_PORT", "" + DEFAULT_METRICS_PORT)));
+  }
+
+  private static int metricsPort(String value) {
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "KVSWITCH_METRICS_PORT must be a TCP port (0 for none): '" + value + "'", e);
+    }
   }
 
   private static String required(Map<String, String> env, String name) {

@@ -14,6 +14,7 @@ import io.kvswitch.dataplane.cni.WorkloadPortOpener;
 import io.kvswitch.dataplane.dhcp.config.RateLimits;
 import io.kvswitch.dataplane.dhcp.lease.kubernetes.KubernetesNetworkLeaseStores;
 import io.kvswitch.dataplane.dhcp.lease.kubernetes.KubernetesNodeDirectory;
+import io.kvswitch.dataplane.metrics.MetricsServer;
 import io.kvswitch.dataplane.port.linux.AfPacketOptions;
 import io.kvswitch.dataplane.port.linux.AfPacketPort;
 import java.time.Clock;
@@ -69,6 +70,7 @@ public final class AgentMain {
                 taps,
                 engine,
                 new KubernetesSwitchPortRecords(client)));
+    MetricsServer metrics = metrics(config, bridge, engine);
     LOG.info("agent for {} started", config.stateName());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -79,6 +81,9 @@ public final class AgentMain {
                       // Only the watch and the sockets go; the interfaces stay, so pods keep
                       // their links and the next agent plugs them back in.
                       cni.close();
+                      if (metrics != null) {
+                        metrics.close();
+                      }
                       agent.close();
                       engine.close();
                       leaseClient.close();
@@ -88,6 +93,31 @@ public final class AgentMain {
                       stopped.countDown();
                     }));
     stopped.await();
+  }
+
+  /**
+   * {@code GET /metrics} on every address of the node (the agent runs in the host's network). A
+   * port that is taken (another switch's agent on this node with the same port) costs the metrics,
+   * never the forwarding: the agent logs it and runs without them.
+   */
+  private static MetricsServer metrics(AgentConfig config, Bridge bridge, SwitchEngine engine)
+      throws InterruptedException {
+    if (config.metricsPort() == 0) {
+      return null;
+    }
+    try {
+      MetricsServer server =
+          MetricsServer.start(
+              "0.0.0.0", config.metricsPort(), () -> AgentMetrics.render(bridge, engine));
+      LOG.info("metrics at :{}/metrics", server.port());
+      return server;
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "no metrics: cannot listen on port {} ({}); set KVSWITCH_METRICS_PORT to a free one",
+          config.metricsPort(),
+          e.toString());
+      return null;
+    }
   }
 
   /**

@@ -32,6 +32,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -76,6 +78,8 @@ public final class DhcpAttachment implements SwitchEngine, AutoCloseable {
   private final RateLimits limits;
   private final Map<Integer, Served> served = new HashMap<>();
   private final Map<Integer, Wanted> wanted = new HashMap<>();
+  private final DhcpCounterTotals retired = new DhcpCounterTotals();
+  private final Set<String> exhaustedNetworks = ConcurrentHashMap.newKeySet();
   private final ExecutorService opener;
   private final ScheduledExecutorService reclaimer;
   private boolean closed;
@@ -235,7 +239,7 @@ public final class DhcpAttachment implements SwitchEngine, AutoCloseable {
     served.put(vlan, started);
     carryServedVlans();
     if (previous != null) {
-      previous.close();
+      retire(previous);
     }
     LOG.info(
         "DHCP for {}/{} on VLAN {}: server {} at {}",
@@ -293,9 +297,20 @@ public final class DhcpAttachment implements SwitchEngine, AutoCloseable {
     delegate.removeMirror(session);
   }
 
+  /** The engine's counters with the DHCP port's and every server's this attachment ran. */
   @Override
   public EngineCounters counters() {
-    return delegate.counters();
+    return delegate.counters().withDhcp(dhcpCounters());
+  }
+
+  /** What the DHCP port and the servers counted, the closed servers' counts included. */
+  public synchronized DhcpCounters dhcpCounters() {
+    DhcpCounterTotals totals = retired.copy();
+    for (Served network : served.values()) {
+      totals.add(network.server().counters(), network.responder());
+    }
+    return totals.report(
+        served.size(), port == null ? null : port.counters(), List.copyOf(exhaustedNetworks));
   }
 
   private Served start(String namespace, DhcpNetworkConfig config) {
@@ -310,7 +325,8 @@ public final class DhcpAttachment implements SwitchEngine, AutoCloseable {
     try {
       BlockAllocator blocks = new BlockAllocator(config.range(), BLOCK_SIZE, leases.ledger(), node);
       AddressPool pool =
-          new AddressPool(config, leases.store(), blocks, clock, new PoolLog(namespace));
+          new AddressPool(
+              config, leases.store(), blocks, clock, new PoolLog(namespace, exhaustedNetworks));
       DhcpServer server =
           new DhcpServer(
               pool,
@@ -340,7 +356,8 @@ public final class DhcpAttachment implements SwitchEngine, AutoCloseable {
     }
     port.stopServing(vlan);
     carryServedVlans();
-    stopped.close();
+    retire(stopped);
+    exhaustedNetworks.remove(stopped.namespace() + "/" + stopped.network());
     LOG.info("DHCP for {}/{} on VLAN {} stopped", stopped.namespace(), stopped.network(), vlan);
   }
 
@@ -360,12 +377,23 @@ public final class DhcpAttachment implements SwitchEngine, AutoCloseable {
     }
   }
 
-  /** The DHCP port is a trunk of exactly the VLANs served, so no other VLAN's flood reaches it. */
+  /**
+   * The DHCP port is a trunk of exactly the VLANs served, so no other VLAN's flood reaches it, and
+   * the core hands it every DHCP request from those VLANs' access ports, also those unicast to the
+   * gateway's MAC (renewals and releases to a server identifier that is the gateway).
+   */
   private void carryServedVlans() {
+    VlanSet vlans = port.servedVlans();
     bridge
         .core()
-        .setPort(
-            portIndex, PortVlanConfig.trunk(port.servedVlans(), 0), StormControlSettings.UNLIMITED);
+        .setPort(portIndex, PortVlanConfig.trunk(vlans, 0), StormControlSettings.UNLIMITED);
+    bridge.core().setDhcpServerPort(portIndex, vlans);
+  }
+
+  /** Closes a server that no longer serves, keeping what it counted. */
+  private void retire(Served server) {
+    server.close();
+    retired.add(server.server().counters(), server.responder());
   }
 
   /** Called on the DHCP port's thread: where the switch learned the client's MAC. */
@@ -461,21 +489,28 @@ public final class DhcpAttachment implements SwitchEngine, AutoCloseable {
     }
   }
 
-  /** The operator reports the condition from the lease records; the agent logs the moment. */
+  /**
+   * The operator reports the condition from the lease records; the agent logs the moment and lists
+   * the network in its counters while it lasts.
+   */
   private static final class PoolLog implements PoolStatusListener {
     private final String namespace;
+    private final Set<String> exhausted;
 
-    PoolLog(String namespace) {
+    PoolLog(String namespace, Set<String> exhausted) {
       this.namespace = namespace;
+      this.exhausted = exhausted;
     }
 
     @Override
     public void poolExhausted(String network) {
+      exhausted.add(namespace + "/" + network);
       LOG.warn("DHCP {}/{}: no free address left for a new client", namespace, network);
     }
 
     @Override
     public void poolAvailable(String network) {
+      exhausted.remove(namespace + "/" + network);
       LOG.info("DHCP {}/{}: addresses available again", namespace, network);
     }
   }

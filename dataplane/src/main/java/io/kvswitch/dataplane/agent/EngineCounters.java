@@ -13,6 +13,7 @@ import java.util.List;
  *     included
  * @param overlay the VXLAN overlay's counters
  * @param mirrors per mirror session programmed here, ascending by session
+ * @param dhcp the built-in DHCP server's counters
  */
 public record EngineCounters(
     int ports,
@@ -21,13 +22,42 @@ public record EngineCounters(
     long txPackets,
     long droppedPackets,
     OverlayCounters overlay,
-    List<MirrorSessionCounters> mirrors) {
+    List<MirrorSessionCounters> mirrors,
+    DhcpCounters dhcp) {
 
   public EngineCounters {
     mirrors = List.copyOf(mirrors);
   }
 
-  /** Without mirror sessions. */
+  /** Without DHCP. */
+  public EngineCounters(
+      int ports,
+      int macEntries,
+      long rxPackets,
+      long txPackets,
+      long droppedPackets,
+      OverlayCounters overlay,
+      List<MirrorSessionCounters> mirrors) {
+    this(
+        ports,
+        macEntries,
+        rxPackets,
+        txPackets,
+        droppedPackets,
+        overlay,
+        mirrors,
+        DhcpCounters.NONE);
+  }
+
+  public static final EngineCounters NONE = new EngineCounters(0, 0, 0, 0, 0);
+
+  /** Without an overlay. */
+  public EngineCounters(
+      int ports, int macEntries, long rxPackets, long txPackets, long droppedPackets) {
+    this(ports, macEntries, rxPackets, txPackets, droppedPackets, OverlayCounters.NONE);
+  }
+
+  /** Without mirror sessions and DHCP. */
   public EngineCounters(
       int ports,
       int macEntries,
@@ -38,11 +68,9 @@ public record EngineCounters(
     this(ports, macEntries, rxPackets, txPackets, droppedPackets, overlay, List.of());
   }
 
-  public static final EngineCounters NONE = new EngineCounters(0, 0, 0, 0, 0);
-
-  /** Without an overlay. */
-  public EngineCounters(
-      int ports, int macEntries, long rxPackets, long txPackets, long droppedPackets) {
-    this(ports, macEntries, rxPackets, txPackets, droppedPackets, OverlayCounters.NONE);
+  /** These counters with the DHCP server's. */
+  public EngineCounters withDhcp(DhcpCounters counters) {
+    return new EngineCounters(
+        ports, macEntries, rxPackets, txPackets, droppedPackets, overlay, mirrors, counters);
   }
 }

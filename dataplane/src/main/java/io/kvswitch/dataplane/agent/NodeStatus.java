@@ -5,9 +5,11 @@ import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.kvswitch.api.v1alpha1.ConditionTypes;
 import io.kvswitch.api.v1alpha1.MirrorCounters;
 import io.kvswitch.api.v1alpha1.SwitchNodeCounters;
+import io.kvswitch.api.v1alpha1.SwitchNodeDhcpCounters;
 import io.kvswitch.api.v1alpha1.SwitchNodeOverlayCounters;
 import io.kvswitch.api.v1alpha1.SwitchNodeStateStatus;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -73,6 +75,9 @@ public final class NodeStatus {
     if (!counters.overlay().isEmpty()) {
       totals.setOverlay(overlay(counters.overlay()));
     }
+    if (!counters.dhcp().isEmpty()) {
+      totals.setDhcp(dhcp(counters.dhcp()));
+    }
     status.setCounters(totals);
     return status;
   }
@@ -95,6 +100,18 @@ public final class NodeStatus {
     overlay.setTxDatagrams(counters.txDatagrams());
     overlay.setTxDropped(counters.txDropped());
     return overlay;
+  }
+
+  private static SwitchNodeDhcpCounters dhcp(DhcpCounters counters) {
+    SwitchNodeDhcpCounters dhcp = new SwitchNodeDhcpCounters();
+    dhcp.setServedVlans(counters.servedVlans());
+    dhcp.setRequests(counters.requests());
+    dhcp.setReplies(counters.replies());
+    dhcp.setReceived(new TreeMap<>(counters.received()));
+    dhcp.setSent(new TreeMap<>(counters.sent()));
+    dhcp.setDrops(new TreeMap<>(counters.drops()));
+    dhcp.setExhaustedNetworks(new ArrayList<>(counters.exhaustedNetworks()));
+    return dhcp;
   }
 
   private static Condition ready(List<Condition> conditions) {

@@ -13,10 +13,12 @@ import java.util.List;
  *
  * <p>A frame passes a fixed sequence of guard checks, each of which may drop it with its own {@link
  * DropReason}: length, 802.1Q tag, ingress VLAN, source MAC, reserved destination,
- * broadcast/multicast storm control. Then the source is learned, the destination looked up, and the
- * frame goes to the one port its destination was learned on, or is flooded to every other port of
- * its VLAN (after unknown-unicast storm control). A frame never leaves on a port that does not
- * carry its VLAN, and never leaves on the port it came in on.
+ * broadcast/multicast storm control. Then the source is learned. A DHCP client's request on an
+ * access port of a VLAN with a DHCP server port goes to that port alone, whatever its destination
+ * MAC (see {@link #setDhcpServerPort}). Otherwise the destination is looked up, and the frame goes
+ * to the one port its destination was learned on, or is flooded to every other port of its VLAN
+ * (after unknown-unicast storm control). A frame never leaves on a port that does not carry its
+ * VLAN, and never leaves on the port it came in on.
  *
  * <p>The core does no I/O and allocates nothing per frame. It may be called from several threads at
  * once as long as each ingress port is only ever processed by one thread (storm-control state is
@@ -34,6 +36,7 @@ public final class ForwardingCore {
   private final int[] splitHorizonGroups;
   private volatile VlanLayout layout;
   private volatile MirrorLayout mirrors;
+  private volatile DhcpPunt dhcpPunt = DhcpPunt.NONE;
 
   /**
    * @param maxPorts the highest port index plus one
@@ -91,12 +94,30 @@ public final class ForwardingCore {
         Arrays.copyOf(configs, maxPorts), Arrays.copyOf(splitHorizonGroups, maxPorts));
   }
 
+  /**
+   * Makes {@code port} the DHCP server of exactly {@code vlans} (none: of no VLAN any more). From
+   * the next frame on, an unfragmented IPv4 UDP frame from port 68 to port 67 that enters on an
+   * access port of one of these VLANs goes to {@code port} only: not flooded, and not to the port
+   * its destination MAC was learned on. That is how a client's unicast renewal or release, which it
+   * sends to the MAC of the server identifier (the router's, when that is the gateway), reaches the
+   * server. Frames from trunks and tunnels are forwarded as usual. The port must carry the VLANs;
+   * while it does not, their frames are forwarded as usual too.
+   */
+  public synchronized void setDhcpServerPort(int port, VlanSet vlans) {
+    if (port < 0 || port >= maxPorts) {
+      throw new IllegalArgumentException(
+          "port index out of range 0-" + (maxPorts - 1) + ": " + port);
+    }
+    dhcpPunt = dhcpPunt.withServerPort(port, vlans);
+  }
+
   /** Removes a port: it gets no more frames and its learned MACs are forgotten. */
   public synchronized void removePort(int port) {
     if (port < 0 || port >= maxPorts) {
       throw new IllegalArgumentException(
           "port index out of range 0-" + (maxPorts - 1) + ": " + port);
     }
+    dhcpPunt = dhcpPunt.withServerPort(port, VlanSet.of());
     configs[port] = null;
     splitHorizonGroups[port] = 0;
     layout = newLayout();
@@ -201,6 +222,20 @@ public final class ForwardingCore {
     }
 
     macTable.learn(vlan, source, ingress, now);
+
+    DhcpPunt punt = dhcpPunt;
+    if (punt.active() && ports.isAccess(ingress)) {
+      int server = punt.serverPort(vlan);
+      if (server >= 0
+          && server != ingress
+          && ports.carries(server, vlan)
+          && DhcpPunt.isClientRequest(frame, offset, length, tagged)) {
+        addOutput(ports, server, vlan, tagged, tagVid, result);
+        // Still traffic of the client's port: its mirror sessions see the request.
+        addCopies(taps, ingress, frame, offset, length, result);
+        return;
+      }
+    }
 
     if (!group) {
       int egress = macTable.lookup(vlan, destination, now);

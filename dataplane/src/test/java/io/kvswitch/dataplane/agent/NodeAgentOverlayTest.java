@@ -72,7 +72,8 @@ class NodeAgentOverlayTest {
                   "kvswitch-system",
                   stateDir.resolve(name),
                   stateDir.resolve(name + ".sock"),
-                  Duration.ofMillis(200)),
+                  Duration.ofMillis(200),
+                  0),
               engine,
               Clock.systemUTC());
       agent.start();

@@ -9,11 +9,13 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kvswitch.api.v1alpha1.SwitchNodeDhcpCounters;
 import io.kvswitch.api.v1alpha1.SwitchNodeState;
 import io.kvswitch.api.v1alpha1.SwitchNodeStateSpec;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -59,7 +61,8 @@ class NodeAgentTest {
         "kvswitch-system",
         stateDir,
         stateDir.resolve("cni.sock"),
-        Duration.ofMillis(200));
+        Duration.ofMillis(200),
+        0);
   }
 
   private NodeAgent startAgent(InMemorySwitchEngine withEngine) {
@@ -108,7 +111,17 @@ class NodeAgentTest {
 
   @Test
   void appliesItsOwnStateAndReportsTheRealizedGeneration() {
-    engine.setCounters(new EngineCounters(2, 5, 100, 90, 3));
+    engine.setCounters(
+        new EngineCounters(2, 5, 100, 90, 3)
+            .withDhcp(
+                new DhcpCounters(
+                    1,
+                    12,
+                    10,
+                    Map.of("discover", 6L, "request", 6L),
+                    Map.of("offer", 5L, "ack", 5L),
+                    Map.of("pool_exhausted", 1L, "queue_full", 0L),
+                    List.of("apps/web"))));
     SwitchNodeState written = write("node-a", web("apps/a", "apps/b"));
     // Another node's state must not reach this agent.
     SwitchNodeStateSpec other = spec("fabric", "node-b");
@@ -136,6 +149,16 @@ class NodeAgentTest {
     assertThat(state.getStatus().getCounters().getRxPackets()).isEqualTo(100);
     assertThat(state.getStatus().getCounters().getTxPackets()).isEqualTo(90);
     assertThat(state.getStatus().getCounters().getDroppedPackets()).isEqualTo(3);
+    SwitchNodeDhcpCounters dhcp = state.getStatus().getCounters().getDhcp();
+    assertThat(dhcp.getServedVlans()).isEqualTo(1);
+    assertThat(dhcp.getRequests()).isEqualTo(12);
+    assertThat(dhcp.getReplies()).isEqualTo(10);
+    assertThat(dhcp.getReceived())
+        .containsOnly(Map.entry("discover", 6L), Map.entry("request", 6L));
+    assertThat(dhcp.getSent()).containsOnly(Map.entry("ack", 5L), Map.entry("offer", 5L));
+    assertThat(dhcp.getDrops())
+        .containsOnly(Map.entry("pool_exhausted", 1L), Map.entry("queue_full", 0L));
+    assertThat(dhcp.getExhaustedNetworks()).containsExactly("apps/web");
   }
 
   @Test

@@ -332,11 +332,38 @@ class SwitchDhcpIT {
     assertThat(node.engine.port().orElseThrow().counters().failedRequests()).isZero();
   }
 
+  /**
+   * UDP datagrams the namespace's stack received, to any port, unicast or broadcast: {@code
+   * InDatagrams}, {@code NoPorts}, {@code InErrors} and {@code IgnoredMulti} of its {@code
+   * /proc/net/snmp}.
+   */
+  private static long udpDatagramsReceived(NetNamespace namespace) {
+    List<String> udp =
+        namespace
+            .execOk("cat", "/proc/net/snmp")
+            .stdout()
+            .lines()
+            .filter(l -> l.startsWith("Udp:"))
+            .toList();
+    List<String> names = List.of(udp.get(0).split("\\s+"));
+    List<String> values = List.of(udp.get(1).split("\\s+"));
+    long sum = 0;
+    for (String counter : List.of("InDatagrams", "NoPorts", "InErrors", "IgnoredMulti")) {
+      sum += Long.parseLong(values.get(names.indexOf(counter)));
+    }
+    return sum;
+  }
+
   @Test
-  void withTheGatewayAsServerIdentifierUdhcpcRenewsByBroadcast(NetworkLab lab) throws IOException {
+  void withTheGatewayAsServerIdentifierUnicastRenewalAndReleaseReachTheSwitchNotTheRouter(
+      NetworkLab lab) throws IOException {
     Node node = new Node("node-a");
     Pod pod = node.plug(lab, "g", "apps/gw", "02:00:00:d4:00:03");
-    node.apply(state("node-a", List.of(pod), 3600));
+    // A router that owns the gateway address, the server identifier, and answers ARP for it.
+    String routerMac = "02:00:00:d4:00:01";
+    Pod router = node.plug(lab, "gr", "apps/router", routerMac);
+    router.namespace().execOk("ip", "addr", "add", GATEWAY + "/24", "dev", router.interfaceName());
+    node.apply(state("node-a", List.of(pod, router), 3600));
     Path events = temp.resolve("gateway.events");
     Process udhcpc = udhcpc(lab, pod, events);
     String bound = awaitEvent(events, "bound", Duration.ofSeconds(30));
@@ -344,15 +371,33 @@ class SwitchDhcpIT {
     String ip = field(bound, "ip");
     Instant firstExpiry = Instant.parse(leaseInApi(ip).getSpec().getExpiresAt());
 
-    // The unicast renewal goes to the gateway address, which the switch never answers ARP for
-    // (a router owns it); udhcpc then rebinds by broadcast, which the switch answers.
+    // SIGUSR1: udhcpc renews by unicast to the gateway address, at the MAC the router gave for it
+    // by ARP; the switch hands the datagram to its DHCP port instead of the router.
     signal(udhcpc, "USR1");
 
     assertThat(field(awaitEvent(events, "renew", Duration.ofSeconds(30)), "ip")).isEqualTo(ip);
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> Instant.parse(leaseInApi(ip).getSpec().getExpiresAt()).isAfter(firstExpiry));
+    // The udhcpc script flushes the pod's addresses on renew, and its ARP cache with them; the
+    // router keeps the entry it made when it answered the pod's ARP request for the gateway.
+    assertThat(router.namespace().execOk("ip", "neigh", "show", ip).stdout())
+        .as("the pod resolved the gateway to send its renewal there")
+        .contains(pod.mac());
+
+    // SIGUSR2: the release, by unicast to the gateway too (the neighbour entry made fresh first,
+    // as udhcpc drops its address right after sending), ends the lease in the store.
+    pod.namespace().execOk("ping", "-c", "1", "-W", "2", GATEWAY);
+    signal(udhcpc, "USR2");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> leaseInApi(ip).getSpec().getState() == DhcpLeaseState.Released);
+
+    assertThat(udpDatagramsReceived(router.namespace()))
+        .as("the router got no DHCP datagram, broadcast or unicast")
+        .isZero();
     assertThat(node.engine.port().orElseThrow().counters().arpReplies()).isZero();
+    assertThat(node.engine.port().orElseThrow().counters().failedRequests()).isZero();
   }
 
   @Test

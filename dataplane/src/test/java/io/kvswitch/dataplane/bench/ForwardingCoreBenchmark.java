@@ -11,6 +11,7 @@ import io.kvswitch.dataplane.frame.EthernetFrame;
 import io.kvswitch.dataplane.frame.VlanTagEditor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -19,6 +20,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -26,7 +28,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Frames per second through the forwarding core alone (no I/O), one 64-byte frame per operation.
- * Ports 0-2 are access ports of VLAN 10, port 3 a trunk carrying VLANs 10 and 20.
+ * Ports 0-2 are access ports of VLAN 10, port 3 a trunk carrying VLANs 10 and 20. With {@code
+ * dhcpPunt} the trunk is VLAN 10's DHCP server port, so every frame from the access ports is
+ * checked for a DHCP request.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -41,6 +45,10 @@ public class ForwardingCoreBenchmark {
   private static final String C = "02:00:00:00:00:0c";
   private static final int CHURN_STATIONS = 65_536;
 
+  /** Whether VLAN 10 has a DHCP server port (the trunk), as in the agent with DHCP on. */
+  @Param({"false", "true"})
+  public boolean dhcpPunt;
+
   private long clock;
   private ForwardingCore core;
   private ForwardingCore smallTableCore;
@@ -49,6 +57,8 @@ public class ForwardingCoreBenchmark {
   private MemorySegment unicastAtoC;
   private MemorySegment broadcast;
   private MemorySegment churn;
+  private MemorySegment udpAtoB;
+  private MemorySegment dhcpRequestAtoB;
   private MemorySegment scratch;
   private int length;
   private int station;
@@ -61,6 +71,8 @@ public class ForwardingCoreBenchmark {
     unicastAtoC = frame(TestFrames.untagged(C, A, 46));
     broadcast = frame(TestFrames.untagged("ff:ff:ff:ff:ff:ff", A, 46));
     churn = frame(TestFrames.untagged(B, A, 46));
+    udpAtoB = frame(ipv4Udp(B, A, 5000, 6000));
+    dhcpRequestAtoB = frame(ipv4Udp(B, A, 68, 67));
     scratch = Arena.ofAuto().allocate(2048);
     length = 60;
     // B sits behind access port 1, C behind the trunk.
@@ -76,7 +88,31 @@ public class ForwardingCoreBenchmark {
     }
     created.setPort(
         3, PortVlanConfig.trunk(VlanSet.parse("10,20"), 0), StormControlSettings.UNLIMITED);
+    if (dhcpPunt) {
+      created.setDhcpServerPort(3, VlanSet.of(10));
+    }
     return created;
+  }
+
+  /** A 64-byte frame with a valid IPv4 header (no options) and a UDP header. */
+  private static byte[] ipv4Udp(String destination, String source, int sourcePort, int port) {
+    byte[] frame = TestFrames.untagged(destination, source, 46);
+    ByteBuffer.wrap(frame)
+        .position(14)
+        .put((byte) 0x45)
+        .put((byte) 0)
+        .putShort((short) 46)
+        .putInt(0)
+        .put((byte) 64)
+        .put((byte) 17)
+        .putShort((short) 0)
+        .putInt(0x0a000a64)
+        .putInt(0x0a000a01)
+        .putShort((short) sourcePort)
+        .putShort((short) port)
+        .putShort((short) 26)
+        .putShort((short) 0);
+    return frame;
   }
 
   private static MemorySegment frame(byte[] bytes) {
@@ -89,6 +125,28 @@ public class ForwardingCoreBenchmark {
     clock += 100;
     core.process(0, unicastAtoB, 0, length, clock, result);
     return result.outputCount();
+  }
+
+  /**
+   * Access to access, destination learned, a whole IPv4/UDP header that is not DHCP: with {@code
+   * dhcpPunt} every header field the punt reads is read.
+   */
+  @Benchmark
+  public int knownUnicastIpv4Udp() {
+    clock += 100;
+    core.process(0, udpAtoB, 0, length, clock, result);
+    return result.outputCount();
+  }
+
+  /**
+   * A client's request unicast to a learned MAC (the router's): forwarded there, or with {@code
+   * dhcpPunt} punted to the trunk.
+   */
+  @Benchmark
+  public int dhcpRequestUnicast() {
+    clock += 100;
+    core.process(0, dhcpRequestAtoB, 0, length, clock, result);
+    return result.port(0);
   }
 
   /** Access to trunk, destination learned, with the tag pushed into a scratch buffer. */

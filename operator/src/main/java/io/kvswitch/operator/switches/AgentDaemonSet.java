@@ -2,6 +2,7 @@ package io.kvswitch.operator.switches;
 
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.AffinityBuilder;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
@@ -42,6 +43,15 @@ public final class AgentDaemonSet {
    * into the host's /opt/cni/bin, mounted at the same path, and makes its class archive there.
    */
   static final String CNI_INSTALL_COMMAND = "/opt/kvswitch/cni/kvswitch.d/bin/install.sh";
+
+  /**
+   * The agent's {@code GET /metrics} port (Prometheus text: switch, overlay and DHCP counters). The
+   * pods use the host's network, so this is a port on every node the switch selects; a second
+   * switch on the same node finds it taken and its agent runs without metrics (it logs why).
+   */
+  public static final int METRICS_PORT = 9464;
+
+  static final String METRICS_PORT_NAME = "metrics";
 
   private AgentDaemonSet() {}
 
@@ -131,6 +141,16 @@ public final class AgentDaemonSet {
             new EnvVarBuilder()
                 .withName("KVSWITCH_NAMESPACE")
                 .withValue(config.namespace())
+                .build(),
+            new EnvVarBuilder()
+                .withName("KVSWITCH_METRICS_PORT")
+                .withValue(Integer.toString(METRICS_PORT))
+                .build())
+        .withPorts(
+            new ContainerPortBuilder()
+                .withName(METRICS_PORT_NAME)
+                .withContainerPort(METRICS_PORT)
+                .withProtocol("TCP")
                 .build())
         .withNewSecurityContext()
         .withPrivileged(false)

@@ -96,6 +96,24 @@ class AgentDaemonSetTest {
     assertThat(pod.getTolerations()).extracting(t -> t.getOperator()).containsExactly("Exists");
     assertThat(pod.getContainers().getFirst().getEnv())
         .extracting(e -> e.getName())
-        .containsExactly("NODE_NAME", "KVSWITCH_SWITCH", "KVSWITCH_NAMESPACE");
+        .containsExactly(
+            "NODE_NAME", "KVSWITCH_SWITCH", "KVSWITCH_NAMESPACE", "KVSWITCH_METRICS_PORT");
+  }
+
+  @Test
+  void theAgentServesMetricsOnTheNodeAtTheContainerPortItIsToldOf() {
+    DaemonSet ds = AgentDaemonSet.desired(Fixtures.vswitch("fabric"), MockCluster.CONFIG);
+
+    var pod = ds.getSpec().getTemplate().getSpec();
+    var agent = pod.getContainers().getFirst();
+    assertThat(pod.getHostNetwork()).isTrue();
+    assertThat(agent.getEnv())
+        .filteredOn(e -> e.getName().equals("KVSWITCH_METRICS_PORT"))
+        .extracting(e -> e.getValue())
+        .containsExactly("9464");
+    assertThat(agent.getPorts()).hasSize(1);
+    assertThat(agent.getPorts().getFirst().getName()).isEqualTo("metrics");
+    assertThat(agent.getPorts().getFirst().getContainerPort()).isEqualTo(9464);
+    assertThat(agent.getPorts().getFirst().getProtocol()).isEqualTo("TCP");
   }
 }

@@ -29,12 +29,14 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * whose network has DHCP enabled, without a native VLAN, so every frame crosses it with its VLAN's
  * tag.
  *
- * <p>The engine needs no DHCP knowledge for this. A client's DISCOVER, and any REQUEST it
- * broadcasts, reach this port by the ordinary flood of its VLAN; replies leave this port with the
- * server's MAC as source, so the switch learns that MAC here and a renewal the client unicasts to
- * it is forwarded here too. A reply is addressed by {@link
- * io.kvswitch.dataplane.dhcp.frame.ReplyDestination} (to the client's MAC, or broadcast) and the
- * engine delivers it to the client's port, popping the tag. The node needs no IP address on the
+ * <p>The forwarding core hands this port every DHCP client request that enters on an access port of
+ * a served VLAN ({@link io.kvswitch.dataplane.engine.ForwardingCore#setDhcpServerPort}), whatever
+ * its destination MAC: a broadcast DISCOVER or REQUEST, and a renewal or release that the client
+ * unicasts to the server identifier at the gateway's (the router's) MAC. So this port does not
+ * check destination addresses. Requests from trunks and tunnels reach it by the ordinary flood of
+ * their VLAN. Replies leave this port with the server's MAC as source. A reply is addressed by
+ * {@link io.kvswitch.dataplane.dhcp.frame.ReplyDestination} (to the client's MAC, or broadcast) and
+ * the engine delivers it to the client's port, popping the tag. The node needs no IP address on the
  * VLAN.
  *
  * <p><b>Transmit</b> (frames the switch hands to this port) runs on the forwarding threads. Every
@@ -53,7 +55,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * own (the subnet's last host address), and the port answers local clients' ARP requests for it
  * with the server's MAC, so renewals and releases that clients unicast to the server identifier
  * reach it. Where the gateway is the server identifier, the router owns that address and the port
- * never answers for it: see dataplane/DHCP.md.
+ * never answers for it; the core's punt brings those renewals here: see dataplane/DHCP.md.
  *
  * <p><b>Receive</b> (frames this port hands to the switch): replies are tagged with their VLAN and
  * queued; the forwarding thread that owns the port takes them on its next round, woken when a reply

@@ -90,6 +90,12 @@ class SwitchDhcpPortTest {
       byte[] dhcp = taggedUdp(67);
       assertThat(SwitchDhcpPort.dhcpRequestVlan(inMemory(arena, dhcp), 3, dhcp.length))
           .isEqualTo(10);
+      byte[] toGateway = taggedUdp(67);
+      System.arraycopy(new byte[] {2, 0, 0, 0, 0, 0x77}, 0, toGateway, 0, 6);
+      ByteBuffer.wrap(toGateway).putInt(18 + 16, Ipv4Address.parse("10.0.10.1").value());
+      assertThat(SwitchDhcpPort.dhcpRequestVlan(inMemory(arena, toGateway), 3, toGateway.length))
+          .as("a renewal unicast to the gateway's MAC and address, which the core hands over")
+          .isEqualTo(10);
       byte[] toClient = taggedUdp(68);
       assertThat(SwitchDhcpPort.dhcpRequestVlan(inMemory(arena, toClient), 3, toClient.length))
           .isEqualTo(-1);

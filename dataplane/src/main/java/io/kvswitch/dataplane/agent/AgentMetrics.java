@@ -1,0 +1,129 @@
+package io.kvswitch.dataplane.agent;
+
+import io.kvswitch.dataplane.bridge.Bridge;
+import io.kvswitch.dataplane.metrics.PrometheusText;
+import io.kvswitch.dataplane.tunnel.VxlanRxDrop;
+import java.util.Map;
+
+/**
+ * The agent's {@code GET /metrics}: the switch's port and MAC table metrics as the standalone
+ * switch renders them ({@link PrometheusText}), then the overlay's and the DHCP server's totals
+ * from the engine's counters, the same numbers the agent reports in its node state's status.
+ */
+public final class AgentMetrics {
+
+  private AgentMetrics() {}
+
+  public static String render(Bridge bridge, SwitchEngine engine) {
+    StringBuilder out = new StringBuilder(PrometheusText.render(bridge));
+    appendCounters(out, engine.counters());
+    return out.toString();
+  }
+
+  /** The overlay's and the DHCP server's metrics; every reason and type, zeros included. */
+  static void appendCounters(StringBuilder out, EngineCounters counters) {
+    OverlayCounters overlay = counters.overlay();
+    sample(out, "kvswitch_vxlan_peers", "Peer nodes with a tunnel now.", "gauge", overlay.peers());
+    sample(
+        out,
+        "kvswitch_vxlan_rx_decapsulated_total",
+        "VXLAN datagrams turned into frames.",
+        "counter",
+        overlay.rxDecapsulated());
+    header(out, "kvswitch_vxlan_rx_drops_total", "VXLAN datagrams dropped on receive.", "counter");
+    for (VxlanRxDrop reason : VxlanRxDrop.values()) {
+      labelled(
+          out,
+          "kvswitch_vxlan_rx_drops_total",
+          "reason",
+          reason.label(),
+          overlay.rxDrops().get(reason));
+    }
+    sample(
+        out,
+        "kvswitch_vxlan_tx_datagrams_total",
+        "VXLAN datagrams sent to peers.",
+        "counter",
+        overlay.txDatagrams());
+    sample(
+        out,
+        "kvswitch_vxlan_tx_dropped_total",
+        "Encapsulated frames the kernel did not take.",
+        "counter",
+        overlay.txDropped());
+
+    DhcpCounters dhcp = counters.dhcp();
+    sample(
+        out,
+        "kvswitch_dhcp_served_vlans",
+        "VLANs this node serves DHCP on.",
+        "gauge",
+        dhcp.servedVlans());
+    sample(
+        out,
+        "kvswitch_dhcp_requests_total",
+        "DHCP frames from local clients handed to a server.",
+        "counter",
+        dhcp.requests());
+    sample(
+        out,
+        "kvswitch_dhcp_replies_total",
+        "DHCP reply frames sent towards clients.",
+        "counter",
+        dhcp.replies());
+    byLabel(
+        out,
+        "kvswitch_dhcp_received_total",
+        "DHCP messages the servers received, by type.",
+        "type",
+        dhcp.received());
+    byLabel(
+        out,
+        "kvswitch_dhcp_sent_total",
+        "DHCP messages the servers sent, by type.",
+        "type",
+        dhcp.sent());
+    byLabel(
+        out,
+        "kvswitch_dhcp_drops_total",
+        "DHCP requests without an answer, by reason.",
+        "reason",
+        dhcp.drops());
+    header(
+        out,
+        "kvswitch_dhcp_pool_exhausted",
+        "1 for a network whose pool had no address for this node's last new client.",
+        "gauge");
+    for (String network : dhcp.exhaustedNetworks()) {
+      labelled(out, "kvswitch_dhcp_pool_exhausted", "network", network, 1);
+    }
+  }
+
+  private static void byLabel(
+      StringBuilder out, String name, String help, String label, Map<String, Long> values) {
+    header(out, name, help, "counter");
+    values.forEach((value, count) -> labelled(out, name, label, value, count));
+  }
+
+  private static void sample(StringBuilder out, String name, String help, String type, long value) {
+    header(out, name, help, type);
+    out.append(name).append(' ').append(value).append('\n');
+  }
+
+  private static void labelled(
+      StringBuilder out, String name, String label, String value, long count) {
+    out.append(name)
+        .append('{')
+        .append(label)
+        .append("=\"")
+        .append(value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n"))
+        .append("\"} ")
+        .append(count)
+        .append('\n');
+  }
+
+  private static void header(StringBuilder out, String name, String help, String type) {
+    out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+    out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+  }
+}
