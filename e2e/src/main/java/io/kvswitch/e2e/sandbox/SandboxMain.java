@@ -335,7 +335,13 @@ public final class SandboxMain {
   private int down(List<String> args) throws Exception {
     Optional<SandboxState> state = existing();
     if (state.isEmpty()) {
-      out.println("sandbox: nothing to remove (no state in " + dir + ")");
+      out.println("sandbox: nothing running (no state in " + dir + ")");
+      if (Files.isDirectory(dir)) {
+        List<String> leftovers = SandboxFiles.removeFrom(dir);
+        if (!leftovers.isEmpty()) {
+          out.println("sandbox: removed leftover " + String.join(", ", leftovers) + " from " + dir);
+        }
+      }
       return 0;
     }
     SandboxState.Record record = state.get().record();
