@@ -6,6 +6,7 @@ import io.kvswitch.api.v1alpha1.StormControlSpec;
 import io.kvswitch.api.v1alpha1.SwitchNodeMirror;
 import io.kvswitch.api.v1alpha1.SwitchNodePort;
 import io.kvswitch.api.v1alpha1.SwitchNodeVlan;
+import io.kvswitch.api.v1alpha1.UplinkSpec;
 import io.kvswitch.dataplane.bridge.Bridge;
 import io.kvswitch.dataplane.bridge.PortStats;
 import io.kvswitch.dataplane.engine.PortVlanConfig;
@@ -79,6 +80,15 @@ public final class BridgeSwitchEngine implements SwitchEngine {
     }
     overlay.configure(settings);
     mirrors.configure(settings);
+    if (!settings.uplinks().isEmpty()) {
+      // Everything else of the settings is in place; the node's status must still not claim
+      // uplinks that carry nothing.
+      throw new UnsupportedOperationException(
+          "uplinks "
+              + settings.uplinks().stream().map(UplinkSpec::getName).toList()
+              + " are not plugged in by the agent yet; the switch forwards between local ports"
+              + " and over the overlay only");
+    }
   }
 
   @Override

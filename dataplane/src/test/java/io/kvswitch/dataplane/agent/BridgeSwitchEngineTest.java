@@ -9,10 +9,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvswitch.api.v1alpha1.PortState;
 import io.kvswitch.api.v1alpha1.SwitchNodeStateSpec;
+import io.kvswitch.api.v1alpha1.UplinkSpec;
 import io.kvswitch.dataplane.TestFrames;
 import io.kvswitch.dataplane.bridge.Bridge;
 import io.kvswitch.dataplane.port.InMemoryPort;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -120,6 +122,27 @@ class BridgeSwitchEngineTest {
     assertThat(noInterfaces.overlay().pendingRemoteMacs())
         .containsExactly(new DesiredState.RemoteMacKey(10, "02:00:00:00:09:09"));
     assertThat(noInterfaces.overlay().tunnel()).isNull();
+  }
+
+  @Test
+  void uplinksAreReportedAsNotRealizedWhileThePortsForward() {
+    SwitchNodeStateSpec spec = threePorts();
+    UplinkSpec uplink = new UplinkSpec();
+    uplink.setName("data");
+    uplink.setInterfaces(List.of("eth1"));
+    spec.getUplinks().add(uplink);
+
+    ApplyResult result = applier.apply(DesiredState.of(1, spec));
+
+    assertThat(result.failures())
+        .extracting(f -> f.message())
+        .containsExactly(
+            "uplinks [data] are not plugged in by the agent yet; the switch forwards between"
+                + " local ports and over the overlay only");
+    assertThat(applier.realizedGeneration()).isZero();
+    hostEnd("apps/a").inject(TestFrames.untagged(BROADCAST, "02:00:00:00:00:01", 46));
+    bridge.pollOnce();
+    assertThat(hostEnd("apps/b").sentCount()).isEqualTo(1);
   }
 
   @Test
