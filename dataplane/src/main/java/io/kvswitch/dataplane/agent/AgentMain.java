@@ -60,6 +60,8 @@ public final class AgentMain {
     DhcpAttachment engine = dhcp(bridgeEngine, bridge, leaseClient, config);
     NodeAgent agent = new NodeAgent(client, config, engine, Clock.systemUTC());
     agent.start();
+    KubernetesSwitchPortRecords records = new KubernetesSwitchPortRecords(client);
+    engine.publishAddressesTo(records);
     CniServer cni =
         CniServer.start(
             config.cniSocket(),
@@ -69,7 +71,7 @@ public final class AgentMain {
                 new NetlinkPodInterfaces(),
                 taps,
                 engine,
-                new KubernetesSwitchPortRecords(client)));
+                records));
     MetricsServer metrics = metrics(config, bridge, engine);
     LOG.info("agent for {} started", config.stateName());
     CountDownLatch stopped = new CountDownLatch(1);

@@ -13,9 +13,11 @@ import io.kvswitch.dataplane.dhcp.frame.DhcpFrameResponder;
 import io.kvswitch.dataplane.dhcp.lease.AddressPool;
 import io.kvswitch.dataplane.dhcp.lease.BlockAllocator;
 import io.kvswitch.dataplane.dhcp.lease.GroupCommitter;
+import io.kvswitch.dataplane.dhcp.lease.Lease;
 import io.kvswitch.dataplane.dhcp.lease.NetworkLeaseStores;
 import io.kvswitch.dataplane.dhcp.lease.NetworkLeases;
 import io.kvswitch.dataplane.dhcp.lease.PoolStatusListener;
+import io.kvswitch.dataplane.dhcp.lease.Versioned;
 import io.kvswitch.dataplane.dhcp.net.MacAddress;
 import io.kvswitch.dataplane.dhcp.port.SwitchDhcpPort;
 import io.kvswitch.dataplane.dhcp.server.DhcpServer;
@@ -28,9 +30,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -66,6 +70,7 @@ public final class DhcpAttachment implements SwitchEngine, AutoCloseable {
   private static final int MAX_BATCH = 64;
   private static final Duration RECLAIM_INTERVAL = Duration.ofMinutes(1);
   private static final Duration RETRY_INTERVAL = Duration.ofSeconds(10);
+  private static final Duration ADDRESS_INTERVAL = Duration.ofSeconds(2);
   private static final Logger LOG = LoggerFactory.getLogger(DhcpAttachment.class);
 
   private final SwitchEngine delegate;
@@ -85,6 +90,9 @@ public final class DhcpAttachment implements SwitchEngine, AutoCloseable {
   private boolean closed;
   private SwitchDhcpPort port;
   private int portIndex = -1;
+
+  /** Addresses recorded on ports whose compiled state does not show them yet, by port name. */
+  private final Map<String, String> recorded = new ConcurrentHashMap<>();
 
   /**
    * @param delegate the engine that realizes everything but DHCP
@@ -137,6 +145,72 @@ public final class DhcpAttachment implements SwitchEngine, AutoCloseable {
 
   public MacAddress serverMac() {
     return serverMac;
+  }
+
+  /**
+   * Records, every two seconds, the address each local port's workload holds a lease for on its
+   * port's record, and clears it when the lease ends; a record whose compiled state already shows
+   * the address is left alone.
+   */
+  public void publishAddressesTo(PortAddresses addresses) {
+    long interval = ADDRESS_INTERVAL.toMillis();
+    reclaimer.scheduleWithFixedDelay(
+        () -> publishAddresses(addresses), interval, interval, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * The address each local port in a served VLAN holds a lease for now, by port name (a port whose
+   * workload holds none maps to {@code null}).
+   */
+  public Map<String, String> leasedAddresses() {
+    Map<Integer, Served> now;
+    synchronized (this) {
+      now = Map.copyOf(served);
+    }
+    Map<String, String> addresses = new HashMap<>();
+    for (SwitchNodePort local : ports.all()) {
+      Served network = local.getVlanId() == null ? null : now.get(local.getVlanId());
+      if (network == null || local.getMac() == null) {
+        continue;
+      }
+      addresses.put(
+          local.getName(),
+          network.leases().store().byMac(MacAddress.parse(local.getMac())).stream()
+              .map(Versioned::value)
+              .filter(lease -> lease.isBoundAt(clock.instant()))
+              .max(Comparator.comparing(Lease::expiresAt))
+              .map(lease -> lease.address().toString())
+              .orElse(null));
+    }
+    return addresses;
+  }
+
+  void publishAddresses(PortAddresses addresses) {
+    Map<String, String> shown = new HashMap<>();
+    for (SwitchNodePort local : ports.all()) {
+      shown.put(local.getName(), local.getIp());
+    }
+    for (Map.Entry<String, String> entry : leasedAddresses().entrySet()) {
+      String name = entry.getKey();
+      String ip = entry.getValue();
+      if (Objects.equals(ip, shown.get(name))) {
+        recorded.remove(name);
+        continue;
+      }
+      // The map holds no nulls: a cleared address is recorded as "".
+      String written = ip == null ? "" : ip;
+      if (written.equals(recorded.get(name))) {
+        continue;
+      }
+      int slash = name.indexOf('/');
+      try {
+        addresses.record(name.substring(0, slash), name.substring(slash + 1), ip);
+        recorded.put(name, written);
+      } catch (RuntimeException e) {
+        LOG.debug("cannot record address {} of port {}: {}", ip, name, e.toString());
+      }
+    }
+    recorded.keySet().retainAll(shown.keySet());
   }
 
   /** The switch's DHCP port, once a VLAN with DHCP was configured. */

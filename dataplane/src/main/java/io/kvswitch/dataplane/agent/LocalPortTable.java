@@ -4,6 +4,7 @@ import io.kvswitch.api.v1alpha1.SwitchNodePort;
 import io.kvswitch.api.v1alpha1.WorkloadReference;
 import io.kvswitch.dataplane.dhcp.lease.kubernetes.OwnerResolver;
 import io.kvswitch.dataplane.dhcp.net.MacAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,6 +33,11 @@ public final class LocalPortTable implements OwnerResolver {
     if (previous != null) {
       byInterface.remove(HostInterfaces.forPort(name));
     }
+  }
+
+  /** Every port recorded now. */
+  public List<SwitchNodePort> all() {
+    return List.copyOf(byName.values());
   }
 
   /** The port whose host interface is {@code interfaceName}, if it is a local workload's. */

@@ -3,11 +3,13 @@ package io.kvswitch.dataplane.cni;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.kvswitch.api.v1alpha1.SwitchPort;
+import io.kvswitch.dataplane.agent.PortAddresses;
 import java.util.Map;
 
 /** {@link SwitchPortRecords} in the API server, within what the agent's ClusterRole allows. */
-public final class KubernetesSwitchPortRecords implements SwitchPortRecords {
+public final class KubernetesSwitchPortRecords implements SwitchPortRecords, PortAddresses {
 
   private final KubernetesClient client;
 
@@ -27,6 +29,20 @@ public final class KubernetesSwitchPortRecords implements SwitchPortRecords {
   @Override
   public void put(SwitchPort port) {
     client.resource(port).createOr(NonDeletingOperation::update);
+  }
+
+  @Override
+  public void record(String namespace, String name, String ip) {
+    Resource<SwitchPort> record =
+        client.resources(SwitchPort.class).inNamespace(namespace).withName(name);
+    if (record.get() == null) {
+      return;
+    }
+    record.edit(
+        port -> {
+          port.getSpec().setIp(ip);
+          return port;
+        });
   }
 
   @Override

@@ -206,6 +206,51 @@ class DhcpAttachmentTest {
   }
 
   @Test
+  void theLeasedAddressIsRecordedOnThePortOnceAndClearedWhenTheLeaseEnds() {
+    DhcpNode node = node("node-a");
+    SwitchNodeStateSpec spec = state();
+    assertThat(node.apply(1, spec).succeeded()).isTrue();
+    List<String> written = new ArrayList<>();
+    PortAddresses addresses =
+        (namespace, name, ip) -> written.add(namespace + "/" + name + "=" + ip);
+    InMemoryPort a = node.hostEnd("apps/a");
+    TestClient client = new TestClient("02:00:00:00:00:0a");
+    Ipv4Address bound = lease(a, client).message().yiaddr();
+
+    node.engine.publishAddresses(addresses);
+    node.engine.publishAddresses(addresses);
+
+    assertThat(written)
+        .as("one write per change; ports without a lease or in a VLAN without DHCP get none")
+        .containsExactly("apps/a=" + bound);
+    assertThat(node.engine.leasedAddresses())
+        .containsEntry("apps/a", bound.toString())
+        .containsEntry("apps/d", null)
+        .containsEntry("apps/b", null)
+        .doesNotContainKey("apps/c");
+
+    // The operator compiles the recorded address into the port: nothing more to write.
+    spec.getPorts().stream()
+        .filter(p -> p.getName().equals("apps/a"))
+        .forEach(p -> p.setIp(bound.toString()));
+    assertThat(node.apply(2, spec).succeeded()).isTrue();
+    node.engine.publishAddresses(addresses);
+    assertThat(written).hasSize(1);
+
+    Ipv4Address server = Ipv4Address.parse("10.0.10.1");
+    a.inject(
+        frame(client.release(bound, server), client.mac, bound, node.engine.serverMac(), server));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                stores.store("apps", "web").byAddress(bound).orElseThrow().value().state()
+                    == LeaseState.RELEASED);
+    node.engine.publishAddresses(addresses);
+    assertThat(written).containsExactly("apps/a=" + bound, "apps/a=null");
+  }
+
+  @Test
   void renewalUnicastToTheServersMacIsAnsweredAndReleaseEndsTheLease() {
     DhcpNode node = node("node-a");
     assertThat(node.apply(1, state()).succeeded()).isTrue();
