@@ -14,8 +14,10 @@ import io.kvswitch.dataplane.bridge.Bridge;
 import io.kvswitch.dataplane.port.InMemoryPort;
 import io.kvswitch.dataplane.port.Port;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -33,9 +35,10 @@ class UplinkAttachmentTest {
 
   private final Bridge bridge = Bridge.builder().threads(1).build();
   private final Map<String, InMemoryPort> interfaces = new HashMap<>();
+  private final Set<String> absent = new HashSet<>(Set.of("missing0", "missing1"));
   private final Function<String, Port> opener =
       name -> {
-        if (name.startsWith("missing")) {
+        if (absent.contains(name)) {
           throw new IllegalStateException("if_nametoindex(" + name + ") failed");
         }
         InMemoryPort port = new InMemoryPort(name);
@@ -255,6 +258,25 @@ class UplinkAttachmentTest {
     assertThat(vlansOf(nic("eth2").takeSent())).containsExactly(10);
     assertThat(pod("apps/b").takeSent()).hasSize(1);
     assertThat(engine.uplinks().pluggedUplinks()).containsExactly("data");
+  }
+
+  @Test
+  void aNicThatAppearsLaterJoinsItsBondWhenTheStateIsAppliedAgain() {
+    SwitchNodeStateSpec spec =
+        withUplinks(bonded(BondMode.ActiveBackup, List.of("missing0", "eth2"), "10"));
+    assertThat(applier.apply(DesiredState.of(1, spec)).failures()).hasSize(1);
+    InMemoryPort degraded = nic("eth2");
+
+    absent.clear();
+    ApplyResult result = applier.apply(DesiredState.of(1, spec));
+
+    assertThat(result.failures()).isEmpty();
+    assertThat(applier.realizedGeneration()).isEqualTo(1);
+    assertThat(degraded.isClosed()).isTrue();
+    broadcastFrom("apps/a", POD_A);
+    // missing0 is the first member, so it is the active one.
+    assertThat(vlansOf(nic("missing0").takeSent())).containsExactly(10);
+    assertThat(nic("eth2").takeSent()).isEmpty();
   }
 
   @Test
