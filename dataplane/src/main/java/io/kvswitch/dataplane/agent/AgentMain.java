@@ -54,7 +54,9 @@ public final class AgentMain {
         new BridgeSwitchEngine(
             bridge,
             new WorkloadPortOpener(
-                taps, name -> AfPacketPort.open(name, AfPacketOptions.podPort()), true));
+                taps, name -> AfPacketPort.open(name, AfPacketOptions.podPort()), true),
+            // The agent runs in the host's network namespace, where the uplinks' NICs are.
+            nic -> AfPacketPort.open(nic, AfPacketOptions.defaults()));
     KubernetesClient client = new KubernetesClientBuilder().build();
     KubernetesClient leaseClient = leaseClient();
     DhcpAttachment engine = dhcp(bridgeEngine, bridge, leaseClient, config);

@@ -6,7 +6,6 @@ import io.kvswitch.api.v1alpha1.StormControlSpec;
 import io.kvswitch.api.v1alpha1.SwitchNodeMirror;
 import io.kvswitch.api.v1alpha1.SwitchNodePort;
 import io.kvswitch.api.v1alpha1.SwitchNodeVlan;
-import io.kvswitch.api.v1alpha1.UplinkSpec;
 import io.kvswitch.dataplane.bridge.Bridge;
 import io.kvswitch.dataplane.bridge.PortStats;
 import io.kvswitch.dataplane.engine.PortVlanConfig;
@@ -27,8 +26,9 @@ import java.util.function.Function;
  *
  * <p>VLANs need no programming in the bridge (membership is per port); they are kept for the DHCP
  * and policy pieces. The overlay between nodes (the VLANs' tunnel peers, this node's underlay
- * address, remote MACs) is the {@link OverlayAttachment}'s; mirror sessions are the {@link
- * MirrorAttachment}'s, which hears of every port plugged or unplugged.
+ * address, remote MACs) is the {@link OverlayAttachment}'s; the uplinks to the physical network
+ * (host NICs and bonds as trunks) are the {@link UplinkAttachment}'s; mirror sessions are the
+ * {@link MirrorAttachment}'s, which hears of every port plugged or unplugged.
  */
 public final class BridgeSwitchEngine implements SwitchEngine {
 
@@ -36,12 +36,28 @@ public final class BridgeSwitchEngine implements SwitchEngine {
   private final Function<String, Port> portOpener;
   private final OverlayAttachment overlay;
   private final MirrorAttachment mirrors;
+  private final UplinkAttachment uplinks;
   private final Map<String, Plugged> plugged = new HashMap<>();
   private final Set<Integer> vlans = new HashSet<>();
   private StormControlSettings stormControl = StormControlSettings.UNLIMITED;
 
+  /**
+   * An engine whose uplinks' NICs are opened with {@code portOpener} too, e.g. for tests with
+   * in-memory ports.
+   */
   public BridgeSwitchEngine(Bridge bridge, Function<String, Port> portOpener) {
-    this(bridge, portOpener, new OverlayAttachment(bridge, 0));
+    this(bridge, portOpener, portOpener);
+  }
+
+  /** With the way uplinks' host NICs are opened given apart from the workloads' ports. */
+  public BridgeSwitchEngine(
+      Bridge bridge, Function<String, Port> portOpener, Function<String, Port> nicOpener) {
+    this(
+        bridge,
+        portOpener,
+        new OverlayAttachment(bridge, 0),
+        MirrorAttachment.RAW_SOCKET,
+        new UplinkAttachment(bridge, nicOpener));
   }
 
   /** With the overlay given, e.g. one with a fixed underlay MTU. */
@@ -56,15 +72,31 @@ public final class BridgeSwitchEngine implements SwitchEngine {
       Function<String, Port> portOpener,
       OverlayAttachment overlay,
       MirrorAttachment.ErspanPorts erspanPorts) {
+    this(bridge, portOpener, overlay, erspanPorts, new UplinkAttachment(bridge, portOpener));
+  }
+
+  /** With every attachment given. */
+  public BridgeSwitchEngine(
+      Bridge bridge,
+      Function<String, Port> portOpener,
+      OverlayAttachment overlay,
+      MirrorAttachment.ErspanPorts erspanPorts,
+      UplinkAttachment uplinks) {
     this.bridge = bridge;
     this.portOpener = portOpener;
     this.overlay = overlay;
     this.mirrors = new MirrorAttachment(bridge, this::pluggedIndex, erspanPorts);
+    this.uplinks = uplinks;
   }
 
   private int pluggedIndex(String name) {
     Plugged port = plugged.get(name);
     return port == null ? -1 : port.index();
+  }
+
+  /** The uplinks to the physical network, for tests. */
+  public UplinkAttachment uplinks() {
+    return uplinks;
   }
 
   /** The overlay between nodes, for metrics and tests. */
@@ -78,16 +110,13 @@ public final class BridgeSwitchEngine implements SwitchEngine {
     for (Plugged port : plugged.values()) {
       bridge.core().setPort(port.index(), PortVlanConfig.access(port.vlan()), stormControl);
     }
+    List<String> uplinkProblems = uplinks.configure(settings.uplinks(), stormControl);
     overlay.configure(settings);
     mirrors.configure(settings);
-    if (!settings.uplinks().isEmpty()) {
-      // Everything else of the settings is in place; the node's status must still not claim
-      // uplinks that carry nothing.
-      throw new UnsupportedOperationException(
-          "uplinks "
-              + settings.uplinks().stream().map(UplinkSpec::getName).toList()
-              + " are not plugged in by the agent yet; the switch forwards between local ports"
-              + " and over the overlay only");
+    if (!uplinkProblems.isEmpty()) {
+      // Everything else of the settings is in place; the node's status must still not claim an
+      // uplink, or a NIC of one, that carries nothing.
+      throw new IllegalStateException(String.join("; ", uplinkProblems));
     }
   }
 

@@ -125,24 +125,24 @@ class BridgeSwitchEngineTest {
   }
 
   @Test
-  void uplinksAreReportedAsNotRealizedWhileThePortsForward() {
+  void anUplinkIsPluggedBesideThePortsAsATrunk() {
     SwitchNodeStateSpec spec = threePorts();
     UplinkSpec uplink = new UplinkSpec();
     uplink.setName("data");
     uplink.setInterfaces(List.of("eth1"));
+    uplink.setAllowedVlans(List.of("10"));
     spec.getUplinks().add(uplink);
 
     ApplyResult result = applier.apply(DesiredState.of(1, spec));
 
-    assertThat(result.failures())
-        .extracting(f -> f.message())
-        .containsExactly(
-            "uplinks [data] are not plugged in by the agent yet; the switch forwards between"
-                + " local ports and over the overlay only");
-    assertThat(applier.realizedGeneration()).isZero();
+    assertThat(result.failures()).isEmpty();
+    assertThat(applier.realizedGeneration()).isEqualTo(1);
     hostEnd("apps/a").inject(TestFrames.untagged(BROADCAST, "02:00:00:00:00:01", 46));
     bridge.pollOnce();
     assertThat(hostEnd("apps/b").sentCount()).isEqualTo(1);
+    assertThat(interfaces.get("eth1").takeSent())
+        .singleElement()
+        .satisfies(frame -> assertThat(frame).hasSize(14 + 4 + 46));
   }
 
   @Test
