@@ -87,6 +87,7 @@ public final class DhcpAttachment implements SwitchEngine, AutoCloseable {
   private final Set<String> exhaustedNetworks = ConcurrentHashMap.newKeySet();
   private final ExecutorService opener;
   private final ScheduledExecutorService reclaimer;
+  private final ScheduledExecutorService publisher;
   private boolean closed;
   private SwitchDhcpPort port;
   private int portIndex = -1;
@@ -119,6 +120,9 @@ public final class DhcpAttachment implements SwitchEngine, AutoCloseable {
     this.opener =
         Executors.newSingleThreadExecutor(
             r -> Thread.ofPlatform().name("kvswitch-dhcp-open").daemon().unstarted(r));
+    this.publisher =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().name("kvswitch-port-addresses").daemon().unstarted(r));
     this.reclaimer =
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("kvswitch-dhcp-reclaim").daemon().unstarted(r));
@@ -154,7 +158,8 @@ public final class DhcpAttachment implements SwitchEngine, AutoCloseable {
    */
   public void publishAddressesTo(PortAddresses addresses) {
     long interval = ADDRESS_INTERVAL.toMillis();
-    reclaimer.scheduleWithFixedDelay(
+    // A thread of its own: a write that waits for an absent API server delays nothing else.
+    publisher.scheduleWithFixedDelay(
         () -> publishAddresses(addresses), interval, interval, TimeUnit.MILLISECONDS);
   }
 
@@ -519,6 +524,7 @@ public final class DhcpAttachment implements SwitchEngine, AutoCloseable {
     // An open in progress may wait on the API server; it sees `closed` and closes what it opened.
     opener.shutdown();
     reclaimer.shutdownNow();
+    publisher.shutdownNow();
     closeServers();
   }
 
