@@ -245,16 +245,21 @@ public final class SandboxMain {
                                 context) instead of the sandbox's own: nodes, CRDs and pods
                                 the sandbox makes there are labelled kvswitch.io/sandbox=ID
                                 and deleted again by down
-            --apiserver-binaries DIR
+            --apiserver-binaries [DIR]
                                 run etcd and kube-apiserver from DIR (or PATH): not
                                 supported yet""");
       return 0;
     }
     Optional<Path> externalKubeconfig =
         option(args, "--kubeconfig").map(Path::of).map(Path::toAbsolutePath);
-    Optional<String> binaries = option(args, "--apiserver-binaries");
-    if (binaries.isPresent() || args.contains("--apiserver-binaries")) {
-      System.err.println(ApiServerBinaries.describe(binaries.map(Path::of)));
+    int binaries = args.indexOf("--apiserver-binaries");
+    if (binaries >= 0) {
+      // Without a folder, PATH is searched.
+      Optional<Path> folder =
+          binaries + 1 < args.size() && !args.get(binaries + 1).startsWith("--")
+              ? Optional.of(Path.of(args.get(binaries + 1)))
+              : Optional.empty();
+      System.err.println(ApiServerBinaries.describe(folder));
       return 2;
     }
     if (externalKubeconfig.isPresent()) {
