@@ -212,12 +212,20 @@ final class KubeletStandIn implements AutoCloseable {
 
   private void report(String pod, Running entry) {
     DaemonSet ds = entry.daemonSet;
+    Map<String, String> labels = new HashMap<>();
+    if (ds.getSpec().getTemplate().getMetadata().getLabels() != null) {
+      labels.putAll(ds.getSpec().getTemplate().getMetadata().getLabels());
+    }
+    labels.put(SimulatedNodes.SANDBOX_LABEL, state.record().id);
+    if (state.record().external()) {
+      state.clusterObject("v1", "Pod", ds.getMetadata().getNamespace(), pod);
+    }
     Pod object =
         new PodBuilder()
             .withNewMetadata()
             .withName(pod)
             .withNamespace(ds.getMetadata().getNamespace())
-            .withLabels(ds.getSpec().getTemplate().getMetadata().getLabels())
+            .withLabels(labels)
             .addNewOwnerReference()
             .withApiVersion("apps/v1")
             .withKind("DaemonSet")

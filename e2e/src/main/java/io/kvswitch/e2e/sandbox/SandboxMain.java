@@ -3,9 +3,11 @@ package io.kvswitch.e2e.sandbox;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.kvswitch.e2e.sandbox.api.SandboxApiServer;
 import io.kvswitch.e2e.sandbox.net.SandboxNames;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,6 +71,7 @@ public final class SandboxMain {
       case "exec" -> withClient(verb, rest, (verbs, args) -> verbs.exec(args));
       case "demo" -> withClient(verb, rest, this::demo);
       case "node" -> node(rest);
+      case "api-server" -> apiServer(rest);
       case "--help", "help", "-h" -> usage(System.out, 0);
       default -> {
         System.err.println("sandbox: unknown verb '" + verb + "'");
@@ -234,8 +237,38 @@ public final class SandboxMain {
 
   private int up(List<String> args) throws Exception {
     if (args.contains("--help")) {
-      out.println("Usage: ./kvswitch sandbox up [--nodes N] [--dir DIR]");
+      out.println(
+          """
+          Usage: ./kvswitch sandbox up [--nodes N] [--dir DIR] [--kubeconfig FILE]
+
+            --kubeconfig FILE   use the API server of an existing cluster (FILE's current
+                                context) instead of the sandbox's own: nodes, CRDs and pods
+                                the sandbox makes there are labelled kvswitch.io/sandbox=ID
+                                and deleted again by down
+            --apiserver-binaries [DIR]
+                                run etcd and kube-apiserver from DIR (or PATH): not
+                                supported yet""");
       return 0;
+    }
+    Optional<Path> externalKubeconfig =
+        option(args, "--kubeconfig").map(Path::of).map(Path::toAbsolutePath);
+    int binaries = args.indexOf("--apiserver-binaries");
+    if (binaries >= 0) {
+      // Without a folder, PATH is searched.
+      Optional<Path> folder =
+          binaries + 1 < args.size() && !args.get(binaries + 1).startsWith("--")
+              ? Optional.of(Path.of(args.get(binaries + 1)))
+              : Optional.empty();
+      System.err.println(ApiServerBinaries.describe(folder));
+      return 2;
+    }
+    if (externalKubeconfig.isPresent()) {
+      try {
+        ExternalCluster.read(externalKubeconfig.get()).checkReachable();
+      } catch (IOException | RuntimeException e) {
+        System.err.println("sandbox: " + e.getMessage());
+        return 1;
+      }
     }
     int nodes = Integer.parseInt(option(args, "--nodes").orElse("2"));
     if (nodes < 1 || nodes > 250) {
@@ -273,6 +306,7 @@ public final class SandboxMain {
             newId(),
             "--crds",
             findCrds().toAbsolutePath().toString()));
+    externalKubeconfig.ifPresent(file -> command.addAll(List.of("--kubeconfig", file.toString())));
     findCniPlugin()
         .ifPresentOrElse(
             plugin -> command.addAll(List.of("--cni-plugin", plugin.toString())),
@@ -328,7 +362,8 @@ public final class SandboxMain {
                   java.add("io.kvswitch.dataplane.cni.CniPlugin");
                   return java;
                 });
-    new Supervisor(dir, new SandboxNames(id), crds, plugin, out).run(nodes);
+    Path externalKubeconfig = option(args, "--kubeconfig").map(Path::of).orElse(null);
+    new Supervisor(dir, new SandboxNames(id), crds, plugin, externalKubeconfig, out).run(nodes);
     return 0;
   }
 
@@ -358,6 +393,29 @@ public final class SandboxMain {
     return 0;
   }
 
+  /**
+   * Not listed in the usage: serves the sandbox's API server alone, a stand-in for "an existing
+   * cluster" in tests and benchmarks ({@code api-server --listen HOST:PORT --kubeconfig-out FILE});
+   * it runs until stopped.
+   */
+  private int apiServer(List<String> args) throws Exception {
+    String listen = option(args, "--listen").orElse("127.0.0.1:0");
+    Path kubeconfig =
+        option(args, "--kubeconfig-out")
+            .map(Path::of)
+            .orElseThrow(() -> new IllegalArgumentException("api-server needs --kubeconfig-out"));
+    int colon = listen.lastIndexOf(':');
+    InetAddress host = InetAddress.getByName(listen.substring(0, colon));
+    SandboxApiServer server =
+        SandboxApiServer.start(host, Integer.parseInt(listen.substring(colon + 1)));
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+    server.writeKubeconfig(kubeconfig, server.url(host));
+    out.println("sandbox: API server at " + server.url(host) + ", kubeconfig " + kubeconfig);
+    out.flush();
+    Thread.currentThread().join();
+    return 0;
+  }
+
   private int status(List<String> args) throws IOException {
     Optional<SandboxState> state = existing();
     if (state.isEmpty()) {
@@ -370,7 +428,12 @@ public final class SandboxMain {
             + record.id
             + ": "
             + (supervisorAlive(state.get()) ? "running" : "NOT running (run down, then up)"));
-    out.println("  API server   " + record.apiUrl);
+    out.println(
+        "  API server   "
+            + record.apiUrl
+            + (record.external()
+                ? " (relay to the existing cluster's " + record.externalServer + ")"
+                : " (the sandbox's own)"));
     out.println("  kubeconfig   " + record.kubeconfig);
     out.println("  nodes        " + String.join(", ", record.nodes));
     if (supervisorAlive(state.get())) {

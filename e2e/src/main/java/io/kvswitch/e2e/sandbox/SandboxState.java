@@ -36,6 +36,44 @@ public final class SandboxState implements Ledger {
 
     /** Each node's number on the underlay (its address is 198.18.1.N). */
     public Map<String, Integer> nodeIndexes = new LinkedHashMap<>();
+
+    /**
+     * The existing cluster's API server this sandbox uses ({@code up --kubeconfig}), or null when
+     * it serves its own.
+     */
+    public String externalServer;
+
+    /** The kubeconfig of that existing cluster, as given to {@code up --kubeconfig}. */
+    public String externalKubeconfig;
+
+    /** What the sandbox created in the existing cluster, in order; {@code down} deletes these. */
+    public List<ClusterObject> clusterObjects = new ArrayList<>();
+
+    public boolean external() {
+      return externalServer != null;
+    }
+  }
+
+  /** One object the sandbox created in an existing cluster, named as kubectl would name it. */
+  public static final class ClusterObject {
+    public String apiVersion;
+    public String kind;
+    public String namespace;
+    public String name;
+
+    public ClusterObject() {}
+
+    ClusterObject(String apiVersion, String kind, String namespace, String name) {
+      this.apiVersion = apiVersion;
+      this.kind = kind;
+      this.namespace = namespace;
+      this.name = name;
+    }
+
+    @Override
+    public String toString() {
+      return kind + " " + (namespace == null ? "" : namespace + "/") + name;
+    }
   }
 
   private final Path file;
@@ -86,6 +124,23 @@ public final class SandboxState implements Ledger {
   public synchronized void node(String name) {
     record.nodes.add(name);
     save();
+  }
+
+  /** Records an object about to be created in an existing cluster, unless it is recorded. */
+  public synchronized void clusterObject(
+      String apiVersion, String kind, String namespace, String name) {
+    boolean known =
+        record.clusterObjects.stream()
+            .anyMatch(
+                o ->
+                    o.apiVersion.equals(apiVersion)
+                        && o.kind.equals(kind)
+                        && java.util.Objects.equals(o.namespace, namespace)
+                        && o.name.equals(name));
+    if (!known) {
+      record.clusterObjects.add(new ClusterObject(apiVersion, kind, namespace, name));
+      save();
+    }
   }
 
   public synchronized void update(java.util.function.Consumer<Record> change) {

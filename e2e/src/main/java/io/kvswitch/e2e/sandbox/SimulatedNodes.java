@@ -71,7 +71,22 @@ final class SimulatedNodes implements AutoCloseable {
             .withReason("KubeletReady")
             .endCondition()
             .build();
-    if (client.nodes().withName(node).get() == null) {
+    Node existing = client.nodes().withName(node).get();
+    if (existing != null
+        && state.record().external()
+        && (existing.getMetadata().getLabels() == null
+            || !names.id().equals(existing.getMetadata().getLabels().get(SANDBOX_LABEL)))) {
+      // A node of the existing cluster: never take it over.
+      throw new IllegalStateException(
+          "the cluster already has a Node "
+              + node
+              + " that this sandbox did not make; it is left alone");
+    }
+    if (state.record().external()) {
+      // Also a Node that `sandbox node add` made: it is this sandbox's to delete on down.
+      state.clusterObject("v1", "Node", null, node);
+    }
+    if (existing == null) {
       client
           .nodes()
           .resource(

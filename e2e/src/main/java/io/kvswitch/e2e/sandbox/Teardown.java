@@ -1,5 +1,7 @@
 package io.kvswitch.e2e.sandbox;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kvswitch.e2e.sandbox.net.Ip;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -34,6 +36,9 @@ public final class Teardown {
     for (Long pid : pids.reversed()) {
       stop(pid, record.id);
     }
+    if (record.external()) {
+      deleteClusterObjects(record);
+    }
     for (String namespace : record.namespaces.reversed()) {
       Ip.Result result = Ip.tryRun("netns", "del", namespace);
       out.println(
@@ -47,6 +52,60 @@ public final class Teardown {
           result.exitCode() == 0
               ? "removed interface " + device
               : "interface " + device + " was already gone");
+    }
+  }
+
+  /**
+   * Deletes, newest first, what the sandbox recorded creating in an existing cluster, and only
+   * objects that still carry this sandbox's label: one with the same name made by someone else
+   * since is left alone. The cluster is reached directly with the user's kubeconfig, since the
+   * supervisor's relay may be gone.
+   */
+  private void deleteClusterObjects(SandboxState.Record record) {
+    if (record.clusterObjects.isEmpty()) {
+      return;
+    }
+    ExternalCluster cluster;
+    try {
+      cluster = ExternalCluster.read(Path.of(record.externalKubeconfig));
+    } catch (IOException | RuntimeException e) {
+      out.println(
+          "could not read "
+              + record.externalKubeconfig
+              + " to delete what the sandbox made in the cluster: "
+              + e.getMessage()
+              + "; left there: "
+              + record.clusterObjects);
+      return;
+    }
+    try (KubernetesClient client = cluster.client()) {
+      for (SandboxState.ClusterObject object : record.clusterObjects.reversed()) {
+        try {
+          var resource =
+              object.namespace == null
+                  ? client
+                      .genericKubernetesResources(object.apiVersion, object.kind)
+                      .withName(object.name)
+                  : client
+                      .genericKubernetesResources(object.apiVersion, object.kind)
+                      .inNamespace(object.namespace)
+                      .withName(object.name);
+          GenericKubernetesResource current = resource.get();
+          if (current == null) {
+            out.println(object + " was already gone from the cluster");
+          } else if (!record.id.equals(
+              current.getMetadata().getLabels() == null
+                  ? null
+                  : current.getMetadata().getLabels().get(SimulatedNodes.SANDBOX_LABEL))) {
+            out.println("left " + object + " alone: it no longer carries this sandbox's label");
+          } else {
+            resource.delete();
+            out.println("deleted " + object + " from the cluster");
+          }
+        } catch (RuntimeException e) {
+          out.println("could not delete " + object + " from the cluster: " + e.getMessage());
+        }
+      }
     }
   }
 

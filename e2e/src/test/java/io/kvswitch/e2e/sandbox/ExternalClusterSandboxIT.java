@@ -1,0 +1,265 @@
+package io.kvswitch.e2e.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.kvswitch.api.v1alpha1.VirtualSwitch;
+import io.kvswitch.e2e.testing.Command;
+import io.kvswitch.e2e.testing.RequiredTool;
+import io.kvswitch.e2e.testing.RootOnly;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code sandbox up --kubeconfig FILE} uses an existing cluster's API server, reached by the nodes
+ * through the relay on 198.18.0.1, and {@code down} deletes from that cluster exactly what the
+ * sandbox made there. The "existing cluster" is the sandbox's API server class run on its own
+ * ({@code sandbox api-server}) on loopback: a server the sandbox did not start. It has no garbage
+ * collector, so objects owned by deleted ones are not expected to go.
+ */
+class ExternalClusterSandboxIT {
+
+  @TempDir Path dir;
+  @TempDir Path clusterDir;
+  private Path javaBinary;
+  private String classpath;
+  private Process cluster;
+
+  @BeforeEach
+  void requirements() {
+    RootOnly.require("the sandbox creates network namespaces");
+    RequiredTool.require("ip", "install iproute2");
+    RequiredTool.require("setsid", "install util-linux");
+    assertThat(SandboxState.fileIn(SandboxMain.DEFAULT_DIR))
+        .as("a sandbox is running on this machine; stop it with ./kvswitch sandbox down first")
+        .doesNotExist();
+    javaBinary = Path.of(ProcessHandle.current().info().command().orElse("java"));
+    classpath = System.getProperty("java.class.path");
+  }
+
+  @AfterEach
+  void down() throws Exception {
+    if (Files.exists(SandboxState.fileIn(dir))) {
+      sandbox("down");
+    }
+    if (cluster != null) {
+      cluster.destroy();
+      cluster.waitFor();
+    }
+  }
+
+  private List<String> sandboxCommand(String... args) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                javaBinary.toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                classpath,
+                SandboxMain.class.getName()));
+    command.addAll(List.of(args));
+    return command;
+  }
+
+  private Command.Result sandbox(String... args) throws Exception {
+    List<String> command = sandboxCommand(args);
+    command.addAll(List.of("--dir", dir.toString()));
+    return Command.run(command, null, 240);
+  }
+
+  /** Starts the stand-in for an existing cluster and returns its kubeconfig. */
+  private Path startExistingCluster() throws Exception {
+    int port;
+    try (ServerSocket probe = new ServerSocket(0)) {
+      port = probe.getLocalPort();
+    }
+    Path kubeconfig = clusterDir.resolve("kubeconfig");
+    cluster =
+        new ProcessBuilder(
+                sandboxCommand(
+                    "api-server",
+                    "--listen",
+                    "127.0.0.1:" + port,
+                    "--kubeconfig-out",
+                    kubeconfig.toString()))
+            .redirectErrorStream(true)
+            .redirectOutput(clusterDir.resolve("api-server.log").toFile())
+            .start();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              assertThat(cluster.isAlive())
+                  .as(() -> read(clusterDir.resolve("api-server.log")))
+                  .isTrue();
+              assertThat(read(clusterDir.resolve("api-server.log"))).contains("API server at");
+            });
+    return kubeconfig;
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.exists(file) ? Files.readString(file) : "";
+    } catch (java.io.IOException e) {
+      return e.toString();
+    }
+  }
+
+  @Test
+  void upUsesTheExistingClusterAndDownDeletesOnlyWhatItMadeThere() throws Exception {
+    Path kubeconfig = startExistingCluster();
+    try (KubernetesClient existing =
+        new KubernetesClientBuilder()
+            .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig)))
+            .build()) {
+      existing
+          .configMaps()
+          .inNamespace("team-a")
+          .resource(
+              new ConfigMapBuilder()
+                  .withNewMetadata()
+                  .withName("keep-me")
+                  .endMetadata()
+                  .addToData("owner", "team-a")
+                  .build())
+          .create();
+
+      Command.Result up = sandbox("up", "--nodes", "2", "--kubeconfig", kubeconfig.toString());
+      assertThat(up.exitCode()).as(up.output()).isZero();
+      assertThat(up.stdout())
+          .contains("relaying 198.18.0.1:6443 to http://127.0.0.1:")
+          .doesNotContain("starting the API server");
+      SandboxState.Record state = SandboxState.load(dir).record();
+      assertThat(state.external()).isTrue();
+      assertThat(state.externalServer)
+          .isEqualTo(existing.getMasterUrl().toString().replaceAll("/$", ""));
+      assertThat(state.apiUrl).isEqualTo("http://198.18.0.1:6443");
+      assertThat(state.clusterObjects)
+          .extracting(o -> o.kind + " " + o.name)
+          .contains(
+              "Node node-1",
+              "Node node-2",
+              "Namespace kvswitch-system",
+              "CustomResourceDefinition virtualswitches.kvswitch.io");
+
+      // The sandbox's kubeconfig (the one agents get) reaches the same cluster through the relay.
+      try (KubernetesClient viaRelay =
+          new KubernetesClientBuilder()
+              .withConfig(Config.fromKubeconfig(Files.readString(Path.of(state.kubeconfig))))
+              .build()) {
+        assertThat(viaRelay.getMasterUrl().toString()).startsWith("http://198.18.0.1:6443");
+        assertThat(viaRelay.configMaps().inNamespace("team-a").withName("keep-me").get())
+            .isNotNull();
+      }
+      assertThat(existing.nodes().list().getItems())
+          .extracting(Node::getMetadata)
+          .extracting(m -> m.getLabels().get("kvswitch.io/sandbox"))
+          .containsOnly(state.id);
+
+      existing
+          .load(Files.newInputStream(Path.of("../crds/examples/01-virtualswitch.yaml")))
+          .create();
+      existing
+          .load(Files.newInputStream(Path.of("../crds/examples/02-vlannetwork-web.yaml")))
+          .inNamespace("default")
+          .create();
+      // The agents run in the nodes' namespaces and reach the API only through the relay.
+      await()
+          .atMost(Duration.ofSeconds(180))
+          .untilAsserted(
+              () -> {
+                VirtualSwitch fabric =
+                    existing.resources(VirtualSwitch.class).withName("fabric").get();
+                assertThat(fabric.getStatus()).isNotNull();
+                assertThat(fabric.getStatus().getNodesReady()).isEqualTo(2);
+                assertThat(fabric.getStatus().getConditions())
+                    .filteredOn(c -> c.getType().equals("Ready"))
+                    .extracting(Condition::getStatus)
+                    .containsExactly("True");
+              });
+      assertThat(SandboxState.load(dir).record().clusterObjects)
+          .extracting(o -> o.kind)
+          .contains("Pod");
+
+      Command.Result down = sandbox("down");
+
+      assertThat(down.exitCode()).as(down.output()).isZero();
+      assertThat(existing.nodes().list().getItems()).isEmpty();
+      assertThat(existing.namespaces().withName("kvswitch-system").get()).isNull();
+      assertThat(
+              existing
+                  .apiextensions()
+                  .v1()
+                  .customResourceDefinitions()
+                  .withName("virtualswitches.kvswitch.io")
+                  .get())
+          .isNull();
+      assertThat(
+              existing.pods().inNamespace("kvswitch-system").list().getItems().stream()
+                  .filter(
+                      p ->
+                          state.id.equals(
+                              Optional.ofNullable(p.getMetadata().getLabels())
+                                  .orElse(Map.of())
+                                  .get("kvswitch.io/sandbox")))
+                  .toList())
+          .isEmpty();
+      assertThat(existing.configMaps().inNamespace("team-a").withName("keep-me").get().getData())
+          .containsEntry("owner", "team-a");
+      String namespaces = Command.run(List.of("ip", "netns", "list"), null, 30).stdout();
+      assertThat(namespaces).doesNotContain("kvs" + state.id + "-");
+      assertThat(ProcessHandle.of(state.supervisorPid).map(ProcessHandle::isAlive))
+          .isNotEqualTo(Optional.of(true));
+      for (Long pid : state.processes) {
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive))
+            .isNotEqualTo(Optional.of(true));
+      }
+      assertThat(dir.resolve("state.json")).doesNotExist();
+    }
+  }
+
+  @Test
+  void upFailsClearlyWhenTheClusterDoesNotAnswer() throws Exception {
+    Path kubeconfig = clusterDir.resolve("gone");
+    Files.writeString(
+        kubeconfig,
+        """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: gone
+          cluster: {server: "http://127.0.0.1:1"}
+        users:
+        - name: gone
+          user: {token: abc}
+        contexts:
+        - name: gone
+          context: {cluster: gone, user: gone}
+        current-context: gone
+        """);
+
+    Command.Result up = sandbox("up", "--kubeconfig", kubeconfig.toString());
+
+    assertThat(up.exitCode()).isEqualTo(1);
+    assertThat(up.stderr())
+        .contains("cannot reach the cluster's API server http://127.0.0.1:1")
+        .contains("Check that the cluster runs");
+    assertThat(SandboxState.fileIn(dir)).doesNotExist();
+  }
+}
