@@ -10,9 +10,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The agent's engine path as its own process, for tests that run one per node namespace: the same
@@ -58,6 +62,14 @@ public final class StateFileAgent {
     long applied = -1;
     boolean failed = false;
     long retryAt = 0;
+    // Woken by every change in the file's folder (the tests replace the file atomically), and at
+    // least every second for the retries.
+    WatchService changes = stateFile.getFileSystem().newWatchService();
+    stateFile
+        .toAbsolutePath()
+        .getParent()
+        .register(
+            changes, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
     while (true) {
       Optional<LocalStateFile.Saved> saved = state.read();
       boolean retry = failed && System.nanoTime() - retryAt > 0;
@@ -74,7 +86,11 @@ public final class StateFileAgent {
         failed = !failures.isEmpty();
         retryAt = System.nanoTime() + 1_000_000_000L;
       }
-      Thread.sleep(50);
+      WatchKey key = changes.poll(1, TimeUnit.SECONDS);
+      if (key != null) {
+        key.pollEvents();
+        key.reset();
+      }
     }
   }
 

@@ -2,6 +2,7 @@ package io.kvswitch.dataplane.cni;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.kvswitch.dataplane.port.FrameSink;
 import io.kvswitch.dataplane.port.Port;
@@ -19,6 +20,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -265,7 +267,7 @@ class NetlinkPodInterfacesIT {
     return result.succeeded();
   }
 
-  /** Frames of {@code etherType} the port reads within a few seconds. */
+  /** Frames of {@code etherType} the port reads; waits up to five seconds for the first. */
   private static List<byte[]> receive(Port port, int etherType) {
     List<byte[]> frames = new ArrayList<>();
     FrameSink sink =
@@ -275,18 +277,14 @@ class NetlinkPodInterfacesIT {
             frames.add(frame);
           }
         };
-    long deadline = System.nanoTime() + 5_000_000_000L;
-    while (frames.isEmpty() && System.nanoTime() < deadline) {
-      if (port.receiveBatch(sink, 64) == 0) {
-        Thread.onSpinWait();
-        try {
-          Thread.sleep(10);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-      }
-    }
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(10))
+        .until(
+            () -> {
+              port.receiveBatch(sink, 64);
+              return !frames.isEmpty();
+            });
     return frames;
   }
 

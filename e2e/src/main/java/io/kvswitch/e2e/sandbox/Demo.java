@@ -9,7 +9,6 @@ import io.kvswitch.e2e.sandbox.net.Ip;
 import io.kvswitch.e2e.sandbox.workload.WorkloadLabels;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -82,25 +81,30 @@ final class Demo {
 
   private boolean awaitSwitchReady() throws InterruptedException {
     out.println("sandbox: waiting for switch " + SWITCH + " to be realized on every node");
-    Instant deadline = Instant.now().plus(SWITCH_READY_TIMEOUT);
-    while (Instant.now().isBefore(deadline)) {
-      VirtualSwitch fabric = client.resources(VirtualSwitch.class).withName(SWITCH).get();
-      if (fabric != null
-          && fabric.getStatus() != null
-          && fabric.getStatus().getNodesDesired() != null
-          && fabric.getStatus().getNodesDesired() > 0
-          && fabric.getStatus().getNodesDesired().equals(fabric.getStatus().getNodesReady())) {
-        out.println(
-            "sandbox: switch "
-                + SWITCH
-                + " ready on "
-                + fabric.getStatus().getNodesReady()
-                + "/"
-                + fabric.getStatus().getNodesDesired()
-                + " nodes");
-        return true;
-      }
-      Thread.sleep(500);
+    Optional<Optional<VirtualSwitch>> ready =
+        Waits.forObject(
+            client.resources(VirtualSwitch.class).withName(SWITCH),
+            fabric ->
+                fabric != null
+                    && fabric.getStatus() != null
+                    && fabric.getStatus().getNodesDesired() != null
+                    && fabric.getStatus().getNodesDesired() > 0
+                    && fabric
+                        .getStatus()
+                        .getNodesDesired()
+                        .equals(fabric.getStatus().getNodesReady()),
+            SWITCH_READY_TIMEOUT);
+    if (ready.isPresent()) {
+      VirtualSwitch fabric = ready.get().orElseThrow();
+      out.println(
+          "sandbox: switch "
+              + SWITCH
+              + " ready on "
+              + fabric.getStatus().getNodesReady()
+              + "/"
+              + fabric.getStatus().getNodesDesired()
+              + " nodes");
+      return true;
     }
     System.err.println(
         "sandbox: switch "

@@ -9,9 +9,9 @@ import io.kvswitch.e2e.sandbox.net.SandboxNames;
 import io.kvswitch.e2e.sandbox.workload.WorkloadLabels;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -71,24 +71,26 @@ final class NodeVerbs {
                 .build())
         .create();
     out.println("node " + node + ": created Node " + node);
-    Instant deadline = Instant.now().plus(timeout);
-    while (Instant.now().isBefore(deadline)) {
-      Node current = client.nodes().withName(node).get();
-      if (current != null
-          && current.getStatus() != null
-          && current.getStatus().getAddresses() != null
-          && !current.getStatus().getAddresses().isEmpty()) {
-        out.println(
-            "node "
-                + node
-                + ": network namespace "
-                + names.nodeNamespace(node)
-                + ", underlay address "
-                + current.getStatus().getAddresses().getFirst().getAddress()
-                + "; the switches whose nodeSelector matches it start their agents there");
-        return 0;
-      }
-      Thread.sleep(200);
+    Optional<Optional<Node>> addressed =
+        Waits.forObject(
+            client.nodes().withName(node),
+            current ->
+                current != null
+                    && current.getStatus() != null
+                    && current.getStatus().getAddresses() != null
+                    && !current.getStatus().getAddresses().isEmpty(),
+            timeout);
+    if (addressed.isPresent()) {
+      Node current = addressed.get().orElseThrow();
+      out.println(
+          "node "
+              + node
+              + ": network namespace "
+              + names.nodeNamespace(node)
+              + ", underlay address "
+              + current.getStatus().getAddresses().getFirst().getAddress()
+              + "; the switches whose nodeSelector matches it start their agents there");
+      return 0;
     }
     err.println(
         "sandbox: node "
@@ -124,14 +126,9 @@ final class NodeVerbs {
     client.nodes().withName(node).delete();
     out.println("node " + node + ": deleted Node " + node);
     String namespace = names.nodeNamespace(node);
-    Instant deadline = Instant.now().plus(timeout);
-    while (Instant.now().isBefore(deadline)) {
-      if (!WorkloadVerbs.namespaceExists(namespace)) {
-        out.println(
-            "node " + node + ": its agents stopped and namespace " + namespace + " is gone");
-        return 0;
-      }
-      Thread.sleep(200);
+    if (Waits.forLocal(() -> !WorkloadVerbs.namespaceExists(namespace), timeout)) {
+      out.println("node " + node + ": its agents stopped and namespace " + namespace + " is gone");
+      return 0;
     }
     err.println("sandbox: namespace " + namespace + " is still there; see the supervisor's log");
     return 1;

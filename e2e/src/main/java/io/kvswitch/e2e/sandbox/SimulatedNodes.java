@@ -10,7 +10,6 @@ import io.kvswitch.e2e.sandbox.net.SandboxNames;
 import io.kvswitch.e2e.sandbox.net.Underlay;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -162,15 +161,12 @@ final class SimulatedNodes implements AutoCloseable {
           r.nodes.remove(node);
           r.nodeIndexes.remove(node);
         });
-    Instant deadline = Instant.now().plus(POD_STOP_TIMEOUT);
-    while (Instant.now().isBefore(deadline)
-        && !Ip.tryRun("netns", "pids", namespace).output().isBlank()) {
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
+    try {
+      Waits.forLocal(
+          () -> Ip.tryRun("netns", "pids", namespace).output().isBlank(), POD_STOP_TIMEOUT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
     }
     Ip.tryRun("netns", "del", namespace);
     LOG.info("node {}: removed namespace {}", node, namespace);

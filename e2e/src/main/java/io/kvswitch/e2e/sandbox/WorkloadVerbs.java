@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The workload verbs: {@code pod add|del}, {@code vm add|del|migrate} and {@code exec}. They act
@@ -211,22 +212,27 @@ final class WorkloadVerbs {
   private Optional<Pod> awaitAttached(Pod pod, Duration timeout) throws InterruptedException {
     String namespace = pod.getMetadata().getNamespace();
     String podName = pod.getMetadata().getName();
-    Instant deadline = Instant.now().plus(timeout);
-    String lastProblem = "the sandbox has not picked it up (is the supervisor running?)";
-    while (Instant.now().isBefore(deadline)) {
-      Pod current = client.pods().inNamespace(namespace).withName(podName).get();
-      if (current == null) {
+    AtomicReference<String> lastProblem =
+        new AtomicReference<>("the sandbox has not picked it up (is the supervisor running?)");
+    Optional<Optional<Pod>> settled =
+        Waits.forObject(
+            client.pods().inNamespace(namespace).withName(podName),
+            current -> {
+              if (current == null) {
+                return true;
+              }
+              Optional<PodCondition> ready = readyCondition(current);
+              if (ready.isPresent() && ready.get().getMessage() != null) {
+                lastProblem.set(ready.get().getMessage());
+              }
+              return ready.isPresent() && "True".equals(ready.get().getStatus());
+            },
+            timeout);
+    if (settled.isPresent()) {
+      if (settled.get().isEmpty()) {
         fail("Pod " + namespace + "/" + podName + " was deleted while it was being attached");
-        return Optional.empty();
       }
-      Optional<PodCondition> ready = readyCondition(current);
-      if (ready.isPresent() && "True".equals(ready.get().getStatus())) {
-        return Optional.of(current);
-      }
-      if (ready.isPresent() && ready.get().getMessage() != null) {
-        lastProblem = ready.get().getMessage();
-      }
-      Thread.sleep(200);
+      return settled.get();
     }
     fail(
         "Pod "
@@ -236,7 +242,7 @@ final class WorkloadVerbs {
             + " is not attached after "
             + timeout.toSeconds()
             + " s: "
-            + lastProblem
+            + lastProblem.get()
             + ". The sandbox keeps retrying; ./kvswitch sandbox pod del removes it.");
     return Optional.empty();
   }
@@ -269,36 +275,41 @@ final class WorkloadVerbs {
     }
   }
 
+  /** The pod's leased addresses from its network-status annotation, as "IF IP [gateway GW]". */
+  private static List<String> leases(Pod pod) {
+    List<String> leases = new ArrayList<>();
+    for (JsonNode attachment : networkStatus(pod)) {
+      for (JsonNode ip : attachment.path("ips")) {
+        leases.add(
+            attachment.path("interface").asText()
+                + " "
+                + ip.asText()
+                + (attachment.path("gateway").isEmpty()
+                    ? ""
+                    : " gateway " + attachment.path("gateway").get(0).asText()));
+      }
+    }
+    return leases;
+  }
+
   private void awaitLease(String kind, String name, Pod pod, Duration timeout)
       throws InterruptedException {
-    Instant deadline = Instant.now().plus(timeout);
-    while (Instant.now().isBefore(deadline)) {
-      Pod current =
-          client
-              .pods()
-              .inNamespace(pod.getMetadata().getNamespace())
-              .withName(pod.getMetadata().getName())
-              .get();
-      if (current == null) {
-        return;
-      }
-      List<String> leases = new ArrayList<>();
-      for (JsonNode attachment : networkStatus(current)) {
-        for (JsonNode ip : attachment.path("ips")) {
-          leases.add(
-              attachment.path("interface").asText()
-                  + " "
-                  + ip.asText()
-                  + (attachment.path("gateway").isEmpty()
-                      ? ""
-                      : " gateway " + attachment.path("gateway").get(0).asText()));
-        }
-      }
-      if (!leases.isEmpty()) {
-        out.println(kind + " " + name + ": DHCP lease " + String.join(", ", leases));
-        return;
-      }
-      Thread.sleep(250);
+    Optional<Optional<Pod>> leased =
+        Waits.forObject(
+            client
+                .pods()
+                .inNamespace(pod.getMetadata().getNamespace())
+                .withName(pod.getMetadata().getName()),
+            current -> current == null || !leases(current).isEmpty(),
+            timeout);
+    if (leased.isPresent()) {
+      leased
+          .get()
+          .ifPresent(
+              current ->
+                  out.println(
+                      kind + " " + name + ": DHCP lease " + String.join(", ", leases(current))));
+      return;
     }
     out.println(
         kind
@@ -350,14 +361,7 @@ final class WorkloadVerbs {
   }
 
   private static boolean awaitGone(String netns, Duration timeout) throws InterruptedException {
-    Instant deadline = Instant.now().plus(timeout);
-    while (Instant.now().isBefore(deadline)) {
-      if (!namespaceExists(netns)) {
-        return true;
-      }
-      Thread.sleep(200);
-    }
-    return false;
+    return Waits.forLocal(() -> !namespaceExists(netns), timeout);
   }
 
   static boolean namespaceExists(String netns) {
