@@ -3,6 +3,10 @@ package io.kvswitch.dataplane.agent;
 import static io.kvswitch.dataplane.agent.States.port;
 import static io.kvswitch.dataplane.agent.States.spec;
 import static io.kvswitch.dataplane.agent.States.vlan;
+import static io.kvswitch.dataplane.testing.DhcpClientEvents.awaitEvent;
+import static io.kvswitch.dataplane.testing.DhcpClientEvents.dhclientScript;
+import static io.kvswitch.dataplane.testing.DhcpClientEvents.field;
+import static io.kvswitch.dataplane.testing.DhcpClientEvents.udhcpcScript;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -32,10 +36,8 @@ import io.kvswitch.dataplane.testing.NetworkLabExtension;
 import io.kvswitch.dataplane.testing.Veth;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,7 +45,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -190,29 +191,6 @@ class SwitchDhcpIT {
     return spec;
   }
 
-  private Path script(String name, String body) throws IOException {
-    Path path = temp.resolve(name);
-    Files.writeString(path, "#!/bin/sh\n" + body);
-    Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwx------"));
-    return path;
-  }
-
-  /** udhcpc calls a script for every event; this one configures the address and logs the event. */
-  private Path udhcpcScript(Path events) throws IOException {
-    return script(
-        "udhcpc-" + events.getFileName() + ".sh",
-        "case \"$1\" in\n"
-            + "  deconfig) ip -4 addr flush dev \"$interface\" ;;\n"
-            + "  bound|renew) ip -4 addr flush dev \"$interface\";"
-            + " ip addr add \"$ip/$subnet\" dev \"$interface\" ;;\n"
-            + "esac\n"
-            + "echo \"$1 ip=$ip subnet=$subnet router=$router dns=$dns mtu=$mtu lease=$lease"
-            + " serverid=$serverid\" >> "
-            + events
-            + "\n"
-            + "exit 0\n");
-  }
-
   private Process udhcpc(NetworkLab lab, Pod pod, Path events, String... extra) throws IOException {
     List<String> command =
         new ArrayList<>(
@@ -223,7 +201,7 @@ class SwitchDhcpIT {
                 "-i",
                 pod.interfaceName(),
                 "-s",
-                udhcpcScript(events).toString(),
+                udhcpcScript(temp, events).toString(),
                 "-t",
                 "10",
                 "-T",
@@ -236,33 +214,6 @@ class SwitchDhcpIT {
             .processBuilder(command.toArray(String[]::new))
             .redirectErrorStream(true)
             .redirectOutput(temp.resolve(events.getFileName() + ".log").toFile()));
-  }
-
-  private static List<String> lines(Path file) {
-    try {
-      return Files.exists(file) ? Files.readAllLines(file) : List.of();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static String awaitEvent(Path events, String prefix, Duration within) {
-    return await()
-        .atMost(within)
-        .pollInterval(Duration.ofMillis(100))
-        .until(
-            () -> lines(events).stream().filter(l -> l.startsWith(prefix)).reduce((a, b) -> b),
-            Optional::isPresent)
-        .orElseThrow();
-  }
-
-  private static String field(String event, String name) {
-    for (String part : event.split(" ")) {
-      if (part.startsWith(name + "=")) {
-        return part.substring(name.length() + 1);
-      }
-    }
-    throw new AssertionError("no " + name + " in " + event);
   }
 
   private DhcpLease leaseInApi(String ip) {
@@ -406,21 +357,7 @@ class SwitchDhcpIT {
     Pod pod = node.plug(lab, "d", "apps/dhclient", "02:00:00:d4:00:02");
     node.apply(state("node-a", List.of(pod), 60, null));
     Path events = temp.resolve("dhclient.events");
-    Path script =
-        script(
-            "dhclient.sh",
-            "case \"$reason\" in\n"
-                + "  PREINIT) ip link set dev \"$interface\" up ;;\n"
-                + "  BOUND|RENEW|REBIND|REBOOT) ip -4 addr replace"
-                + " \"$new_ip_address/$new_subnet_mask\" dev \"$interface\" ;;\n"
-                + "  EXPIRE|FAIL|RELEASE|STOP) ip -4 addr flush dev \"$interface\" ;;\n"
-                + "esac\n"
-                + "echo \"$reason ip=$new_ip_address subnet=$new_subnet_mask router=$new_routers"
-                + " dns=$new_domain_name_servers mtu=$new_interface_mtu"
-                + " lease=$new_dhcp_lease_time\" >> "
-                + events
-                + "\n"
-                + "exit 0\n");
+    Path script = dhclientScript(temp, events);
     Path conf = temp.resolve("dhclient.conf");
     Files.writeString(
         conf,

@@ -1,6 +1,10 @@
 package io.kvswitch.dataplane.dhcp.transport;
 
 import static io.kvswitch.dataplane.dhcp.net.Ipv4Address.parse;
+import static io.kvswitch.dataplane.testing.DhcpClientEvents.awaitEvent;
+import static io.kvswitch.dataplane.testing.DhcpClientEvents.dhclientScript;
+import static io.kvswitch.dataplane.testing.DhcpClientEvents.field;
+import static io.kvswitch.dataplane.testing.DhcpClientEvents.udhcpcScript;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -32,7 +36,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -134,61 +137,6 @@ class DhcpUdpTransportIT {
     return process;
   }
 
-  private Path script(String name, String body) throws IOException {
-    Path path = temp.resolve(name);
-    Files.writeString(path, "#!/bin/sh\n" + body);
-    Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwx------"));
-    return path;
-  }
-
-  private Path udhcpcScript(Path events) throws IOException {
-    return script(
-        "udhcpc.sh",
-        // The event is logged after the interface is configured, so a test that sees it can
-        // look at the interface at once.
-        "case \"$1\" in\n"
-            + "  deconfig) ip -4 addr flush dev \"$interface\" ;;\n"
-            + "  bound|renew) ip -4 addr flush dev \"$interface\";"
-            + " ip addr add \"$ip/$subnet\" dev \"$interface\" ;;\n"
-            + "esac\n"
-            + "echo \"$1 ip=$ip subnet=$subnet router=$router dns=$dns domain=$domain mtu=$mtu"
-            + " lease=$lease serverid=$serverid staticroutes=$staticroutes\" >> "
-            + events
-            + "\n"
-            + "exit 0\n");
-  }
-
-  private static List<String> lines(Path file) {
-    try {
-      return Files.exists(file) ? Files.readAllLines(file) : List.of();
-    } catch (IOException e) {
-      return List.of();
-    }
-  }
-
-  private static String awaitEvent(Path events, String prefix, Duration within) {
-    return await()
-        .atMost(within)
-        .pollInterval(Duration.ofMillis(100))
-        .until(
-            () -> lines(events).stream().filter(l -> l.startsWith(prefix)).reduce((a, b) -> b),
-            Optional::isPresent)
-        .orElseThrow();
-  }
-
-  private static long countEvents(Path events, String prefix) {
-    return lines(events).stream().filter(l -> l.startsWith(prefix)).count();
-  }
-
-  private static String field(String event, String name) {
-    for (String part : event.split(" ")) {
-      if (part.startsWith(name + "=")) {
-        return part.substring(name.length() + 1);
-      }
-    }
-    throw new AssertionError("no " + name + " in " + event);
-  }
-
   private Lease lease(String ip) {
     return store.byAddress(parse(ip)).map(Versioned::value).orElseThrow();
   }
@@ -209,7 +157,7 @@ class DhcpUdpTransportIT {
             "-i",
             ns.clientIf,
             "-s",
-            udhcpcScript(events).toString(),
+            udhcpcScript(temp, events).toString(),
             "-p",
             temp.resolve("udhcpc.pid").toString(),
             "-t",
@@ -255,21 +203,7 @@ class DhcpUdpTransportIT {
   @Test
   void dhclientObtainsRenewsAndReleasesALease() throws IOException {
     Path events = temp.resolve("dhclient.events");
-    Path script =
-        script(
-            "dhclient.sh",
-            "case \"$reason\" in\n"
-                + "  PREINIT) ip link set dev \"$interface\" up ;;\n"
-                + "  BOUND|RENEW|REBIND|REBOOT) ip -4 addr replace"
-                + " \"$new_ip_address/$new_subnet_mask\" dev \"$interface\" ;;\n"
-                + "  EXPIRE|FAIL|RELEASE|STOP) ip -4 addr flush dev \"$interface\" ;;\n"
-                + "esac\n"
-                + "echo \"$reason ip=$new_ip_address subnet=$new_subnet_mask router=$new_routers"
-                + " dns=$new_domain_name_servers domain=$new_domain_name mtu=$new_interface_mtu"
-                + " lease=$new_dhcp_lease_time\" >> "
-                + events
-                + "\n"
-                + "exit 0\n");
+    Path script = dhclientScript(temp, events);
     Path conf = temp.resolve("dhclient.conf");
     Files.writeString(
         conf,
@@ -324,7 +258,7 @@ class DhcpUdpTransportIT {
         "-i",
         ns.clientIf,
         "-s",
-        udhcpcScript(events).toString(),
+        udhcpcScript(temp, events).toString(),
         "-t",
         "10",
         "-T",
@@ -380,7 +314,7 @@ class DhcpUdpTransportIT {
         "-i",
         ns.clientIf,
         "-s",
-        udhcpcScript(events).toString(),
+        udhcpcScript(temp, events).toString(),
         "-t",
         "10",
         "-T",
