@@ -39,6 +39,14 @@ public final class AddressPool {
   private final PoolStatusListener listener;
   private final Map<Ipv4Address, Hold> holds = new HashMap<>();
   private final Map<ClientKey, Ipv4Address> holdByClient = new HashMap<>();
+
+  /**
+   * Per block, how far from its start every address is known to have a lease record (or can never
+   * be handed out): the search for a never-leased address starts there. Records stay once written,
+   * so while a block fills, each choice looks at a handful of addresses instead of the whole block.
+   */
+  private final Map<Integer, Integer> leasedPrefix = new HashMap<>();
+
   private boolean exhausted;
   private int offersSinceSweep;
   private int blockHint;
@@ -107,7 +115,7 @@ public final class AddressPool {
     int start = Math.max(0, owned.indexOf(blockHint));
     for (int i = 0; i < owned.size(); i++) {
       int block = owned.get((start + i) % owned.size());
-      Optional<Ipv4Address> free = firstFree(blocks.addressesOf(block), client, mac);
+      Optional<Ipv4Address> free = firstFree(block, client, mac);
       if (free.isPresent()) {
         blockHint = block;
         return free;
@@ -115,7 +123,7 @@ public final class AddressPool {
     }
     Optional<Integer> claimed;
     while ((claimed = blocks.claimBlock()).isPresent()) {
-      Optional<Ipv4Address> free = firstFree(blocks.addressesOf(claimed.get()), client, mac);
+      Optional<Ipv4Address> free = firstFree(claimed.get(), client, mac);
       if (free.isPresent()) {
         blockHint = claimed.get();
         return free;
@@ -125,7 +133,7 @@ public final class AddressPool {
     Set<Integer> own = new HashSet<>(blocks.ownedBlocks());
     for (int block = 0; block < blocks.blockCount(); block++) {
       if (!own.contains(block)) {
-        Optional<Ipv4Address> free = firstFree(blocks.addressesOf(block), client, mac);
+        Optional<Ipv4Address> free = firstFree(block, client, mac);
         if (free.isPresent()) {
           return free;
         }
@@ -134,12 +142,34 @@ public final class AddressPool {
     return Optional.empty();
   }
 
-  /** The first never-leased free address, else the first free one with a stale record. */
-  private Optional<Ipv4Address> firstFree(
-      List<Ipv4Address> candidates, ClientKey client, MacAddress mac) {
-    Ipv4Address reusable = null;
+  /**
+   * The first never-leased free address of the block, else the first free one with a stale record.
+   * The first pass starts after the block's known leased prefix and moves it on; only when it finds
+   * nothing does the second pass look at the whole block, for an address whose record was removed
+   * or one a departed client's stale record leaves free.
+   */
+  private Optional<Ipv4Address> firstFree(int block, ClientKey client, MacAddress mac) {
     Instant now = clock.instant();
-    for (Ipv4Address address : candidates) {
+    int size = blocks.sizeOf(block);
+    int prefix = leasedPrefix.getOrDefault(block, 0);
+    boolean extending = true;
+    for (int i = prefix; i < size; i++) {
+      Ipv4Address address = blocks.addressOf(block, i);
+      boolean recorded = store.byAddress(address).isPresent();
+      if (!recorded && isAssignable(address, client, mac, now)) {
+        leasedPrefix.put(block, prefix);
+        return Optional.of(address);
+      }
+      // An address held for an offer may be free again soon: the prefix stops before it.
+      extending &= recorded || !config.isDynamic(address);
+      if (extending) {
+        prefix = i + 1;
+      }
+    }
+    leasedPrefix.put(block, prefix);
+    Ipv4Address reusable = null;
+    for (int i = 0; i < size; i++) {
+      Ipv4Address address = blocks.addressOf(block, i);
       if (!isAssignable(address, client, mac, now)) {
         continue;
       }

@@ -65,13 +65,22 @@ public final class BlockAllocator {
 
   /** The addresses of a block, in order. */
   public List<Ipv4Address> addressesOf(int block) {
-    long from = (long) block * blockSize;
-    long to = Math.min(range.size(), from + blockSize);
-    List<Ipv4Address> addresses = new ArrayList<>((int) (to - from));
-    for (long i = from; i < to; i++) {
-      addresses.add(range.get(i));
+    List<Ipv4Address> addresses = new ArrayList<>(sizeOf(block));
+    for (int i = 0; i < sizeOf(block); i++) {
+      addresses.add(addressOf(block, i));
     }
     return addresses;
+  }
+
+  /** How many addresses a block has: {@code blockSize}, or fewer for the last one. */
+  public int sizeOf(int block) {
+    long from = (long) block * blockSize;
+    return (int) Math.max(0, Math.min(blockSize, range.size() - from));
+  }
+
+  /** The {@code index}th address of a block (0 ≤ index < {@link #sizeOf}). */
+  public Ipv4Address addressOf(int block, int index) {
+    return range.get((long) block * blockSize + index);
   }
 
   /**

@@ -104,6 +104,18 @@ public final class InMemoryLeaseStore implements LeaseStore {
     }
   }
 
+  /**
+   * Removes an address's record, as when somebody deletes a lease object from the API: the address
+   * is free again and was, as far as the store knows, never leased.
+   */
+  public synchronized void forget(Ipv4Address address) {
+    Versioned<Lease> current = records.remove(address);
+    if (current != null) {
+      unindex(addressesByClient, current.value().client(), address);
+      unindex(addressesByMac, current.value().mac(), address);
+    }
+  }
+
   /** The next {@code count} writes conflict as if another node had just written the record. */
   public synchronized void simulateConflicts(int count) {
     conflictsToSimulate = count;

@@ -198,6 +198,96 @@ class AddressPoolTest {
   }
 
   @Test
+  void aLapsedOfferGivesItsAddressBackAfterLaterAddressesWereLeased() {
+    AddressPool pool = pool(net().range("10.0.0.10", "10.0.0.13").build());
+    Ipv4Address offered = pool.choose(key("a"), mac(1), Optional.empty()).orElseThrow();
+    pool.holdOffer(offered, key("a"));
+    Ipv4Address next = pool.choose(key("b"), mac(2), Optional.empty()).orElseThrow();
+    bind(next, "b", 2, Duration.ofHours(1));
+
+    clock.advance(Duration.ofMinutes(1));
+
+    assertThat(offered).isEqualTo(parse("10.0.0.10"));
+    assertThat(next).isEqualTo(parse("10.0.0.11"));
+    assertThat(pool.choose(key("c"), mac(3), Optional.empty())).contains(offered);
+  }
+
+  @Test
+  void anAddressWhoseRecordWasRemovedIsFoundAgainInAFullBlock() {
+    AddressPool pool = pool(net().range("10.0.0.10", "10.0.0.13").build());
+    for (int i = 0; i < 4; i++) {
+      bind(
+          pool.choose(key("c" + i), mac(i), Optional.empty()).orElseThrow(),
+          "c" + i,
+          i,
+          Duration.ofHours(1));
+    }
+    assertThat(pool.choose(key("late"), mac(9), Optional.empty())).isEmpty();
+
+    store.forget(parse("10.0.0.11"));
+
+    assertThat(pool.choose(key("late"), mac(9), Optional.empty())).contains(parse("10.0.0.11"));
+  }
+
+  @Test
+  void choosingInAFillingBlockLooksAtTheNextAddressesOnlyNotTheWholeBlock() {
+    DhcpNetworkConfig config = net().range("10.0.0.2", "10.0.0.254").build();
+    CountingStore counting = new CountingStore(store);
+    AddressPool pool =
+        new AddressPool(
+            config,
+            counting,
+            new BlockAllocator(config.range(), 256, ledger, "node-a"),
+            clock,
+            PoolStatusListener.NONE);
+    for (int i = 0; i < 200; i++) {
+      bind(
+          pool.choose(key("c" + i), mac(i), Optional.empty()).orElseThrow(),
+          "c" + i,
+          i,
+          Duration.ofHours(1));
+    }
+
+    counting.lookups = 0;
+    Optional<Ipv4Address> chosen = pool.choose(key("new"), mac(500), Optional.empty());
+
+    assertThat(chosen).contains(parse("10.0.0.202"));
+    // The client's own record, then the first address after the 200 leased ones.
+    assertThat(counting.lookups).isLessThanOrEqualTo(3);
+  }
+
+  /** Counts the address lookups the pool makes, which is what a choice costs. */
+  private static final class CountingStore implements LeaseStore {
+    private final LeaseStore store;
+    private int lookups;
+
+    CountingStore(LeaseStore store) {
+      this.store = store;
+    }
+
+    @Override
+    public Optional<Versioned<Lease>> byAddress(Ipv4Address address) {
+      lookups++;
+      return store.byAddress(address);
+    }
+
+    @Override
+    public Optional<Versioned<Lease>> byClient(ClientKey client) {
+      return store.byClient(client);
+    }
+
+    @Override
+    public List<Versioned<Lease>> byMac(MacAddress mac) {
+      return store.byMac(mac);
+    }
+
+    @Override
+    public List<WriteOutcome> write(List<LeaseWrite> writes) {
+      return store.write(writes);
+    }
+  }
+
+  @Test
   void addressBeingCommittedIsNotOfferedToAnotherClient() {
     AddressPool pool = pool(net().range("10.0.0.10", "10.0.0.11").build());
 
