@@ -6,6 +6,7 @@ import io.kvswitch.dataplane.dhcp.net.Ipv4Address;
 import io.kvswitch.dataplane.dhcp.net.MacAddress;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -41,9 +42,11 @@ public final class AddressPool {
   private final Map<ClientKey, Ipv4Address> holdByClient = new HashMap<>();
 
   /**
-   * Per block, how far from its start every address is known to have a lease record (or can never
-   * be handed out): the search for a never-leased address starts there. Records stay once written,
-   * so while a block fills, each choice looks at a handful of addresses instead of the whole block.
+   * Per block, how far from its start every address is known to be taken: it has a lease record, is
+   * held for another client's offer or write, or can never be handed out. The search for a
+   * never-leased address starts there, so while a block fills each choice looks at a handful of
+   * addresses instead of the whole block. Records stay once written; a hold that ends without one
+   * moves the block's prefix back to its address ({@link #released}).
    */
   private final Map<Integer, Integer> leasedPrefix = new HashMap<>();
 
@@ -109,8 +112,14 @@ public final class AddressPool {
     if (requested.isPresent() && isAvailable(requested.get(), client, mac)) {
       return requested;
     }
-    // Start at the block that last had room: the blocks before it were full when last seen, so
-    // while the pool fills, a choice costs one block's scan instead of all of them.
+    // The block that last had room usually has room still: the common case costs no list of the
+    // owned blocks. Otherwise start there, since the blocks before it were full when last seen.
+    if (blocks.owns(blockHint)) {
+      Optional<Ipv4Address> free = firstFree(blockHint, client, mac);
+      if (free.isPresent()) {
+        return free;
+      }
+    }
     List<Integer> owned = blocks.ownedBlocks();
     int start = Math.max(0, owned.indexOf(blockHint));
     for (int i = 0; i < owned.size(); i++) {
@@ -160,8 +169,7 @@ public final class AddressPool {
         leasedPrefix.put(block, prefix);
         return Optional.of(address);
       }
-      // An address held for an offer may be free again soon: the prefix stops before it.
-      extending &= recorded || !config.isDynamic(address);
+      extending &= recorded || !config.isDynamic(address) || holds.containsKey(address);
       if (extending) {
         prefix = i + 1;
       }
@@ -260,6 +268,7 @@ public final class AddressPool {
     if (hold != null && hold.client.equals(client)) {
       holds.remove(address);
       holdByClient.remove(client, address);
+      released(address);
     }
   }
 
@@ -267,6 +276,23 @@ public final class AddressPool {
     Ipv4Address previous = holdByClient.remove(client);
     if (previous != null) {
       holds.remove(previous);
+      released(previous);
+    }
+  }
+
+  /**
+   * An address's hold ended: when no record took its place, the address is never-leased again and
+   * the search must find it, so its block's prefix goes back to it.
+   */
+  private void released(Ipv4Address address) {
+    if (store.byAddress(address).isPresent() || !config.range().contains(address)) {
+      return;
+    }
+    int block = blocks.blockOf(address);
+    Integer prefix = leasedPrefix.get(block);
+    int index = blocks.indexInBlock(address);
+    if (prefix != null && prefix > index) {
+      leasedPrefix.put(block, index);
     }
   }
 
@@ -278,6 +304,7 @@ public final class AddressPool {
   /** Forgets offer holds that ran out, so the maps stay as small as the active offers. */
   public synchronized void expireHolds() {
     Instant now = clock.instant();
+    List<Ipv4Address> lapsed = new ArrayList<>();
     holds
         .entrySet()
         .removeIf(
@@ -285,9 +312,11 @@ public final class AddressPool {
               boolean stale = !e.getValue().committing && !now.isBefore(e.getValue().until);
               if (stale) {
                 holdByClient.remove(e.getValue().client, e.getKey());
+                lapsed.add(e.getKey());
               }
               return stale;
             });
+    lapsed.forEach(this::released);
   }
 
   /** Offers and commits currently held on this node. */

@@ -72,6 +72,21 @@ public final class BlockAllocator {
     return addresses;
   }
 
+  /** Whether this node owns the block now. */
+  public synchronized boolean owns(int block) {
+    return owned.contains(block);
+  }
+
+  /** The block an address of the range belongs to, and its index inside that block. */
+  public int blockOf(Ipv4Address address) {
+    return (int) (range.indexOf(address) / blockSize);
+  }
+
+  /** The index of an address of the range inside its block. */
+  public int indexInBlock(Ipv4Address address) {
+    return (int) (range.indexOf(address) % blockSize);
+  }
+
   /** How many addresses a block has: {@code blockSize}, or fewer for the last one. */
   public int sizeOf(int block) {
     long from = (long) block * blockSize;

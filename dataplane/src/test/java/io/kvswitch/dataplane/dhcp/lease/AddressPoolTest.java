@@ -206,10 +206,24 @@ class AddressPoolTest {
     bind(next, "b", 2, Duration.ofHours(1));
 
     clock.advance(Duration.ofMinutes(1));
+    pool.expireHolds();
 
     assertThat(offered).isEqualTo(parse("10.0.0.10"));
     assertThat(next).isEqualTo(parse("10.0.0.11"));
     assertThat(pool.choose(key("c"), mac(3), Optional.empty())).contains(offered);
+  }
+
+  @Test
+  void anAddressWhoseWriteFailedIsChosenAgain() {
+    AddressPool pool = pool(net().range("10.0.0.10", "10.0.0.13").build());
+    Ipv4Address first = pool.choose(key("a"), mac(1), Optional.empty()).orElseThrow();
+    assertThat(pool.beginCommit(first, key("a"))).isTrue();
+    bind(
+        pool.choose(key("b"), mac(2), Optional.empty()).orElseThrow(), "b", 2, Duration.ofHours(1));
+
+    pool.endCommit(first, key("a"));
+
+    assertThat(pool.choose(key("c"), mac(3), Optional.empty())).contains(first);
   }
 
   @Test
