@@ -4,6 +4,7 @@ import io.kvswitch.dataplane.dhcp.config.DhcpNetworkConfig;
 import io.kvswitch.dataplane.dhcp.config.Reservation;
 import io.kvswitch.dataplane.dhcp.net.Ipv4Address;
 import io.kvswitch.dataplane.dhcp.net.MacAddress;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -30,6 +31,9 @@ public final class AddressPool {
 
   private record Hold(ClientKey client, Instant until, boolean committing) {}
 
+  /** The longest a block found full is taken for full without looking at it again. */
+  private static final Duration FULL_RECHECK = Duration.ofSeconds(1);
+
   /** Lapsed offer holds are swept this often, so the maps stay as small as the live offers. */
   private static final int SWEEP_EVERY_OFFERS = 1024;
 
@@ -49,6 +53,14 @@ public final class AddressPool {
    * moves the block's prefix back to its address ({@link #released}).
    */
   private final Map<Integer, Integer> leasedPrefix = new HashMap<>();
+
+  /**
+   * Blocks found full, until when they are sure to stay so: the earliest moment a lease or an offer
+   * in them can lapse, and never more than {@link #FULL_RECHECK} ahead (records written by other
+   * nodes change without telling this pool). A full block is not searched again before then, so
+   * claiming a new block does not cost a scan of every full one.
+   */
+  private final Map<Integer, Instant> fullUntil = new HashMap<>();
 
   private boolean exhausted;
   private int offersSinceSweep;
@@ -159,6 +171,10 @@ public final class AddressPool {
    */
   private Optional<Ipv4Address> firstFree(int block, ClientKey client, MacAddress mac) {
     Instant now = clock.instant();
+    Instant full = fullUntil.get(block);
+    if (full != null && now.isBefore(full)) {
+      return Optional.empty();
+    }
     int size = blocks.sizeOf(block);
     int prefix = leasedPrefix.getOrDefault(block, 0);
     boolean extending = true;
@@ -176,9 +192,14 @@ public final class AddressPool {
     }
     leasedPrefix.put(block, prefix);
     Ipv4Address reusable = null;
+    Instant stillFull = now.plus(FULL_RECHECK);
     for (int i = 0; i < size; i++) {
       Ipv4Address address = blocks.addressOf(block, i);
       if (!isAssignable(address, client, mac, now)) {
+        Hold hold = holds.get(address);
+        if (hold != null && hold.until.isBefore(stillFull)) {
+          stillFull = hold.until;
+        }
         continue;
       }
       Optional<Versioned<Lease>> record = store.byAddress(address);
@@ -188,6 +209,12 @@ public final class AddressPool {
       if (reusable == null && record.get().value().freeFor(client, now)) {
         reusable = address;
       }
+      if (record.get().value().expiresAt().isBefore(stillFull)) {
+        stillFull = record.get().value().expiresAt();
+      }
+    }
+    if (reusable == null) {
+      fullUntil.put(block, stillFull);
     }
     return Optional.ofNullable(reusable);
   }
@@ -281,6 +308,16 @@ public final class AddressPool {
   }
 
   /**
+   * A record of this network stopped binding its address (the client released it): the address's
+   * block is searched again at the next choice instead of being taken for full.
+   */
+  public synchronized void recordFreed(Ipv4Address address) {
+    if (config.range().contains(address)) {
+      fullUntil.remove(blocks.blockOf(address));
+    }
+  }
+
+  /**
    * An address's hold ended: when no record took its place, the address is never-leased again and
    * the search must find it, so its block's prefix goes back to it.
    */
@@ -289,6 +326,7 @@ public final class AddressPool {
       return;
     }
     int block = blocks.blockOf(address);
+    fullUntil.remove(block);
     Integer prefix = leasedPrefix.get(block);
     int index = blocks.indexInBlock(address);
     if (prefix != null && prefix > index) {

@@ -332,10 +332,12 @@ public final class DhcpServer {
         .filter(v -> v.value().client().equals(client.key))
         .filter(v -> v.value().state() == LeaseState.BOUND)
         .ifPresent(
-            v ->
-                committer.submit(
-                    new LeaseWrite(
-                        v.value().withState(LeaseState.RELEASED, clock.instant()), v.version())));
+            v -> {
+              Lease released = v.value().withState(LeaseState.RELEASED, clock.instant());
+              committer
+                  .submit(new LeaseWrite(released, v.version()))
+                  .thenRun(() -> pool.recordFreed(released.address()));
+            });
   }
 
   /** RFC 2131 §4.3.3: the client found the address in use; keep it out of the pool a while. */
@@ -374,7 +376,9 @@ public final class DhcpServer {
       return drop(DropReason.NOT_CLIENTS_ADDRESS);
     }
     Lease released = record.get().value().withState(LeaseState.RELEASED, clock.instant());
-    committer.submit(new LeaseWrite(released, record.get().version()));
+    committer
+        .submit(new LeaseWrite(released, record.get().version()))
+        .thenRun(() -> pool.recordFreed(address));
     return SILENCE;
   }
 

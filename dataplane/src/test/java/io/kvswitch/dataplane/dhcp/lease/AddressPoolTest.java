@@ -239,8 +239,55 @@ class AddressPoolTest {
     assertThat(pool.choose(key("late"), mac(9), Optional.empty())).isEmpty();
 
     store.forget(parse("10.0.0.11"));
+    // A block found full is looked at again after a second at the latest.
+    clock.advance(Duration.ofSeconds(1));
 
     assertThat(pool.choose(key("late"), mac(9), Optional.empty())).contains(parse("10.0.0.11"));
+  }
+
+  @Test
+  void aFullBlockIsSearchedAgainWhenOneOfItsLeasesRunsOut() {
+    AddressPool pool = pool(net().range("10.0.0.10", "10.0.0.13").build());
+    for (int i = 0; i < 4; i++) {
+      bind(
+          pool.choose(key("c" + i), mac(i), Optional.empty()).orElseThrow(),
+          "c" + i,
+          i,
+          Duration.ofSeconds(i == 2 ? 10 : 3600));
+    }
+    assertThat(pool.choose(key("late"), mac(9), Optional.empty())).isEmpty();
+
+    clock.advance(Duration.ofSeconds(10));
+
+    assertThat(pool.choose(key("late"), mac(9), Optional.empty())).contains(parse("10.0.0.12"));
+  }
+
+  @Test
+  void claimingANewBlockDoesNotSearchTheFullOnesAgain() {
+    DhcpNetworkConfig config = net().range("10.0.0.10", "10.0.0.49").build();
+    CountingStore counting = new CountingStore(store);
+    AddressPool pool =
+        new AddressPool(
+            config,
+            counting,
+            new BlockAllocator(config.range(), 4, ledger, "node-a"),
+            clock,
+            PoolStatusListener.NONE);
+    for (int i = 0; i < 32; i++) {
+      bind(
+          pool.choose(key("c" + i), mac(i), Optional.empty()).orElseThrow(),
+          "c" + i,
+          i,
+          Duration.ofHours(1));
+    }
+
+    counting.lookups = 0;
+    Optional<Ipv4Address> chosen = pool.choose(key("new"), mac(500), Optional.empty());
+
+    assertThat(chosen).contains(parse("10.0.0.42"));
+    // The last block (found full now), then the first address of the newly claimed one; the
+    // seven blocks found full before are not searched again.
+    assertThat(counting.lookups).isLessThanOrEqualTo(4 + 4 + 2);
   }
 
   @Test
