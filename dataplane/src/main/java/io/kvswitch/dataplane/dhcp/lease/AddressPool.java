@@ -31,8 +31,13 @@ public final class AddressPool {
 
   private record Hold(ClientKey client, Instant until, boolean committing) {}
 
-  /** The longest a block found full is taken for full without looking at it again. */
-  private static final Duration FULL_RECHECK = Duration.ofSeconds(1);
+  /**
+   * The longest a block found full is taken for full without looking at it again: what bounds how
+   * late a change this pool is not told of (another node's write, a deleted record) is seen. Each
+   * recheck of a full block costs a scan of it, and a pool of a few hundred full blocks would spend
+   * its time rescanning them at a much shorter interval.
+   */
+  private static final Duration FULL_RECHECK = Duration.ofSeconds(10);
 
   /** Lapsed offer holds are swept this often, so the maps stay as small as the live offers. */
   private static final int SWEEP_EVERY_OFFERS = 1024;
