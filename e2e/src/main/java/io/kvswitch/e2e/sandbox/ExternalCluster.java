@@ -123,7 +123,11 @@ final class ExternalCluster {
         inline(config.getClientCertData(), config.getClientCertFile(), "client certificate"));
     user.setClientKeyData(
         inline(config.getClientKeyData(), config.getClientKeyFile(), "client key"));
-    user.setToken(config.getOauthToken());
+    // fabric8 keeps a kubeconfig's token as the "auto" token; an explicit one wins.
+    user.setToken(
+        config.getOauthToken() != null && !config.getOauthToken().isBlank()
+            ? config.getOauthToken()
+            : config.getAutoOAuthToken());
     user.setUsername(config.getUsername());
     user.setPassword(config.getPassword());
     io.fabric8.kubernetes.api.model.Config kubeconfig =
