@@ -59,7 +59,12 @@ final class NodeHeartbeat {
                   Optional.ofNullable(n.getStatus().getConditions()).orElse(List.of())) {
                 if ("Ready".equals(condition.getType())) {
                   condition.setLastHeartbeatTime(heartbeat);
-                  if (condition.getLastTransitionTime() == null) {
+                  // The node lifecycle controller sets Unknown when heartbeats stopped (the
+                  // supervisor was paused); the node is back, as a kubelet would say.
+                  if (!"True".equals(condition.getStatus())
+                      || condition.getLastTransitionTime() == null) {
+                    condition.setStatus("True");
+                    condition.setReason("KubeletReady");
                     condition.setLastTransitionTime(heartbeat);
                   }
                 }

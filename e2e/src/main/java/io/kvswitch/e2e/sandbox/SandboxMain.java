@@ -218,7 +218,7 @@ public final class SandboxMain {
       return 1;
     }
     try (KubernetesClient client = client(state.get())) {
-      NodeVerbs verbs = new NodeVerbs(client, state.get().record().id, out, System.err);
+      NodeVerbs verbs = new NodeVerbs(client, state.get(), out, System.err);
       return switch (args.getFirst()) {
         case "add" -> verbs.add(args.subList(1, args.size()));
         case "del", "delete" -> verbs.delete(args.subList(1, args.size()));

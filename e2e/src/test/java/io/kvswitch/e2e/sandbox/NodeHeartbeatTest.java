@@ -130,6 +130,26 @@ class NodeHeartbeatTest {
   }
 
   @Test
+  void aNodeTheLifecycleControllerMarkedUnknownIsReadyAgainOnTheNextBeat() {
+    client
+        .nodes()
+        .withName("node-1")
+        .editStatus(
+            n -> {
+              NodeCondition ready = n.getStatus().getConditions().getFirst();
+              ready.setStatus("Unknown");
+              ready.setReason("NodeStatusUnknown");
+              return n;
+            });
+
+    new NodeHeartbeat(client, state, new SteppedClock()).beat("node-1");
+
+    assertThat(ready().getStatus()).isEqualTo("True");
+    assertThat(ready().getReason()).isEqualTo("KubeletReady");
+    assertThat(ready().getLastTransitionTime()).isEqualTo("2026-11-21T10:00:00Z");
+  }
+
+  @Test
   void withItsOwnApiServerTheLeaseIsNotRecordedAndAGoneNodeIsSkipped() {
     NodeHeartbeat heartbeat = new NodeHeartbeat(client, state, new SteppedClock());
 
