@@ -78,6 +78,10 @@ final class KubeletStandIn implements AutoCloseable {
   private final boolean hostnameCheckOff;
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
   private final Map<String, Running> running = new ConcurrentHashMap<>();
+
+  /** Uids of Pods whose deletion the stand-in confirmed (a finalizer may keep them a while). */
+  private final Set<String> confirmed = ConcurrentHashMap.newKeySet();
+
   private SharedIndexInformer<DaemonSet> daemonSets;
   private SharedIndexInformer<Pod> pods;
 
@@ -253,7 +257,8 @@ final class KubeletStandIn implements AutoCloseable {
       if (pod.getMetadata().getDeletionTimestamp() != null
           && ownerOnOurNode(pod).isPresent()
           && !running.containsKey(
-              pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName())) {
+              pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName())
+          && confirmed.add(pod.getMetadata().getUid())) {
         client.resource(pod).withGracePeriod(0).delete();
         LOG.info(
             "pod {}/{}: stopped, deletion confirmed",

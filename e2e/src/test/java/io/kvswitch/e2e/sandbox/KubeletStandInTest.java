@@ -208,6 +208,24 @@ class KubeletStandInTest {
   }
 
   @Test
+  void aPodBeingDeletedGracefullyHasItsProcessStoppedAndIsNotRestarted() throws Exception {
+    state.update(r -> r.externalServer = "https://localhost:6443");
+    Pod controllers = DaemonSetController.podFor(daemonSet(), "node-1");
+    // A finalizer keeps the Pod, marked for deletion, where the test can see it.
+    controllers.getMetadata().setFinalizers(List.of("kvswitch.io/test-hold"));
+    String name = client.resource(controllers).create().getMetadata().getName();
+    kubelet(kubeconfig(null));
+    await().atMost(WAIT).until(() -> !processes.isEmpty());
+
+    client.pods().inNamespace(NAMESPACE).withName(name).delete();
+
+    await().atMost(WAIT).until(() -> !processes.getFirst().isAlive());
+    assertThat(client.pods().inNamespace(NAMESPACE).withName(name).get().getMetadata())
+        .satisfies(m -> assertThat(m.getDeletionTimestamp()).isNotNull());
+    assertThat(launched).hasSize(1);
+  }
+
+  @Test
   void inAnExistingClusterAPodForAnotherNodeIsLeftToThatNodesKubelet() throws Exception {
     state.update(r -> r.externalServer = "https://localhost:6443");
     DaemonSet ds = daemonSet();
