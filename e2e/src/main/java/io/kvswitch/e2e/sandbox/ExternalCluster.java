@@ -182,9 +182,12 @@ final class ExternalCluster {
    * authority, which the kubeconfig carries; only the name check is left out, only for those
    * processes, and only when the kubeconfig has the field. The alternatives were worse: a relay
    * that ends TLS would need a certificate the cluster's authority signed, and would break client
-   * certificate authentication; a name for 198.18.0.1 in the nodes' /etc/hosts does not help when
-   * the certificate names only addresses (kind's 127.0.0.1) or names the node cannot own ({@code
-   * localhost}). The operator and the verbs run on the host and use FILE itself.
+   * certificate authentication; mapping the name to 198.18.0.1 for the agents (their /etc/hosts, or
+   * the JDK's {@code jdk.net.hosts.file}) would keep the name check, but kind's and k3d's
+   * kubeconfigs name the server by address (127.0.0.1, 0.0.0.0), which no hosts file maps, the
+   * usual other name is {@code localhost}, which the agents need for themselves, and the JDK's
+   * hosts file replaces all of a process's name resolution. The operator and the verbs run on the
+   * host and use FILE itself.
    */
   static Optional<String> tlsServerName(Path kubeconfig) {
     try {
