@@ -17,6 +17,9 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.Objects;
+import java.util.Optional;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
  * An existing cluster ({@code sandbox up --kubeconfig FILE}): its API server, reached from the
@@ -90,7 +93,9 @@ final class ExternalCluster {
               + file
               + "): "
               + rootMessage(e)
-              + ". Check that the cluster runs (kubectl --kubeconfig "
+              + "."
+              + tlsHint(e)
+              + " Check that the cluster runs (kubectl --kubeconfig "
               + file
               + " get nodes) and that the current context is the cluster you mean.",
           e);
@@ -118,7 +123,11 @@ final class ExternalCluster {
         inline(config.getClientCertData(), config.getClientCertFile(), "client certificate"));
     user.setClientKeyData(
         inline(config.getClientKeyData(), config.getClientKeyFile(), "client key"));
-    user.setToken(config.getOauthToken());
+    // fabric8 keeps a kubeconfig's token as the "auto" token; an explicit one wins.
+    user.setToken(
+        config.getOauthToken() != null && !config.getOauthToken().isBlank()
+            ? config.getOauthToken()
+            : config.getAutoOAuthToken());
     user.setUsername(config.getUsername());
     user.setPassword(config.getPassword());
     io.fabric8.kubernetes.api.model.Config kubeconfig =
@@ -158,6 +167,63 @@ final class ExternalCluster {
       throw new IOException("the kubeconfig names " + what + " file " + file + ", unreadable");
     }
     return Base64.getEncoder().encodeToString(Files.readAllBytes(path));
+  }
+
+  /**
+   * The {@code tls-server-name} of a kubeconfig's current context: the name the server's
+   * certificate carries when the URL reaches it by another address, as the sandbox's kubeconfig
+   * does against an https cluster (the relay's 198.18.0.1 is in no cluster's certificate).
+   *
+   * <p>kubectl and Go clients check the certificate against that name. fabric8's client has no
+   * setting for it, and the JDK's HttpClient under it checks the URL's host. So the JVMs the
+   * sandbox runs with that kubeconfig (the nodes' agents) get {@code
+   * -Djdk.internal.httpclient.disableHostnameVerification=true} ({@link
+   * KubeletStandIn#NO_HOSTNAME_CHECK}): the certificate must still chain to the cluster's
+   * authority, which the kubeconfig carries; only the name check is left out, only for those
+   * processes, and only when the kubeconfig has the field. The alternatives were worse: a relay
+   * that ends TLS would need a certificate the cluster's authority signed, and would break client
+   * certificate authentication; mapping the name to 198.18.0.1 for the agents (their /etc/hosts, or
+   * the JDK's {@code jdk.net.hosts.file}) would keep the name check, but kind's and k3d's
+   * kubeconfigs name the server by address (127.0.0.1, 0.0.0.0), which no hosts file maps, the
+   * usual other name is {@code localhost}, which the agents need for themselves, and the JDK's
+   * hosts file replaces all of a process's name resolution. The operator and the verbs run on the
+   * host and use FILE itself.
+   */
+  static Optional<String> tlsServerName(Path kubeconfig) {
+    try {
+      io.fabric8.kubernetes.api.model.Config config =
+          YAML.readValue(kubeconfig.toFile(), io.fabric8.kubernetes.api.model.Config.class);
+      String clusterName =
+          config.getContexts() == null
+              ? null
+              : config.getContexts().stream()
+                  .filter(c -> Objects.equals(c.getName(), config.getCurrentContext()))
+                  .filter(c -> c.getContext() != null)
+                  .map(c -> c.getContext().getCluster())
+                  .findFirst()
+                  .orElse(null);
+      return config.getClusters() == null
+          ? Optional.empty()
+          : config.getClusters().stream()
+              .filter(c -> Objects.equals(c.getName(), clusterName) && c.getCluster() != null)
+              .map(c -> c.getCluster().getTlsServerName())
+              .filter(name -> name != null && !name.isBlank())
+              .findFirst();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Says what a TLS failure means for the user, or nothing for other failures. */
+  private static String tlsHint(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof SSLHandshakeException) {
+        return " The server's certificate was refused: it is not signed by the certificate"
+            + " authority the kubeconfig names (certificate-authority or"
+            + " certificate-authority-data), or does not name the server's host.";
+      }
+    }
+    return "";
   }
 
   private static String rootMessage(Throwable e) {

@@ -13,6 +13,37 @@ final class NodeSelection {
 
   private NodeSelection() {}
 
+  /**
+   * The node a DaemonSet's Pod is for: {@code spec.nodeName} once it is bound, before that the one
+   * node its controller names in the required node affinity ({@code matchFields metadata.name In
+   * [NODE]}), which is how the DaemonSet controller places its Pods since Kubernetes 1.12.
+   */
+  static Optional<String> boundNode(PodSpec spec) {
+    if (spec.getNodeName() != null && !spec.getNodeName().isEmpty()) {
+      return Optional.of(spec.getNodeName());
+    }
+    if (spec.getAffinity() == null
+        || spec.getAffinity().getNodeAffinity() == null
+        || spec.getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
+            == null) {
+      return Optional.empty();
+    }
+    List<String> named =
+        spec
+            .getAffinity()
+            .getNodeAffinity()
+            .getRequiredDuringSchedulingIgnoredDuringExecution()
+            .getNodeSelectorTerms()
+            .stream()
+            .flatMap(t -> Optional.ofNullable(t.getMatchFields()).orElse(List.of()).stream())
+            .filter(r -> "metadata.name".equals(r.getKey()) && "In".equals(r.getOperator()))
+            .filter(r -> r.getValues() != null && r.getValues().size() == 1)
+            .map(r -> r.getValues().getFirst())
+            .distinct()
+            .toList();
+    return named.size() == 1 ? Optional.of(named.getFirst()) : Optional.empty();
+  }
+
   static boolean matches(PodSpec spec, Node node) {
     Map<String, String> labels =
         Optional.ofNullable(node.getMetadata().getLabels()).orElse(Map.of());
@@ -33,13 +64,20 @@ final class NodeSelection {
             .getNodeAffinity()
             .getRequiredDuringSchedulingIgnoredDuringExecution()
             .getNodeSelectorTerms();
-    // Terms are ORed; the expressions of one term are ANDed. An empty term matches nothing.
+    // Terms are ORed; the expressions and fields of one term are ANDed. An empty term matches
+    // nothing. The only field a node selector may name is metadata.name.
+    Map<String, String> fields = Map.of("metadata.name", node.getMetadata().getName());
     return terms.stream()
         .anyMatch(
-            t ->
-                t.getMatchExpressions() != null
-                    && !t.getMatchExpressions().isEmpty()
-                    && t.getMatchExpressions().stream().allMatch(r -> matches(r, labels)));
+            t -> {
+              List<NodeSelectorRequirement> expressions =
+                  Optional.ofNullable(t.getMatchExpressions()).orElse(List.of());
+              List<NodeSelectorRequirement> matchFields =
+                  Optional.ofNullable(t.getMatchFields()).orElse(List.of());
+              return !(expressions.isEmpty() && matchFields.isEmpty())
+                  && expressions.stream().allMatch(r -> matches(r, labels))
+                  && matchFields.stream().allMatch(r -> matches(r, fields));
+            });
   }
 
   private static boolean matches(NodeSelectorRequirement requirement, Map<String, String> labels) {

@@ -30,13 +30,15 @@ final class NodeVerbs {
              is removed. Both wait up to --timeout (60) s.""";
 
   private final KubernetesClient client;
+  private final SandboxState state;
   private final SandboxNames names;
   private final PrintStream out;
   private final PrintStream err;
 
-  NodeVerbs(KubernetesClient client, String id, PrintStream out, PrintStream err) {
+  NodeVerbs(KubernetesClient client, SandboxState state, PrintStream out, PrintStream err) {
     this.client = client;
-    this.names = new SandboxNames(id);
+    this.state = state;
+    this.names = new SandboxNames(state.record().id);
     this.out = out;
     this.err = err;
   }
@@ -52,6 +54,10 @@ final class NodeVerbs {
     if (client.nodes().withName(node).get() != null) {
       err.println("sandbox: node " + node + " already exists");
       return 1;
+    }
+    if (state.record().external()) {
+      // Recorded before it is made, as everything the sandbox makes in an existing cluster.
+      state.clusterObject("v1", "Node", null, node);
     }
     client
         .nodes()

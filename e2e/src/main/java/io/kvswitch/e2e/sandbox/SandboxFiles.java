@@ -22,6 +22,7 @@ final class SandboxFiles {
       List.of(
           "ready",
           "state.json",
+          "state.lock",
           "kubeconfig",
           "supervisor.log",
           "operator.log",

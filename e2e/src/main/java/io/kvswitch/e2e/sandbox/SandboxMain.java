@@ -4,10 +4,14 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kvswitch.e2e.sandbox.api.SandboxApiServer;
+import io.kvswitch.e2e.sandbox.api.ServingCertificates;
 import io.kvswitch.e2e.sandbox.net.SandboxNames;
+import io.kvswitch.e2e.sandbox.net.TcpRelay;
+import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,15 +135,24 @@ public final class SandboxMain {
       return 1;
     }
     try (KubernetesClient client = client(state.get())) {
-      return action.run(new WorkloadVerbs(client, out, System.err), args);
+      return action.run(new WorkloadVerbs(client, state.get(), out, System.err), args);
     } catch (VerbArguments.UsageException | IllegalArgumentException e) {
       System.err.println("sandbox " + verb + ": " + e.getMessage() + " (see --help)");
       return 2;
     }
   }
 
+  /**
+   * A client for the verbs. They run on the host, so with an existing cluster they use the user's
+   * kubeconfig as the operator does, not the relay's: fabric8 does not read the {@code
+   * tls-server-name} that the sandbox's kubeconfig needs against an https server.
+   */
   private static KubernetesClient client(SandboxState state) throws IOException {
-    Config config = Config.fromKubeconfig(Files.readString(Path.of(state.record().kubeconfig)));
+    SandboxState.Record record = state.record();
+    if (record.external()) {
+      return ExternalCluster.read(Path.of(record.externalKubeconfig)).client();
+    }
+    Config config = Config.fromKubeconfig(Files.readString(Path.of(record.kubeconfig)));
     return new KubernetesClientBuilder().withConfig(config).build();
   }
 
@@ -205,7 +218,7 @@ public final class SandboxMain {
       return 1;
     }
     try (KubernetesClient client = client(state.get())) {
-      NodeVerbs verbs = new NodeVerbs(client, state.get().record().id, out, System.err);
+      NodeVerbs verbs = new NodeVerbs(client, state.get(), out, System.err);
       return switch (args.getFirst()) {
         case "add" -> verbs.add(args.subList(1, args.size()));
         case "del", "delete" -> verbs.delete(args.subList(1, args.size()));
@@ -395,22 +408,42 @@ public final class SandboxMain {
 
   /**
    * Not listed in the usage: serves the sandbox's API server alone, a stand-in for "an existing
-   * cluster" in tests and benchmarks ({@code api-server --listen HOST:PORT --kubeconfig-out FILE});
-   * it runs until stopped.
+   * cluster" in tests and benchmarks ({@code api-server --listen HOST:PORT --kubeconfig-out FILE
+   * [--tls]}); it runs until stopped. Like a real cluster it runs a DaemonSet controller ({@link
+   * DaemonSetController}). With {@code --tls} it serves https as kind and k3d do: a certificate
+   * authority made at start signs a certificate for {@code localhost} only, the kubeconfig names
+   * the server {@code https://localhost:PORT} and carries the authority.
    */
   private int apiServer(List<String> args) throws Exception {
     String listen = option(args, "--listen").orElse("127.0.0.1:0");
+    boolean tls = args.remove("--tls");
     Path kubeconfig =
         option(args, "--kubeconfig-out")
             .map(Path::of)
             .orElseThrow(() -> new IllegalArgumentException("api-server needs --kubeconfig-out"));
     int colon = listen.lastIndexOf(':');
     InetAddress host = InetAddress.getByName(listen.substring(0, colon));
-    SandboxApiServer server =
-        SandboxApiServer.start(host, Integer.parseInt(listen.substring(colon + 1)));
+    int port = Integer.parseInt(listen.substring(colon + 1));
+    SandboxApiServer server = SandboxApiServer.start(host, tls ? 0 : port);
     Runtime.getRuntime().addShutdownHook(new Thread(server::close));
-    server.writeKubeconfig(kubeconfig, server.url(host));
-    out.println("sandbox: API server at " + server.url(host) + ", kubeconfig " + kubeconfig);
+    String url = server.url(host);
+    if (tls) {
+      ServingCertificates certificates =
+          ServingCertificates.create("kvswitch-test-cluster-ca", List.of("localhost"));
+      TcpRelay front =
+          TcpRelay.startTerminatingTls(
+              new InetSocketAddress(host, port),
+              new InetSocketAddress(host, server.port()),
+              SslContextBuilder.forServer(certificates.key(), certificates.certificate()).build());
+      Runtime.getRuntime().addShutdownHook(new Thread(front::close));
+      url = "https://localhost:" + front.port();
+      server.writeKubeconfig(kubeconfig, url, certificates.authorityPem());
+    } else {
+      server.writeKubeconfig(kubeconfig, url);
+    }
+    DaemonSetController controller = new DaemonSetController(server.client());
+    controller.start();
+    out.println("sandbox: API server at " + url + ", kubeconfig " + kubeconfig);
     out.flush();
     Thread.currentThread().join();
     return 0;

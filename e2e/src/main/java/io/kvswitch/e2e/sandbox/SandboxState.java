@@ -5,9 +5,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.kvswitch.e2e.sandbox.net.Ledger;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +20,11 @@ import java.util.Map;
  * The sandbox's record of itself, kept as JSON in its directory and rewritten before every
  * namespace, interface or process is created, so {@code sandbox down} can undo all of it after a
  * crash as well as after a clean stop.
+ *
+ * <p>Two processes write it: the supervisor, and the verbs that create objects in an existing
+ * cluster ({@code pod add}). So every change is made under a lock on {@code state.lock} to the
+ * record as it is on disk at that moment, never to a copy read earlier, and no process's change
+ * overwrites another's.
  */
 public final class SandboxState implements Ledger {
 
@@ -77,7 +85,7 @@ public final class SandboxState implements Ledger {
   }
 
   private final Path file;
-  private final Record record;
+  private volatile Record record;
 
   private SandboxState(Path file, Record record) {
     this.file = file;
@@ -88,11 +96,16 @@ public final class SandboxState implements Ledger {
     return dir.resolve("state.json");
   }
 
+  /** The lock every writer of the state holds while it reads, changes and writes it. */
+  static Path lockIn(Path dir) {
+    return dir.resolve("state.lock");
+  }
+
   public static SandboxState create(Path dir, String id) {
     Record record = new Record();
     record.id = id;
     SandboxState state = new SandboxState(fileIn(dir), record);
-    state.save();
+    state.update(r -> {}, record);
     return state;
   }
 
@@ -105,59 +118,78 @@ public final class SandboxState implements Ledger {
   }
 
   @Override
-  public synchronized void namespace(String name) {
-    record.namespaces.add(name);
-    save();
+  public void namespace(String name) {
+    update(r -> r.namespaces.add(name));
   }
 
   @Override
-  public synchronized void hostInterface(String name) {
-    record.hostInterfaces.add(name);
-    save();
+  public void hostInterface(String name) {
+    update(r -> r.hostInterfaces.add(name));
   }
 
-  public synchronized void process(long pid) {
-    record.processes.add(pid);
-    save();
+  public void process(long pid) {
+    update(r -> r.processes.add(pid));
   }
 
-  public synchronized void node(String name) {
-    record.nodes.add(name);
-    save();
+  public void node(String name) {
+    update(r -> r.nodes.add(name));
   }
 
   /** Records an object about to be created in an existing cluster, unless it is recorded. */
-  public synchronized void clusterObject(
-      String apiVersion, String kind, String namespace, String name) {
-    boolean known =
-        record.clusterObjects.stream()
-            .anyMatch(
-                o ->
-                    o.apiVersion.equals(apiVersion)
-                        && o.kind.equals(kind)
-                        && java.util.Objects.equals(o.namespace, namespace)
-                        && o.name.equals(name));
-    if (!known) {
-      record.clusterObjects.add(new ClusterObject(apiVersion, kind, namespace, name));
-      save();
-    }
+  public void clusterObject(String apiVersion, String kind, String namespace, String name) {
+    update(
+        r -> {
+          boolean known =
+              r.clusterObjects.stream()
+                  .anyMatch(
+                      o ->
+                          o.apiVersion.equals(apiVersion)
+                              && o.kind.equals(kind)
+                              && java.util.Objects.equals(o.namespace, namespace)
+                              && o.name.equals(name));
+          if (!known) {
+            r.clusterObjects.add(new ClusterObject(apiVersion, kind, namespace, name));
+          }
+        });
   }
 
-  public synchronized void update(java.util.function.Consumer<Record> change) {
-    change.accept(record);
-    save();
+  /**
+   * Applies {@code change} to the record as stored now (another process may have added to it) and
+   * stores the result; {@link #record()} returns it from then on.
+   */
+  public void update(java.util.function.Consumer<Record> change) {
+    update(change, null);
   }
 
-  /** Written to a temporary file and moved into place, so a crash never leaves half a file. */
-  private void save() {
+  private synchronized void update(java.util.function.Consumer<Record> change, Record fresh) {
     try {
       Files.createDirectories(file.getParent());
-      Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-      JSON.writeValue(temporary.toFile(), record);
-      Files.move(
-          temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      try (FileChannel channel =
+          FileChannel.open(
+              lockIn(file.getParent()), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        FileLock lock = channel.lock();
+        try {
+          Record current =
+              fresh == null && Files.exists(file)
+                  ? JSON.readValue(file.toFile(), Record.class)
+                  : fresh == null ? record : fresh;
+          change.accept(current);
+          save(current);
+          record = current;
+        } finally {
+          lock.release();
+        }
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Written to a temporary file and moved into place, so a crash never leaves half a file. */
+  private void save(Record current) throws IOException {
+    Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+    JSON.writeValue(temporary.toFile(), current);
+    Files.move(
+        temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 }

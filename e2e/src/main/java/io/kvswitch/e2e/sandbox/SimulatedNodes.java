@@ -4,12 +4,16 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.NodeStatus;
 import io.fabric8.kubernetes.api.model.NodeStatusBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kvswitch.e2e.sandbox.net.Ip;
 import io.kvswitch.e2e.sandbox.net.SandboxNames;
 import io.kvswitch.e2e.sandbox.net.Underlay;
 import java.io.PrintStream;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,6 +39,7 @@ final class SimulatedNodes implements AutoCloseable {
   private final SandboxState state;
   private final SandboxNames names;
   private final PrintStream out;
+  private final NodeHeartbeat heartbeat;
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
 
   SimulatedNodes(KubernetesClient client, SandboxState state, SandboxNames names, PrintStream out) {
@@ -42,6 +47,7 @@ final class SimulatedNodes implements AutoCloseable {
     this.state = state;
     this.names = names;
     this.out = out;
+    this.heartbeat = new NodeHeartbeat(client, state, Clock.systemUTC());
   }
 
   /** Makes a node: namespace (recorded first), underlay link, and its Node object with status. */
@@ -58,16 +64,32 @@ final class SimulatedNodes implements AutoCloseable {
           r.nodes.add(node);
           r.nodeIndexes.put(node, index);
         });
+    String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    // As a kubelet reports it: without capacity a real scheduler places no pod on the node.
+    Map<String, Quantity> capacity =
+        Map.of(
+            "cpu", new Quantity("4"),
+            "memory", new Quantity("8Gi"),
+            "pods", new Quantity("110"));
     NodeStatus status =
         new NodeStatusBuilder()
             .addNewAddress()
             .withType("InternalIP")
             .withAddress(address)
             .endAddress()
+            .addNewAddress()
+            .withType("Hostname")
+            .withAddress(node)
+            .endAddress()
+            .withCapacity(capacity)
+            .withAllocatable(capacity)
             .addNewCondition()
             .withType("Ready")
             .withStatus("True")
             .withReason("KubeletReady")
+            .withMessage("kvswitch sandbox node")
+            .withLastHeartbeatTime(now)
+            .withLastTransitionTime(now)
             .endCondition()
             .build();
     Node existing = client.nodes().withName(node).get();
@@ -124,9 +146,24 @@ final class SimulatedNodes implements AutoCloseable {
     throw new IllegalStateException("the sandbox has 250 nodes, the most its underlay numbers");
   }
 
-  /** Follows Node objects from now on: new labelled ones are made, deleted ones removed. */
+  /**
+   * Follows Node objects from now on: new labelled ones are made, deleted ones removed; and keeps
+   * every node's heartbeat going ({@link NodeHeartbeat}).
+   */
   void start() {
     loop.scheduleWithFixedDelay(this::sync, 1, 1, TimeUnit.SECONDS);
+    loop.scheduleWithFixedDelay(
+        this::heartbeats, 0, NodeHeartbeat.INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void heartbeats() {
+    for (String node : List.copyOf(state.record().nodes)) {
+      try {
+        heartbeat.beat(node);
+      } catch (RuntimeException e) {
+        LOG.warn("node {}: heartbeat failed", node, e);
+      }
+    }
   }
 
   private void sync() {

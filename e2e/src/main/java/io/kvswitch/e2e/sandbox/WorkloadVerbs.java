@@ -41,11 +41,21 @@ final class WorkloadVerbs {
   private static final String NAME_PATTERN = "[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?";
 
   private final KubernetesClient client;
+  private final SandboxState state;
   private final PrintStream out;
   private final PrintStream err;
 
   WorkloadVerbs(KubernetesClient client, PrintStream out, PrintStream err) {
+    this(client, null, out, err);
+  }
+
+  /**
+   * @param state the running sandbox's state: in an existing cluster the Pods the verbs create are
+   *     recorded there before they are made, so that {@code down} deletes them even after a crash
+   */
+  WorkloadVerbs(KubernetesClient client, SandboxState state, PrintStream out, PrintStream err) {
     this.client = client;
+    this.state = state;
     this.out = out;
     this.err = err;
   }
@@ -154,12 +164,7 @@ final class WorkloadVerbs {
       labels.put(WorkloadLabels.KUBEVIRT_DOMAIN, name);
       podName = launcherPodName(name);
     }
-    Pod pod =
-        client
-            .pods()
-            .inNamespace(network.namespace())
-            .resource(workloadPod(podName, network.namespace(), node, labels, List.of(network)))
-            .create();
+    Pod pod = create(workloadPod(podName, network.namespace(), node, labels, List.of(network)));
     out.println(
         kind
             + " "
@@ -182,6 +187,22 @@ final class WorkloadVerbs {
       awaitLease(kind, name, running.get(), dhcpTimeout);
     }
     return 0;
+  }
+
+  /**
+   * Creates a workload's Pod. In an existing cluster it is labelled with the sandbox's id and
+   * recorded in the state first, as everything else the sandbox makes there, so {@code down} finds
+   * it even when the supervisor crashed; {@code pod del} deletes it as before.
+   */
+  private Pod create(Pod pod) {
+    if (state != null && state.record().external()) {
+      Map<String, String> labels = new LinkedHashMap<>(labelsOf(pod));
+      labels.put(SimulatedNodes.SANDBOX_LABEL, state.record().id);
+      pod.getMetadata().setLabels(labels);
+      state.clusterObject(
+          "v1", "Pod", pod.getMetadata().getNamespace(), pod.getMetadata().getName());
+    }
+    return client.resource(pod).create();
   }
 
   private static Pod workloadPod(
@@ -417,15 +438,13 @@ final class WorkloadVerbs {
             annotation(source, WorkloadLabels.NETWORKS).orElse(""),
             source.getMetadata().getNamespace());
     Pod targetPod =
-        client
-            .resource(
-                workloadPod(
-                    launcherPodName(name),
-                    source.getMetadata().getNamespace(),
-                    target,
-                    labels,
-                    networks))
-            .create();
+        create(
+            workloadPod(
+                launcherPodName(name),
+                source.getMetadata().getNamespace(),
+                target,
+                labels,
+                networks));
     out.println(
         "vm "
             + name

@@ -1,23 +1,30 @@
 package io.kvswitch.e2e.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kvswitch.api.v1alpha1.VirtualSwitch;
+import io.kvswitch.e2e.sandbox.api.ServingCertificates;
 import io.kvswitch.e2e.testing.Command;
 import io.kvswitch.e2e.testing.RequiredTool;
 import io.kvswitch.e2e.testing.RootOnly;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,8 +37,10 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code sandbox up --kubeconfig FILE} uses an existing cluster's API server, reached by the nodes
  * through the relay on 198.18.0.1, and {@code down} deletes from that cluster exactly what the
  * sandbox made there. The "existing cluster" is the sandbox's API server class run on its own
- * ({@code sandbox api-server}) on loopback: a server the sandbox did not start. It has no garbage
- * collector, so objects owned by deleted ones are not expected to go.
+ * ({@code sandbox api-server}) on loopback: a server the sandbox did not start, with a DaemonSet
+ * controller that makes a Pod per node as a real cluster's does, over http or (with {@code --tls})
+ * https with a certificate for {@code localhost} only. It has no garbage collector, so objects
+ * owned by deleted ones are not expected to go.
  */
 class ExternalClusterSandboxIT {
 
@@ -85,19 +94,31 @@ class ExternalClusterSandboxIT {
 
   /** Starts the stand-in for an existing cluster and returns its kubeconfig. */
   private Path startExistingCluster() throws Exception {
+    return startExistingCluster(false);
+  }
+
+  /**
+   * Starts the stand-in for an existing cluster, with {@code tls} served over https with a
+   * certificate for {@code localhost} only, and returns its kubeconfig.
+   */
+  private Path startExistingCluster(boolean tls) throws Exception {
     int port;
     try (ServerSocket probe = new ServerSocket(0)) {
       port = probe.getLocalPort();
     }
     Path kubeconfig = clusterDir.resolve("kubeconfig");
+    List<String> command =
+        sandboxCommand(
+            "api-server",
+            "--listen",
+            "127.0.0.1:" + port,
+            "--kubeconfig-out",
+            kubeconfig.toString());
+    if (tls) {
+      command.add("--tls");
+    }
     cluster =
-        new ProcessBuilder(
-                sandboxCommand(
-                    "api-server",
-                    "--listen",
-                    "127.0.0.1:" + port,
-                    "--kubeconfig-out",
-                    kubeconfig.toString()))
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(clusterDir.resolve("api-server.log").toFile())
             .start();
@@ -180,26 +201,34 @@ class ExternalClusterSandboxIT {
           .inNamespace("default")
           .create();
       // The agents run in the nodes' namespaces and reach the API only through the relay.
-      await()
-          .atMost(Duration.ofSeconds(180))
-          .untilAsserted(
-              () -> {
-                VirtualSwitch fabric =
-                    existing.resources(VirtualSwitch.class).withName("fabric").get();
-                assertThat(fabric.getStatus()).isNotNull();
-                assertThat(fabric.getStatus().getNodesReady()).isEqualTo(2);
-                assertThat(fabric.getStatus().getConditions())
-                    .filteredOn(c -> c.getType().equals("Ready"))
-                    .extracting(Condition::getStatus)
-                    .containsExactly("True");
-              });
+      awaitSwitchReady(existing);
+      assertAgentPodsAdopted(existing, state.id);
       assertThat(SandboxState.load(dir).record().clusterObjects)
-          .extracting(o -> o.kind)
-          .contains("Pod");
+          .extracting(Object::toString)
+          .contains("Lease kube-node-lease/node-1", "Lease kube-node-lease/node-2");
+      assertThat(existing.leases().inNamespace("kube-node-lease").withName("node-1").get())
+          .isNotNull();
+
+      // Workload Pods are the sandbox's: labelled and recorded before they are made.
+      Command.Result added = sandbox(addPod("web-1", "node-1"));
+      assertThat(added.exitCode()).as(added.output()).isZero();
+      Command.Result kept = sandbox(addPod("web-2", "node-2"));
+      assertThat(kept.exitCode()).as(kept.output()).isZero();
+      assertThat(existing.pods().inNamespace("default").withName("web-1").get())
+          .extracting(p -> p.getMetadata().getLabels().get("kvswitch.io/sandbox"))
+          .isEqualTo(state.id);
+      assertThat(SandboxState.load(dir).record().clusterObjects)
+          .extracting(Object::toString)
+          .contains("Pod default/web-1", "Pod default/web-2");
+      Command.Result deleted = sandbox("pod", "del", "web-1");
+      assertThat(deleted.exitCode()).as(deleted.output()).isZero();
+      assertThat(existing.pods().inNamespace("default").withName("web-1").get()).isNull();
 
       Command.Result down = sandbox("down");
 
       assertThat(down.exitCode()).as(down.output()).isZero();
+      assertThat(existing.pods().inNamespace("default").withName("web-2").get()).isNull();
+      assertThat(existing.leases().inNamespace("kube-node-lease").list().getItems()).isEmpty();
       assertThat(existing.nodes().list().getItems()).isEmpty();
       assertThat(existing.namespaces().withName("kvswitch-system").get()).isNull();
       assertThat(
@@ -232,6 +261,178 @@ class ExternalClusterSandboxIT {
       }
       assertThat(dir.resolve("state.json")).doesNotExist();
     }
+  }
+
+  private static String[] addPod(String name, String node) {
+    return new String[] {
+      "pod", "add", name, "--node", node, "--network", "default/web", "--dhcp-timeout", "0"
+    };
+  }
+
+  /**
+   * The DaemonSet controller's Pods (one per node, owned by the DaemonSet) are the ones that run:
+   * reported Running by the kubelet stand-in, and no Pod of the stand-in's own beside them.
+   */
+  private static void assertAgentPodsAdopted(KubernetesClient existing, String id) {
+    List<Pod> pods = existing.pods().inNamespace("kvswitch-system").list().getItems();
+    assertThat(pods)
+        .as("one Pod per node, each the DaemonSet controller's")
+        .hasSize(2)
+        .allSatisfy(
+            pod -> {
+              assertThat(pod.getMetadata().getOwnerReferences())
+                  .extracting(OwnerReference::getKind)
+                  .containsExactly("DaemonSet");
+              assertThat(pod.getStatus().getPhase()).isEqualTo("Running");
+              assertThat(pod.getStatus().getContainerStatuses().getFirst().getRestartCount())
+                  .isZero();
+              assertThat(
+                      Optional.ofNullable(pod.getMetadata().getLabels())
+                          .orElse(Map.of())
+                          .get("kvswitch.io/sandbox"))
+                  .isNull();
+            });
+    assertThat(pods)
+        .extracting(p -> p.getSpec().getNodeName())
+        .containsExactlyInAnyOrder("node-1", "node-2");
+    assertThat(pods)
+        .extracting(p -> p.getMetadata().getName())
+        .doesNotContain("fabric-node-1", "fabric-node-2");
+  }
+
+  /** Waits until the switch is realized on both nodes, each agent reaching the API server. */
+  private static void awaitSwitchReady(KubernetesClient existing) {
+    await()
+        .atMost(Duration.ofSeconds(180))
+        .untilAsserted(
+            () -> {
+              VirtualSwitch fabric =
+                  existing.resources(VirtualSwitch.class).withName("fabric").get();
+              assertThat(fabric.getStatus()).isNotNull();
+              assertThat(fabric.getStatus().getNodesReady()).isEqualTo(2);
+              assertThat(fabric.getStatus().getConditions())
+                  .filteredOn(c -> c.getType().equals("Ready"))
+                  .extracting(Condition::getStatus)
+                  .containsExactly("True");
+            });
+  }
+
+  @Test
+  void anHttpsClusterIsUsedThroughTheRelayWithItsCertificateVerified() throws Exception {
+    RequiredTool.require("kubectl", "the test checks the sandbox's kubeconfig with kubectl");
+    Path kubeconfig = startExistingCluster(true);
+    try (KubernetesClient existing =
+        new KubernetesClientBuilder()
+            .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig)))
+            .build()) {
+      assertThat(existing.getMasterUrl().toString()).startsWith("https://localhost:");
+
+      Command.Result up = sandbox("up", "--nodes", "2", "--kubeconfig", kubeconfig.toString());
+      assertThat(up.exitCode()).as(up.output()).isZero();
+      assertThat(up.stdout()).contains("relaying 198.18.0.1:6443 to https://localhost:");
+      SandboxState.Record state = SandboxState.load(dir).record();
+      assertThat(state.apiUrl).isEqualTo("https://198.18.0.1:6443");
+      Path sandboxKubeconfig = Path.of(state.kubeconfig);
+      assertThat(Files.readString(sandboxKubeconfig)).contains("tls-server-name: \"localhost\"");
+
+      // The certificate names localhost only: a client that checks the URL's host (fabric8's
+      // JDK client, without the sandbox's option) refuses 198.18.0.1, kubectl with
+      // tls-server-name accepts it.
+      try (KubernetesClient strict =
+          new KubernetesClientBuilder()
+              .withConfig(
+                  new ConfigBuilder(Config.fromKubeconfig(Files.readString(sandboxKubeconfig)))
+                      .withRequestRetryBackoffLimit(0)
+                      .build())
+              .build()) {
+        assertThatThrownBy(() -> strict.nodes().list())
+            .hasRootCauseInstanceOf(java.security.cert.CertificateException.class);
+      }
+      Command.Result nodes =
+          Command.run(
+              List.of(
+                  "kubectl",
+                  "--kubeconfig",
+                  sandboxKubeconfig.toString(),
+                  "get",
+                  "nodes",
+                  "-o",
+                  "name"),
+              null,
+              60);
+      assertThat(nodes.exitCode()).as(nodes.output()).isZero();
+      assertThat(nodes.stdout().lines()).containsExactlyInAnyOrder("node/node-1", "node/node-2");
+
+      existing
+          .load(Files.newInputStream(Path.of("../crds/examples/01-virtualswitch.yaml")))
+          .create();
+      // The agents get the sandbox's kubeconfig and reach the cluster only through the relay.
+      awaitSwitchReady(existing);
+      assertAgentPodsAdopted(existing, state.id);
+      assertThat(read(dir.resolve("logs").resolve(adoptedPodName(existing, "node-1") + ".log")))
+          .contains("Picked up JAVA_TOOL_OPTIONS: " + KubeletStandIn.NO_HOSTNAME_CHECK + "=true");
+
+      existing
+          .load(Files.newInputStream(Path.of("../crds/examples/02-vlannetwork-web.yaml")))
+          .inNamespace("default")
+          .create();
+      Command.Result added = sandbox(addPod("web-1", "node-1"));
+      assertThat(added.exitCode()).as(added.output()).isZero();
+      assertThat(SandboxState.load(dir).record().clusterObjects)
+          .extracting(Object::toString)
+          .contains("Pod default/web-1");
+
+      // A crash: nothing of the supervisor's own clean-up runs; down still finds the Pod.
+      ProcessHandle supervisor = ProcessHandle.of(state.supervisorPid).orElseThrow();
+      supervisor.destroyForcibly();
+      supervisor.onExit().get();
+      Command.Result down = sandbox("down");
+
+      assertThat(down.exitCode()).as(down.output()).isZero();
+      assertThat(down.stdout()).contains("deleted Pod default/web-1");
+      assertThat(existing.pods().inNamespace("default").withName("web-1").get()).isNull();
+      assertThat(existing.nodes().list().getItems()).isEmpty();
+      assertThat(existing.leases().inNamespace("kube-node-lease").list().getItems()).isEmpty();
+      assertThat(Command.run(List.of("ip", "netns", "list"), null, 30).stdout())
+          .doesNotContain("kvs" + state.id + "-");
+      for (Long pid : state.processes) {
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive))
+            .isNotEqualTo(Optional.of(true));
+      }
+    }
+  }
+
+  private static String adoptedPodName(KubernetesClient existing, String node) {
+    return existing.pods().inNamespace("kvswitch-system").list().getItems().stream()
+        .filter(p -> node.equals(p.getSpec().getNodeName()))
+        .map(p -> p.getMetadata().getName())
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void anHttpsClusterWhoseCertificateTheKubeconfigsAuthorityDidNotSignIsRefused() throws Exception {
+    Path kubeconfig = startExistingCluster(true);
+    String otherAuthority =
+        ServingCertificates.create("another-ca", List.of("localhost")).authorityPem();
+    Path wrong = clusterDir.resolve("wrong-ca");
+    Files.writeString(
+        wrong,
+        Files.readString(kubeconfig)
+            .replaceAll(
+                "certificate-authority-data: .*",
+                "certificate-authority-data: "
+                    + Base64.getEncoder()
+                        .encodeToString(otherAuthority.getBytes(StandardCharsets.UTF_8))));
+
+    Command.Result up = sandbox("up", "--kubeconfig", wrong.toString());
+
+    assertThat(up.exitCode()).as(up.output()).isEqualTo(1);
+    assertThat(up.stderr())
+        .contains("cannot reach the cluster's API server https://localhost:")
+        .contains("The server's certificate was refused")
+        .contains("certificate-authority-data");
+    assertThat(SandboxState.fileIn(dir)).doesNotExist();
   }
 
   @Test

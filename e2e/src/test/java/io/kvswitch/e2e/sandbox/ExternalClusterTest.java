@@ -74,6 +74,37 @@ class ExternalClusterTest {
   }
 
   @Test
+  void aTokenIsCarriedAndTheAgentsLearnThatTheServerIsNamedOtherwise() throws Exception {
+    Path file = dir.resolve("token");
+    Files.writeString(
+        file,
+        """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: k3d
+          cluster: {server: "https://localhost:6550"}
+        users:
+        - name: admin
+          user: {token: s3cret}
+        contexts:
+        - name: k3d
+          context: {cluster: k3d, user: admin}
+        current-context: k3d
+        """);
+
+    Path https =
+        ExternalCluster.read(file)
+            .writeSandboxKubeconfig(dir.resolve("https/kubeconfig"), "https://198.18.0.1:6443");
+
+    Config config =
+        Serialization.unmarshal(Files.readString(https, StandardCharsets.UTF_8), Config.class);
+    assertThat(config.getUsers().getFirst().getUser().getToken()).isEqualTo("s3cret");
+    assertThat(ExternalCluster.tlsServerName(https)).contains("localhost");
+    assertThat(ExternalCluster.tlsServerName(file)).isEmpty();
+  }
+
+  @Test
   void anUnreachableClusterIsNamedWithWhatToCheck() throws Exception {
     Path file = dir.resolve("gone");
     Files.writeString(

@@ -112,6 +112,14 @@ public final class SandboxApiServer implements AutoCloseable {
 
   /** Writes a kubeconfig that reaches this server at {@code serverUrl}. */
   public Path writeKubeconfig(Path file, String serverUrl) throws IOException {
+    return writeKubeconfig(file, serverUrl, null);
+  }
+
+  /**
+   * Writes a kubeconfig that reaches this server at {@code serverUrl} through a TLS front whose
+   * certificate {@code authorityPem} signed (null: plain http).
+   */
+  public Path writeKubeconfig(Path file, String serverUrl, String authorityPem) throws IOException {
     Config config =
         new ConfigBuilder()
             .withApiVersion("v1")
@@ -121,6 +129,12 @@ public final class SandboxApiServer implements AutoCloseable {
                     .withName("kvswitch-sandbox")
                     .withNewCluster()
                     .withServer(serverUrl)
+                    .withCertificateAuthorityData(
+                        authorityPem == null
+                            ? null
+                            : java.util.Base64.getEncoder()
+                                .encodeToString(
+                                    authorityPem.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
                     .endCluster()
                     .build())
             .withUsers(

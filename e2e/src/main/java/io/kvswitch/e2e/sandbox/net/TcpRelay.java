@@ -15,6 +15,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 
 /**
@@ -36,6 +37,21 @@ public final class TcpRelay implements AutoCloseable {
   /** Listens on {@code from} and connects each accepted connection to {@code to}. */
   public static TcpRelay start(InetSocketAddress from, InetSocketAddress to)
       throws InterruptedException {
+    return start(from, to, null);
+  }
+
+  /**
+   * As {@link #start(InetSocketAddress, InetSocketAddress)}, but the accepted connections speak TLS
+   * with {@code tls}'s certificate and the plain bytes go to {@code to}: an https front for a plain
+   * http server (the existing-cluster stand-in, {@code sandbox api-server --tls}).
+   */
+  public static TcpRelay startTerminatingTls(
+      InetSocketAddress from, InetSocketAddress to, SslContext tls) throws InterruptedException {
+    return start(from, to, tls);
+  }
+
+  private static TcpRelay start(InetSocketAddress from, InetSocketAddress to, SslContext tls)
+      throws InterruptedException {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     try {
       Channel listener =
@@ -47,6 +63,10 @@ public final class TcpRelay implements AutoCloseable {
                   new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel inbound) {
+                      if (tls != null) {
+                        // With AUTO_READ off the handler still reads until the handshake is done.
+                        inbound.pipeline().addLast(tls.newHandler(inbound.alloc()));
+                      }
                       inbound.pipeline().addLast(new Frontend(to));
                     }
                   })
@@ -162,6 +182,11 @@ public final class TcpRelay implements AutoCloseable {
     if (channel != null && channel.isActive()) {
       channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
+  }
+
+  /** The port it listens on (the one bound when {@code from} asked for port 0). */
+  public int port() {
+    return ((InetSocketAddress) listener.localAddress()).getPort();
   }
 
   @Override
