@@ -52,10 +52,11 @@ public final class AddressPool {
 
   /**
    * Per block, how far from its start every address is known to be taken: it has a lease record, is
-   * held for another client's offer or write, or can never be handed out. The search for a
-   * never-leased address starts there, so while a block fills each choice looks at a handful of
-   * addresses instead of the whole block. Records stay once written; a hold that ends without one
-   * moves the block's prefix back to its address ({@link #released}).
+   * held for another client's offer or write (a lapsed offer too, until the next sweep of holds),
+   * or can never be handed out. The search for a never-leased address starts there, so while a
+   * block fills each choice looks at a handful of addresses instead of the whole block. Records
+   * stay once written; a hold that ends without one moves the block's prefix back to its address
+   * ({@link #holdEnded}).
    */
   private final Map<Integer, Integer> leasedPrefix = new HashMap<>();
 
@@ -300,7 +301,7 @@ public final class AddressPool {
     if (hold != null && hold.client.equals(client)) {
       holds.remove(address);
       holdByClient.remove(client, address);
-      released(address);
+      holdEnded(address);
     }
   }
 
@@ -308,7 +309,7 @@ public final class AddressPool {
     Ipv4Address previous = holdByClient.remove(client);
     if (previous != null) {
       holds.remove(previous);
-      released(previous);
+      holdEnded(previous);
     }
   }
 
@@ -326,7 +327,7 @@ public final class AddressPool {
    * An address's hold ended: when no record took its place, the address is never-leased again and
    * the search must find it, so its block's prefix goes back to it.
    */
-  private void released(Ipv4Address address) {
+  private void holdEnded(Ipv4Address address) {
     if (store.byAddress(address).isPresent() || !config.range().contains(address)) {
       return;
     }
@@ -359,7 +360,7 @@ public final class AddressPool {
               }
               return stale;
             });
-    lapsed.forEach(this::released);
+    lapsed.forEach(this::holdEnded);
   }
 
   /** Offers and commits currently held on this node. */

@@ -2,7 +2,6 @@ package io.kvswitch.dataplane.dhcp.lease;
 
 import io.kvswitch.dataplane.dhcp.config.AddressRange;
 import io.kvswitch.dataplane.dhcp.net.Ipv4Address;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -63,21 +62,12 @@ public final class BlockAllocator {
     return List.copyOf(owned);
   }
 
-  /** The addresses of a block, in order. */
-  public List<Ipv4Address> addressesOf(int block) {
-    List<Ipv4Address> addresses = new ArrayList<>(sizeOf(block));
-    for (int i = 0; i < sizeOf(block); i++) {
-      addresses.add(addressOf(block, i));
-    }
-    return addresses;
-  }
-
   /** Whether this node owns the block now. */
   public synchronized boolean owns(int block) {
     return owned.contains(block);
   }
 
-  /** The block an address of the range belongs to, and its index inside that block. */
+  /** The block an address of the range belongs to. */
   public int blockOf(Ipv4Address address) {
     return (int) (range.indexOf(address) / blockSize);
   }

@@ -26,10 +26,14 @@ class BlockAllocatorTest {
     BlockAllocator blocks = new BlockAllocator(range, 32, ledger, "node-a");
 
     assertThat(blocks.blockCount()).isEqualTo(4);
-    assertThat(blocks.addressesOf(0)).hasSize(32).startsWith(parse("10.0.0.10"));
-    assertThat(blocks.addressesOf(3))
+    assertThat(blocks.sizeOf(0)).isEqualTo(32);
+    assertThat(blocks.addressOf(0, 0)).isEqualTo(parse("10.0.0.10"));
+    assertThat(blocks.sizeOf(3)).isEqualTo(4);
+    assertThat(List.of(0, 1, 2, 3).stream().map(i -> blocks.addressOf(3, i)))
         .containsExactly(
             parse("10.0.0.106"), parse("10.0.0.107"), parse("10.0.0.108"), parse("10.0.0.109"));
+    assertThat(blocks.blockOf(parse("10.0.0.107"))).isEqualTo(3);
+    assertThat(blocks.indexInBlock(parse("10.0.0.107"))).isEqualTo(1);
   }
 
   @Test
