@@ -272,7 +272,7 @@ final class ForwardingWorker implements FrameSink, Runnable {
           case POP -> length - 4;
           case KEEP, REWRITE -> length;
         };
-    if (edited > port.maxTransmitLength()) {
+    if (edited > port.maxTransmitLength() && !isSegmentedBy(port, buffer, offset)) {
       // Only tunnel ports set a limit; one refused copy of a flood leaves the others going out.
       counters.dropped(egress, DropReason.UNDERLAY_MTU_EXCEEDED);
       return;
@@ -319,7 +319,7 @@ final class ForwardingWorker implements FrameSink, Runnable {
   private int transmitWithHeader(
       Port port, TagEdit edit, int vid, MemorySegment buffer, long offset, int length) {
     long header = offset - VirtioNetHeader.LENGTH;
-    boolean carriesHeader = port.offloadHeaderLength() > 0;
+    boolean carriesHeader = port.acceptsOffloadedFrames();
     if (!carriesHeader && VirtioNetHeader.gsoType(buffer, header) != VirtioNetHeader.GSO_NONE) {
       return GSO_UNSUPPORTED;
     }
@@ -345,6 +345,17 @@ final class ForwardingWorker implements FrameSink, Runnable {
       return -1;
     }
     return port.transmit(scratch, SCRATCH_FRAME, written) ? written : -1;
+  }
+
+  /**
+   * Whether the frame is a GSO frame that {@code port} cuts itself: its segments, not the frame,
+   * must fit the port, and the port checks them.
+   */
+  private boolean isSegmentedBy(Port port, MemorySegment buffer, long offset) {
+    return ingressHeader > 0
+        && VirtioNetHeader.gsoType(buffer, offset - VirtioNetHeader.LENGTH)
+            != VirtioNetHeader.GSO_NONE
+        && port.acceptsOffloadedFrames();
   }
 
   private void flushDirtyPorts() {
