@@ -17,8 +17,8 @@ import java.nio.ByteOrder;
  * VirtioNetHeader#GSO_ECN} asks: the sender's congestion-window-reduced signal is sent once), and
  * the full checksum (pseudo-header, header, payload).
  *
- * <p>An 802.1Q tag of the input can be dropped on the way ({@code tagLength} 4): the tunnel
- * receives frames tagged and sends them untagged.
+ * <p>An 802.1Q tag of the input ({@code tagLength} 4) is kept, or dropped on the way ({@code
+ * dropTag}): the tunnel receives frames tagged and sends them untagged.
  *
  * <p>Use: {@link #prepare} checks one frame and says how many segments it makes; {@link #write}
  * then writes segment {@code i}. No allocation; one instance per sending thread.
@@ -54,7 +54,10 @@ public final class TcpSegmenter {
 
   private MemorySegment source;
   private long frame;
-  private int tagLength;
+
+  /** Bytes of the input's tag left out of the output: 0 or its tag length. */
+  private int dropped;
+
   private boolean ipv4;
 
   /** Offsets in the output frame. */
@@ -75,12 +78,18 @@ public final class TcpSegmenter {
    * Checks the GSO frame at {@code source[offset, offset + length)}, whose {@link VirtioNetHeader}
    * is in the 10 bytes before it, and keeps it for {@link #write}.
    *
-   * @param tagLength 4 when the frame carries an 802.1Q tag to leave out of the segments, else 0
+   * @param tagLength 4 when the frame carries an 802.1Q tag, else 0
+   * @param dropTag whether to leave the tag out of the segments
    * @param maxSegmentLength the longest output frame allowed
    * @return how many segments it makes, or -1 ({@link #refusal()} says why)
    */
   public int prepare(
-      MemorySegment source, long offset, int length, int tagLength, int maxSegmentLength) {
+      MemorySegment source,
+      long offset,
+      int length,
+      int tagLength,
+      boolean dropTag,
+      int maxSegmentLength) {
     segments = 0;
     long header = offset - VirtioNetHeader.LENGTH;
     int gsoType = VirtioNetHeader.gsoType(source, header) & ~VirtioNetHeader.GSO_ECN;
@@ -130,11 +139,11 @@ public final class TcpSegmenter {
     }
     this.source = source;
     this.frame = offset;
-    this.tagLength = tagLength;
+    this.dropped = dropTag ? tagLength : 0;
     this.ipv4 = gsoType == VirtioNetHeader.GSO_TCPV4;
-    this.ipStart = inIp - tagLength;
-    this.tcpStart = inTcp - tagLength;
-    this.headersLength = inHeaders - tagLength;
+    this.ipStart = inIp - dropped;
+    this.tcpStart = inTcp - dropped;
+    this.headersLength = inHeaders - dropped;
     this.payloadLength = length - inHeaders;
     int segmentLength = headersLength + Math.min(size, payloadLength);
     if (segmentLength > maxSegmentLength) {
@@ -185,12 +194,12 @@ public final class TcpSegmenter {
     MemorySegment.copy(source, frame, target, at, EthernetFrame.ETHERTYPE_OFFSET);
     MemorySegment.copy(
         source,
-        frame + EthernetFrame.ETHERTYPE_OFFSET + tagLength,
+        frame + EthernetFrame.ETHERTYPE_OFFSET + dropped,
         target,
         at + EthernetFrame.ETHERTYPE_OFFSET,
         headersLength - EthernetFrame.ETHERTYPE_OFFSET);
     MemorySegment.copy(
-        source, frame + tagLength + headersLength + skip, target, at + headersLength, payload);
+        source, frame + dropped + headersLength + skip, target, at + headersLength, payload);
     long ip = at + ipStart;
     if (ipv4) {
       int ipHeaderLength = tcpStart - ipStart;

@@ -206,7 +206,7 @@ public final class VxlanPeerPort implements Port {
 
   private boolean transmitSegmented(MemorySegment buffer, long offset, int length) {
     int segments =
-        segmenter.prepare(buffer, offset, length, EthernetFrame.TAG_LENGTH, maxInnerFrame);
+        segmenter.prepare(buffer, offset, length, EthernetFrame.TAG_LENGTH, true, maxInnerFrame);
     if (segments < 0) {
       txDrops[VxlanTxDrop.of(segmenter.refusal()).ordinal()]++;
       return false;

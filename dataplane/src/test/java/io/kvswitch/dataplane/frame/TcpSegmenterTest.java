@@ -8,6 +8,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -33,15 +34,23 @@ class TcpSegmenterTest {
   }
 
   private int prepare(GsoFrames.Offloaded offloaded, int tagLength, int limit) {
+    return prepare(offloaded, tagLength, true, limit);
+  }
+
+  private int prepare(GsoFrames.Offloaded offloaded, int tagLength, boolean dropTag, int limit) {
     byte[] both = offloaded.headerAndFrame();
     // Odd offset: nothing may depend on alignment.
     MemorySegment.copy(both, 0, input, ValueLayout.JAVA_BYTE, 3, both.length);
     return segmenter.prepare(
-        input, 3 + VirtioNetHeader.LENGTH, offloaded.frame().length, tagLength, limit);
+        input, 3 + VirtioNetHeader.LENGTH, offloaded.frame().length, tagLength, dropTag, limit);
   }
 
   private List<byte[]> cut(GsoFrames.Offloaded offloaded, int tagLength) {
-    int count = prepare(offloaded, tagLength, NO_LIMIT);
+    return cut(offloaded, tagLength, true);
+  }
+
+  private List<byte[]> cut(GsoFrames.Offloaded offloaded, int tagLength, boolean dropTag) {
+    int count = prepare(offloaded, tagLength, dropTag, NO_LIMIT);
     assertThat(count).as("refused: %s", segmenter.refusal()).isPositive();
     List<byte[]> segments = new ArrayList<>();
     for (int i = 0; i < count; i++) {
@@ -123,6 +132,23 @@ class TcpSegmenterTest {
   }
 
   @Test
+  void aKeptTagStaysInEverySegment() {
+    GsoFrames.Offloaded tagged = GsoFrames.tcp(false, 10, 5000, 1400, GsoFrames.TCP_ACK);
+    List<byte[]> withTag = cut(tagged, 4, false);
+    List<byte[]> untagged = cut(GsoFrames.tcp(false, -1, 5000, 1400, GsoFrames.TCP_ACK), 0);
+
+    assertThat(withTag).hasSameSizeAs(untagged);
+    for (int i = 0; i < withTag.size(); i++) {
+      byte[] segment = withTag.get(i);
+      assertThat(Arrays.copyOfRange(segment, 12, 16)).containsExactly(0x81, 0, 0, 10);
+      byte[] withoutTag = new byte[segment.length - 4];
+      System.arraycopy(segment, 0, withoutTag, 0, 12);
+      System.arraycopy(segment, 16, withoutTag, 12, segment.length - 16);
+      assertThat(withoutTag).isEqualTo(untagged.get(i));
+    }
+  }
+
+  @Test
   void aSegmentLongerThanTheLimitIsRefused() {
     // 14 + 20 + 32 + 1398 = 1464 bytes: the longest inner frame a 1500-byte underlay carries.
     GsoFrames.Offloaded fits = GsoFrames.tcp(false, -1, 10_000, 1398, GsoFrames.TCP_ACK);
@@ -175,7 +201,8 @@ class TcpSegmenterTest {
     byte[] both = frame.headerAndFrame();
     MemorySegment exact = arena.allocate(both.length);
     MemorySegment.copy(both, 0, exact, ValueLayout.JAVA_BYTE, 0, both.length);
-    assertThat(segmenter.prepare(exact, VirtioNetHeader.LENGTH, 30, 0, NO_LIMIT)).isEqualTo(-1);
+    assertThat(segmenter.prepare(exact, VirtioNetHeader.LENGTH, 30, 0, true, NO_LIMIT))
+        .isEqualTo(-1);
     assertThat(segmenter.refusal()).isEqualTo(TcpSegmenter.Refusal.MALFORMED_OFFLOAD_HEADER);
   }
 }
