@@ -3,10 +3,12 @@ package io.kvswitch.dataplane.tunnel;
 import io.kvswitch.dataplane.engine.VlanSet;
 import io.kvswitch.dataplane.frame.EthernetFrame;
 import io.kvswitch.dataplane.frame.InternetChecksum;
+import io.kvswitch.dataplane.frame.TcpCoalescer;
 import io.kvswitch.dataplane.frame.TcpSegmenter;
 import io.kvswitch.dataplane.port.FrameSink;
 import io.kvswitch.dataplane.port.Port;
 import io.kvswitch.dataplane.port.VirtioNetHeader;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
 
@@ -47,6 +49,9 @@ public final class VxlanPeerPort implements Port {
   private final int[] lengths;
   private final int[] runs;
   private final TcpSegmenter segmenter = new TcpSegmenter();
+  private final TcpCoalescer coalescer;
+  private final FrameSink coalescing;
+  private FrameSink receiver;
   private final long[] txDrops = new long[VxlanTxDrop.values().length];
   private int queued;
   private volatile boolean closed;
@@ -75,6 +80,9 @@ public final class VxlanPeerPort implements Port {
     this.outbound = outbound;
     this.lengths = new int[outbound.slots()];
     this.runs = new int[outbound.slots()];
+    this.coalescer = new TcpCoalescer(Arena.ofAuto());
+    this.coalescing =
+        (buffer, offset, length) -> coalescer.accept(buffer, offset, length, receiver);
   }
 
   /** The switch port name of the tunnel to {@code peerName}: {@code vxlan:<peer>}. */
@@ -120,7 +128,26 @@ public final class VxlanPeerPort implements Port {
 
   @Override
   public int receiveBatch(FrameSink sink, int maxFrames) {
-    return inbound.drain(sink, maxFrames);
+    receiver = sink;
+    int frames = inbound.drain(coalescing, maxFrames);
+    // Nothing waits for a later batch: a joined frame goes on before this call returns.
+    coalescer.flush(sink);
+    return frames;
+  }
+
+  @Override
+  public int offloadHeaderLength() {
+    return VirtioNetHeader.LENGTH;
+  }
+
+  /** GSO frames this port joined from received segments. */
+  public long rxCoalescedFrames() {
+    return coalescer.joinedFrames();
+  }
+
+  /** Received segments that went into those frames. */
+  public long rxCoalescedSegments() {
+    return coalescer.joinedSegments();
   }
 
   /** A tagged frame; the tag (4 bytes) does not travel, so the limit is the inner frame plus 4. */
