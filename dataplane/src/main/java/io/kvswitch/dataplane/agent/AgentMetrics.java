@@ -58,6 +58,12 @@ public final class AgentMetrics {
         "TCP GSO frames from local workloads cut into segments for the tunnel.",
         "counter",
         overlay.txSegmentedFrames());
+    sample(
+        out,
+        "kvswitch_vxlan_rx_coalesced_frames_total",
+        "GSO frames joined from TCP segments received through the tunnel.",
+        "counter",
+        overlay.rxCoalescedFrames());
     header(
         out,
         "kvswitch_vxlan_tx_offload_drops_total",

@@ -15,6 +15,7 @@ import java.util.Map;
  * @param txDatagrams datagrams the kernel took
  * @param txDropped encapsulated frames the kernel did not take (socket buffer full, no route)
  * @param txSegmentedFrames TCP GSO frames from local pods cut into segments for the tunnel
+ * @param rxCoalescedFrames GSO frames joined from TCP segments received through the tunnel
  * @param txOffloadDrops frames with an offload header the tunnel could not make complete, by reason
  *     (every reason present, zeros included)
  */
@@ -25,9 +26,11 @@ public record OverlayCounters(
     long txDatagrams,
     long txDropped,
     long txSegmentedFrames,
+    long rxCoalescedFrames,
     Map<VxlanTxDrop, Long> txOffloadDrops) {
 
-  public static final OverlayCounters NONE = new OverlayCounters(0, 0, Map.of(), 0, 0, 0, Map.of());
+  public static final OverlayCounters NONE =
+      new OverlayCounters(0, 0, Map.of(), 0, 0, 0, 0, Map.of());
 
   public OverlayCounters {
     EnumMap<VxlanRxDrop, Long> all = new EnumMap<>(VxlanRxDrop.class);
@@ -50,6 +53,7 @@ public record OverlayCounters(
         && txDatagrams == 0
         && txDropped == 0
         && txSegmentedFrames == 0
+        && rxCoalescedFrames == 0
         && txOffloadDrops.values().stream().allMatch(count -> count == 0);
   }
 
@@ -75,6 +79,7 @@ public record OverlayCounters(
         txDatagrams + other.txDatagrams,
         txDropped + other.txDropped,
         txSegmentedFrames + other.txSegmentedFrames,
+        rxCoalescedFrames + other.rxCoalescedFrames,
         offload);
   }
 }

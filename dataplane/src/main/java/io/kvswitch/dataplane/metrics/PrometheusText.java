@@ -78,6 +78,14 @@ public final class PrometheusText {
     }
     header(
         out,
+        "kvswitch_vxlan_rx_coalesced_frames_total",
+        "GSO frames joined from TCP segments received through the tunnel, per peer.",
+        "counter");
+    for (VxlanPeerPort peer : tunnel.ports()) {
+      peerSample(out, "kvswitch_vxlan_rx_coalesced_frames_total", peer, peer.rxCoalescedFrames());
+    }
+    header(
+        out,
         "kvswitch_vxlan_tx_offload_drops_total",
         "Frames with an offload header the tunnel could not make complete, by reason.",
         "counter");

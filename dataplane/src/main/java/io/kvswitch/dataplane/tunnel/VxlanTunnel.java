@@ -73,6 +73,7 @@ public final class VxlanTunnel implements AutoCloseable {
   private final AtomicLong retiredTxDropped = new AtomicLong();
   private final AtomicLong retiredRingOverflows = new AtomicLong();
   private final AtomicLong retiredTxSegmentedFrames = new AtomicLong();
+  private final AtomicLong retiredRxCoalescedFrames = new AtomicLong();
   private final AtomicLong[] retiredTxDrops = new AtomicLong[VxlanTxDrop.values().length];
   private volatile List<VxlanPeerPort> ports = List.of();
   private boolean closed;
@@ -251,6 +252,7 @@ public final class VxlanTunnel implements AutoCloseable {
           retiredTxDropped.addAndGet(port.txDropped());
           retiredRingOverflows.addAndGet(port.ringOverflows());
           retiredTxSegmentedFrames.addAndGet(port.txSegmentedFrames());
+          retiredRxCoalescedFrames.addAndGet(port.rxCoalescedFrames());
           for (VxlanTxDrop reason : VxlanTxDrop.values()) {
             retiredTxDrops[reason.ordinal()].addAndGet(port.txDrops(reason));
           }
@@ -324,6 +326,12 @@ public final class VxlanTunnel implements AutoCloseable {
   public long txSegmentedFrames() {
     return retiredTxSegmentedFrames.get()
         + ports.stream().mapToLong(VxlanPeerPort::txSegmentedFrames).sum();
+  }
+
+  /** GSO frames joined from received TCP segments, for every peer this tunnel ever had. */
+  public long rxCoalescedFrames() {
+    return retiredRxCoalescedFrames.get()
+        + ports.stream().mapToLong(VxlanPeerPort::rxCoalescedFrames).sum();
   }
 
   /** Frames with an offload header refused for {@code reason}, for every peer this tunnel had. */

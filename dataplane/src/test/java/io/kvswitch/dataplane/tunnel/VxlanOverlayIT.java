@@ -175,6 +175,10 @@ class VxlanOverlayIT {
     assertThat(TwoNodeOverlay.sample(net.nodeA, "kvswitch_vxlan_tx_segmented_frames_total" + peerB))
         .as("GSO frames cut on node A")
         .isPositive();
+    String peerA = "{peer=\"node-a\",address=\"" + TwoNodeOverlay.UNDERLAY_A + "\"}";
+    assertThat(TwoNodeOverlay.sample(net.nodeB, "kvswitch_vxlan_rx_coalesced_frames_total" + peerA))
+        .as("GSO frames joined on node B")
+        .isPositive();
     for (VxlanTxDrop reason : VxlanTxDrop.values()) {
       assertThat(
               TwoNodeOverlay.sample(
