@@ -3,6 +3,7 @@ package io.kvswitch.dataplane.agent;
 import io.kvswitch.dataplane.bridge.Bridge;
 import io.kvswitch.dataplane.metrics.PrometheusText;
 import io.kvswitch.dataplane.tunnel.VxlanRxDrop;
+import io.kvswitch.dataplane.tunnel.VxlanTxDrop;
 import java.util.Map;
 
 /**
@@ -51,6 +52,31 @@ public final class AgentMetrics {
         "Encapsulated frames the kernel did not take.",
         "counter",
         overlay.txDropped());
+    sample(
+        out,
+        "kvswitch_vxlan_tx_segmented_frames_total",
+        "TCP GSO frames from local workloads cut into segments for the tunnel.",
+        "counter",
+        overlay.txSegmentedFrames());
+    sample(
+        out,
+        "kvswitch_vxlan_rx_coalesced_frames_total",
+        "GSO frames joined from TCP segments received through the tunnel.",
+        "counter",
+        overlay.rxCoalescedFrames());
+    header(
+        out,
+        "kvswitch_vxlan_tx_offload_drops_total",
+        "Frames with an offload header the tunnel could not make complete, by reason.",
+        "counter");
+    for (VxlanTxDrop reason : VxlanTxDrop.values()) {
+      labelled(
+          out,
+          "kvswitch_vxlan_tx_offload_drops_total",
+          "reason",
+          reason.label(),
+          overlay.txOffloadDrops().get(reason));
+    }
 
     DhcpCounters dhcp = counters.dhcp();
     sample(

@@ -16,6 +16,7 @@ import io.kvswitch.dataplane.tunnel.VxlanPeerPort;
 import io.kvswitch.dataplane.tunnel.VxlanRxDrop;
 import io.kvswitch.dataplane.tunnel.VxlanSettings;
 import io.kvswitch.dataplane.tunnel.VxlanTunnel;
+import io.kvswitch.dataplane.tunnel.VxlanTxDrop;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Inet4Address;
@@ -175,12 +176,19 @@ public final class OverlayAttachment implements AutoCloseable {
     for (VxlanRxDrop reason : VxlanRxDrop.values()) {
       drops.put(reason, tunnel.rxDrops(reason));
     }
+    Map<VxlanTxDrop, Long> offloadDrops = new EnumMap<>(VxlanTxDrop.class);
+    for (VxlanTxDrop reason : VxlanTxDrop.values()) {
+      offloadDrops.put(reason, tunnel.txDrops(reason));
+    }
     return new OverlayCounters(
         tunnel.ports().size(),
         tunnel.rxDecapsulated(),
         drops,
         tunnel.txDatagrams(),
-        tunnel.txDropped());
+        tunnel.txDropped(),
+        tunnel.txSegmentedFrames(),
+        tunnel.rxCoalescedFrames(),
+        offloadDrops);
   }
 
   /** Unplugs every peer and closes the tunnel; the local ports are not touched. */

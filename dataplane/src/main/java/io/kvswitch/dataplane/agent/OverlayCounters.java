@@ -1,6 +1,7 @@
 package io.kvswitch.dataplane.agent;
 
 import io.kvswitch.dataplane.tunnel.VxlanRxDrop;
+import io.kvswitch.dataplane.tunnel.VxlanTxDrop;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -13,15 +14,23 @@ import java.util.Map;
  * @param rxDrops datagrams dropped on receive, by reason (every reason present, zeros included)
  * @param txDatagrams datagrams the kernel took
  * @param txDropped encapsulated frames the kernel did not take (socket buffer full, no route)
+ * @param txSegmentedFrames TCP GSO frames from local pods cut into segments for the tunnel
+ * @param rxCoalescedFrames GSO frames joined from TCP segments received through the tunnel
+ * @param txOffloadDrops frames with an offload header the tunnel could not make complete, by reason
+ *     (every reason present, zeros included)
  */
 public record OverlayCounters(
     int peers,
     long rxDecapsulated,
     Map<VxlanRxDrop, Long> rxDrops,
     long txDatagrams,
-    long txDropped) {
+    long txDropped,
+    long txSegmentedFrames,
+    long rxCoalescedFrames,
+    Map<VxlanTxDrop, Long> txOffloadDrops) {
 
-  public static final OverlayCounters NONE = new OverlayCounters(0, 0, Map.of(), 0, 0);
+  public static final OverlayCounters NONE =
+      new OverlayCounters(0, 0, Map.of(), 0, 0, 0, 0, Map.of());
 
   public OverlayCounters {
     EnumMap<VxlanRxDrop, Long> all = new EnumMap<>(VxlanRxDrop.class);
@@ -29,6 +38,11 @@ public record OverlayCounters(
       all.put(reason, rxDrops.getOrDefault(reason, 0L));
     }
     rxDrops = Map.copyOf(all);
+    EnumMap<VxlanTxDrop, Long> offload = new EnumMap<>(VxlanTxDrop.class);
+    for (VxlanTxDrop reason : VxlanTxDrop.values()) {
+      offload.put(reason, txOffloadDrops.getOrDefault(reason, 0L));
+    }
+    txOffloadDrops = Map.copyOf(offload);
   }
 
   /** No peer now and nothing ever counted: nothing to report. */
@@ -37,7 +51,10 @@ public record OverlayCounters(
         && rxDecapsulated == 0
         && rxDropped() == 0
         && txDatagrams == 0
-        && txDropped == 0;
+        && txDropped == 0
+        && txSegmentedFrames == 0
+        && rxCoalescedFrames == 0
+        && txOffloadDrops.values().stream().allMatch(count -> count == 0);
   }
 
   /** Datagrams dropped on receive for any reason. */
@@ -51,11 +68,18 @@ public record OverlayCounters(
     for (VxlanRxDrop reason : VxlanRxDrop.values()) {
       drops.put(reason, rxDrops.get(reason) + other.rxDrops.get(reason));
     }
+    EnumMap<VxlanTxDrop, Long> offload = new EnumMap<>(VxlanTxDrop.class);
+    for (VxlanTxDrop reason : VxlanTxDrop.values()) {
+      offload.put(reason, txOffloadDrops.get(reason) + other.txOffloadDrops.get(reason));
+    }
     return new OverlayCounters(
         peers,
         rxDecapsulated + other.rxDecapsulated,
         drops,
         txDatagrams + other.txDatagrams,
-        txDropped + other.txDropped);
+        txDropped + other.txDropped,
+        txSegmentedFrames + other.txSegmentedFrames,
+        rxCoalescedFrames + other.rxCoalescedFrames,
+        offload);
   }
 }

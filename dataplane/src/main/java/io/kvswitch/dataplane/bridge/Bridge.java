@@ -31,7 +31,7 @@ public final class Bridge implements AutoCloseable {
    * Room for the largest frame a backend hands over (64 KiB GSO with its headers), a pushed tag,
    * and the offload header in front of it.
    */
-  private static final int SCRATCH_BYTES = 65_536 + 256;
+  private static final long SCRATCH_BYTES = ForwardingWorker.SCRATCH_BYTES;
 
   /** How long removing a port waits for every forwarding thread to let go of it. */
   private static final long QUIESCE_TIMEOUT_NANOS = 5_000_000_000L;

@@ -3,7 +3,9 @@ package io.kvswitch.dataplane.bridge;
 import io.kvswitch.dataplane.engine.DropReason;
 import io.kvswitch.dataplane.engine.ForwardingCore;
 import io.kvswitch.dataplane.engine.ForwardingResult;
+import io.kvswitch.dataplane.frame.EthernetFrame;
 import io.kvswitch.dataplane.frame.TagEdit;
+import io.kvswitch.dataplane.frame.TcpSegmenter;
 import io.kvswitch.dataplane.frame.VlanTagEditor;
 import io.kvswitch.dataplane.mirror.MirrorRule;
 import io.kvswitch.dataplane.port.FrameSink;
@@ -44,6 +46,15 @@ final class ForwardingWorker implements FrameSink, Runnable {
   /** Where an edited frame starts in the scratch buffer: after room for its offload header. */
   private static final long SCRATCH_FRAME = VirtioNetHeader.LENGTH;
 
+  /** Where a segment cut from a GSO frame is written: after the longest edited frame. */
+  static final long SCRATCH_SEGMENT = 65_536 + 256;
+
+  /** The longest segment the scratch buffer holds (a 9000-byte jumbo MTU frame and its tag). */
+  static final int SCRATCH_SEGMENT_BYTES = 9_216;
+
+  /** The scratch buffer a worker needs to cut GSO frames for ports without offload headers. */
+  static final long SCRATCH_BYTES = SCRATCH_SEGMENT + SCRATCH_SEGMENT_BYTES;
+
   /** {@link #transmitWithHeader} result: a GSO frame towards a port without offload headers. */
   private static final int GSO_UNSUPPORTED = -2;
 
@@ -57,6 +68,7 @@ final class ForwardingWorker implements FrameSink, Runnable {
   private final ForwardingResult result;
   private final CounterShard counters;
   private final MemorySegment scratch;
+  private final TcpSegmenter segmenter = new TcpSegmenter();
   private final int[] dirtyPorts;
   private final boolean[] dirty;
   private int dirtyCount;
@@ -272,7 +284,7 @@ final class ForwardingWorker implements FrameSink, Runnable {
           case POP -> length - 4;
           case KEEP, REWRITE -> length;
         };
-    if (edited > port.maxTransmitLength()) {
+    if (edited > port.maxTransmitLength() && !isSegmentedBy(port, buffer, offset)) {
       // Only tunnel ports set a limit; one refused copy of a flood leaves the others going out.
       counters.dropped(egress, DropReason.UNDERLAY_MTU_EXCEEDED);
       return;
@@ -308,20 +320,20 @@ final class ForwardingWorker implements FrameSink, Runnable {
   }
 
   /**
-   * Sends a frame that came with a {@link VirtioNetHeader}. A port that carries headers gets the
-   * header too (shifted by a tag push or pop), so GSO frames and unfinished checksums stay the
-   * receiver's job. A port without headers gets what it can send as a plain frame: the checksum is
-   * finished here, but GSO frames are refused, as cutting 64 KiB into segments in Java would cost
-   * more than the switch forwards otherwise (see "Offloads" in dataplane/README.md).
+   * Sends a frame that came with a {@link VirtioNetHeader}. A port that takes offloaded frames gets
+   * the header too (shifted by a tag push or pop), so GSO frames and unfinished checksums stay the
+   * receiver's job (or the tunnel port's, which does them itself). A port without headers gets
+   * plain frames: the checksum is finished here, and a TCP GSO frame is cut into segments (see
+   * "Offloads" in dataplane/README.md).
    *
    * @return the length sent, -1 when the port refused it, or {@link #GSO_UNSUPPORTED}
    */
   private int transmitWithHeader(
       Port port, TagEdit edit, int vid, MemorySegment buffer, long offset, int length) {
     long header = offset - VirtioNetHeader.LENGTH;
-    boolean carriesHeader = port.offloadHeaderLength() > 0;
+    boolean carriesHeader = port.acceptsOffloadedFrames();
     if (!carriesHeader && VirtioNetHeader.gsoType(buffer, header) != VirtioNetHeader.GSO_NONE) {
-      return GSO_UNSUPPORTED;
+      return transmitSegments(port, edit, vid, buffer, offset, length);
     }
     if (edit == TagEdit.KEEP) {
       if (carriesHeader) {
@@ -345,6 +357,63 @@ final class ForwardingWorker implements FrameSink, Runnable {
       return -1;
     }
     return port.transmit(scratch, SCRATCH_FRAME, written) ? written : -1;
+  }
+
+  /**
+   * Cuts a TCP GSO frame into complete segments for a port that carries no offload header (the
+   * kernel behind it would not cut it): a frame coalesced from the tunnel, or from a pod with
+   * offloads on, towards a port whose offloads are off. Each segment is written to the scratch
+   * buffer's segment area and sent as a plain frame.
+   *
+   * @return the bytes sent, -1 when the port refused a segment, or {@link #GSO_UNSUPPORTED} when
+   *     the frame cannot be cut (not TCP, a malformed header, segments longer than the port takes)
+   */
+  private int transmitSegments(
+      Port port, TagEdit edit, int vid, MemorySegment buffer, long offset, int length) {
+    if (scratch.byteSize() < SCRATCH_SEGMENT + SCRATCH_SEGMENT_BYTES) {
+      return GSO_UNSUPPORTED;
+    }
+    MemorySegment source = buffer;
+    long frame = offset;
+    int frameLength = length;
+    if (edit != TagEdit.KEEP) {
+      frameLength =
+          OffloadedFrames.writeTagEdited(edit, vid, buffer, offset, length, scratch, SCRATCH_FRAME);
+      if (frameLength < 0) {
+        return -1;
+      }
+      source = scratch;
+      frame = SCRATCH_FRAME;
+    }
+    int tagLength =
+        EthernetFrame.etherType(source, frame) == EthernetFrame.ETHERTYPE_VLAN
+            ? EthernetFrame.TAG_LENGTH
+            : 0;
+    int limit = Math.min(port.maxTransmitLength(), SCRATCH_SEGMENT_BYTES);
+    int segments = segmenter.prepare(source, frame, frameLength, tagLength, false, limit);
+    if (segments < 0) {
+      return GSO_UNSUPPORTED;
+    }
+    int sent = 0;
+    for (int i = 0; i < segments; i++) {
+      int segment = segmenter.write(i, scratch, SCRATCH_SEGMENT);
+      if (!port.transmit(scratch, SCRATCH_SEGMENT, segment)) {
+        return -1;
+      }
+      sent += segment;
+    }
+    return sent;
+  }
+
+  /**
+   * Whether the frame is a GSO frame that {@code port} cuts itself: its segments, not the frame,
+   * must fit the port, and the port checks them.
+   */
+  private boolean isSegmentedBy(Port port, MemorySegment buffer, long offset) {
+    return ingressHeader > 0
+        && VirtioNetHeader.gsoType(buffer, offset - VirtioNetHeader.LENGTH)
+            != VirtioNetHeader.GSO_NONE
+        && port.acceptsOffloadedFrames();
   }
 
   private void flushDirtyPorts() {

@@ -1,12 +1,10 @@
 package io.kvswitch.dataplane.bridge;
 
-import io.kvswitch.dataplane.frame.EthernetFrame;
+import io.kvswitch.dataplane.frame.InternetChecksum;
 import io.kvswitch.dataplane.frame.TagEdit;
 import io.kvswitch.dataplane.frame.VlanTagEditor;
 import io.kvswitch.dataplane.port.VirtioNetHeader;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 
 /**
  * Edits of frames that travel with a {@link VirtioNetHeader} in the 10 bytes before them, as ports
@@ -14,9 +12,6 @@ import java.nio.ByteOrder;
  * for every frame it forwards from such a port that it cannot pass on untouched.
  */
 final class OffloadedFrames {
-
-  private static final ValueLayout.OfShort BIG_ENDIAN_U16 =
-      ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
   private OffloadedFrames() {}
 
@@ -68,23 +63,6 @@ final class OffloadedFrames {
     }
     int start = VirtioNetHeader.checksumStart(frame, header);
     int field = start + VirtioNetHeader.checksumOffset(frame, header);
-    if (start < EthernetFrame.HEADER_LENGTH || field + 2 > length) {
-      return false;
-    }
-    long sum = 0;
-    long at = offset + start;
-    long end = offset + length;
-    for (; at + 1 < end; at += 2) {
-      sum += frame.get(BIG_ENDIAN_U16, at) & 0xffff;
-    }
-    if (at < end) {
-      sum += (frame.get(ValueLayout.JAVA_BYTE, at) & 0xff) << 8;
-    }
-    while ((sum >>> 16) != 0) {
-      sum = (sum & 0xffff) + (sum >>> 16);
-    }
-    int checksum = (int) (~sum & 0xffff);
-    frame.set(BIG_ENDIAN_U16, offset + field, (short) (checksum == 0 ? 0xffff : checksum));
-    return true;
+    return InternetChecksum.completePartial(frame, offset, length, start, field);
   }
 }

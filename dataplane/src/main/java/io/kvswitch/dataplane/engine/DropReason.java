@@ -55,8 +55,9 @@ public enum DropReason {
   TRANSMIT_REFUSED,
   /**
    * A GSO frame (up to 64 KiB, to be cut into MTU-sized segments by whoever receives it) towards a
-   * port that carries no offload header, so nothing on the other side would segment it. Counted on
-   * the egress port.
+   * port that carries no offload header, which the switch could not cut itself: not TCP, a header
+   * that does not match the frame, or segments longer than the port takes. Counted on the egress
+   * port.
    */
   SEGMENTATION_OFFLOAD_UNSUPPORTED;
 

@@ -12,6 +12,7 @@ import io.kvswitch.dataplane.port.Port;
 import io.kvswitch.dataplane.tunnel.VxlanPeerPort;
 import io.kvswitch.dataplane.tunnel.VxlanRxDrop;
 import io.kvswitch.dataplane.tunnel.VxlanTunnel;
+import io.kvswitch.dataplane.tunnel.VxlanTxDrop;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToLongFunction;
@@ -66,6 +67,34 @@ public final class PrometheusText {
         "counter");
     for (VxlanPeerPort peer : tunnel.ports()) {
       peerSample(out, "kvswitch_vxlan_tx_dropped_total", peer, peer.txDropped());
+    }
+    header(
+        out,
+        "kvswitch_vxlan_tx_segmented_frames_total",
+        "TCP GSO frames cut into segments for the tunnel, per peer.",
+        "counter");
+    for (VxlanPeerPort peer : tunnel.ports()) {
+      peerSample(out, "kvswitch_vxlan_tx_segmented_frames_total", peer, peer.txSegmentedFrames());
+    }
+    header(
+        out,
+        "kvswitch_vxlan_rx_coalesced_frames_total",
+        "GSO frames joined from TCP segments received through the tunnel, per peer.",
+        "counter");
+    for (VxlanPeerPort peer : tunnel.ports()) {
+      peerSample(out, "kvswitch_vxlan_rx_coalesced_frames_total", peer, peer.rxCoalescedFrames());
+    }
+    header(
+        out,
+        "kvswitch_vxlan_tx_offload_drops_total",
+        "Frames with an offload header the tunnel could not make complete, by reason.",
+        "counter");
+    for (VxlanTxDrop reason : VxlanTxDrop.values()) {
+      out.append("kvswitch_vxlan_tx_offload_drops_total{reason=\"")
+          .append(reason.label())
+          .append("\"} ")
+          .append(tunnel.txDrops(reason))
+          .append('\n');
     }
     header(
         out,

@@ -41,6 +41,17 @@ public interface Port extends AutoCloseable {
   }
 
   /**
+   * Whether {@link #transmitOffloaded} takes frames that still need work (a checksum to finish, a
+   * GSO frame to cut) and does it, so the switch hands them over as they came. True for ports that
+   * carry offload headers, which pass the work on; a VXLAN tunnel port also says yes and does the
+   * work itself before encapsulating. Such a port checks a GSO frame's segments against its own
+   * limits, as {@link #maxTransmitLength} only applies to complete frames.
+   */
+  default boolean acceptsOffloadedFrames() {
+    return offloadHeaderLength() > 0;
+  }
+
+  /**
    * Like {@link #transmit}, for a frame whose {@link VirtioNetHeader} sits in the {@link
    * VirtioNetHeader#LENGTH} bytes right before {@code offset}, as a port with a nonzero {@link
    * #offloadHeaderLength()} delivers it. A port that carries offload headers passes the header on

@@ -44,6 +44,11 @@ public final class RenamedPort implements Port {
   }
 
   @Override
+  public boolean acceptsOffloadedFrames() {
+    return port.acceptsOffloadedFrames();
+  }
+
+  @Override
   public boolean transmitOffloaded(MemorySegment buffer, long offset, int length) {
     return port.transmitOffloaded(buffer, offset, length);
   }

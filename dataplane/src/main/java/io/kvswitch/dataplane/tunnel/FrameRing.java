@@ -1,6 +1,7 @@
 package io.kvswitch.dataplane.tunnel;
 
 import io.kvswitch.dataplane.port.FrameSink;
+import io.kvswitch.dataplane.port.VirtioNetHeader;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
@@ -18,6 +19,9 @@ import java.nio.ByteBuffer;
  * with a release store of {@code head}; the consumer frees it with a release store of {@code tail}
  * after the switch is done with it. A full ring drops the new frame and counts it: the event loop
  * never waits for a forwarding thread.
+ *
+ * <p>Each slot has {@link #HEADROOM} bytes in front of its frame, where the consumer can write a
+ * {@link VirtioNetHeader} before handing the frame on in place.
  */
 final class FrameRing {
 
@@ -34,9 +38,13 @@ final class FrameRing {
     }
   }
 
+  /** Bytes before each frame that belong to its slot. */
+  static final int HEADROOM = VirtioNetHeader.LENGTH;
+
   private final int slots;
   private final int mask;
   private final int slotSize;
+  private final int stride;
   private final MemorySegment memory;
   private final ByteBuffer[] views;
   private final int[] lengths;
@@ -62,11 +70,12 @@ final class FrameRing {
     this.slots = slots;
     this.mask = slots - 1;
     this.slotSize = slotSize;
-    this.memory = arena.allocate((long) slots * slotSize, 64);
+    this.stride = slotSize + HEADROOM;
+    this.memory = arena.allocate((long) slots * stride, 64);
     this.views = new ByteBuffer[slots];
     this.lengths = new int[slots];
     for (int i = 0; i < slots; i++) {
-      views[i] = memory.asSlice((long) i * slotSize, slotSize).asByteBuffer();
+      views[i] = memory.asSlice((long) i * stride + HEADROOM, slotSize).asByteBuffer();
     }
   }
 
@@ -94,7 +103,10 @@ final class FrameRing {
     HEAD.setRelease(this, h + 1);
   }
 
-  /** Consumer: hands up to {@code maxFrames} frames to {@code sink} in order, each in place. */
+  /**
+   * Consumer: hands up to {@code maxFrames} frames to {@code sink} in order, each in place, with
+   * {@link #HEADROOM} writable bytes before it.
+   */
   int drain(FrameSink sink, int maxFrames) {
     long t = (long) TAIL.getOpaque(this);
     long available = (long) HEAD.getAcquire(this) - t;
@@ -102,7 +114,7 @@ final class FrameRing {
     for (int i = 0; i < count; i++) {
       int slot = (int) ((t + i) & mask);
       try {
-        sink.accept(memory, (long) slot * slotSize, lengths[slot]);
+        sink.accept(memory, (long) slot * stride + HEADROOM, lengths[slot]);
       } finally {
         // Free each slot as soon as the switch is done with it, even if the sink threw.
         TAIL.setRelease(this, t + i + 1);

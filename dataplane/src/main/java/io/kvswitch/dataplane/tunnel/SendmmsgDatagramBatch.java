@@ -14,8 +14,15 @@ import java.nio.ByteOrder;
  * <p>Why not {@code channel.write()}: netty's writes from outside the event loop allocate a task, a
  * {@code DatagramPacket} and an outbound-buffer entry per datagram and hop threads once per
  * datagram. The socket is netty's (it receives there); sending on the same descriptor from another
- * thread is safe for UDP, and here every {@code mmsghdr} already points at its slot, its {@code
- * iovec} and the peer's {@code sockaddr_in}, so a batch only writes lengths and makes one call.
+ * thread is safe for UDP, and here every slot has its {@code iovec} and every message points at the
+ * peer's {@code sockaddr_in}, so a batch only writes lengths and makes one call.
+ *
+ * <p>A run of slots (the datagrams of one cut GSO frame) goes as one message: its iovecs are the
+ * run's slots, and a {@code UDP_SEGMENT} control message tells the kernel the datagram size, so the
+ * kernel builds one large UDP packet and segments it late (in the NIC, or in software just before
+ * the device): one trip through the stack instead of one per datagram. A kernel or route that
+ * refuses UDP GSO ({@code EIO}: no checksum offload on the underlay device; {@code EINVAL}: too
+ * old) turns it off for this batch, and runs go as single datagrams from then on.
  */
 final class SendmmsgDatagramBatch implements DatagramBatch {
 
@@ -25,8 +32,17 @@ final class SendmmsgDatagramBatch implements DatagramBatch {
   private static final long MSG_NAMELEN = 8;
   private static final long MSG_IOV = 16;
   private static final long MSG_IOVLEN = 24;
+  private static final long MSG_CONTROL = 32;
+  private static final long MSG_CONTROLLEN = 40;
   private static final long IOVEC_SIZE = 16;
   private static final long SOCKADDR_IN_SIZE = 16;
+  // struct cmsghdr { size_t cmsg_len; int cmsg_level; int cmsg_type; } + u16, padded to 8.
+  private static final long CMSG_SPACE = 24;
+  private static final long CMSG_LEN = 18;
+  private static final int SOL_UDP = 17;
+  private static final int UDP_SEGMENT = 103;
+  private static final int EIO = 5;
+  private static final int EINVAL = 22;
   private static final int ENOBUFS = 105;
 
   private final int fd;
@@ -35,8 +51,16 @@ final class SendmmsgDatagramBatch implements DatagramBatch {
   private final Arena arena = Arena.ofShared();
   private final MemorySegment buffer;
   private final MemorySegment iovecs;
+  private final MemorySegment messages;
+  private final MemorySegment controls;
   private final MemorySegment[] messagesFrom;
+
+  /** The slot count of each message of the batch being sent. */
+  private final int[] messageDatagrams;
+
+  private boolean segmentationOffload = true;
   private long kernelRefusals;
+  private long offloadedSends;
 
   SendmmsgDatagramBatch(int fd, Inet4Address peer, int udpPort, int slots, int slotSize) {
     this.fd = fd;
@@ -49,16 +73,20 @@ final class SendmmsgDatagramBatch implements DatagramBatch {
         ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 2, (short) udpPort);
     MemorySegment.copy(peer.getAddress(), 0, address, ValueLayout.JAVA_BYTE, 4, 4);
     this.iovecs = arena.allocate(IOVEC_SIZE * slots, 8);
-    MemorySegment messages = arena.allocate(MMSGHDR_SIZE * slots, 8);
+    this.messages = arena.allocate(MMSGHDR_SIZE * slots, 8);
+    this.controls = arena.allocate(CMSG_SPACE * slots, 8);
     this.messagesFrom = new MemorySegment[slots];
+    this.messageDatagrams = new int[slots];
     for (int i = 0; i < slots; i++) {
       long message = i * MMSGHDR_SIZE;
       iovecs.set(ValueLayout.ADDRESS, i * IOVEC_SIZE, buffer.asSlice((long) i * slotSize));
       messages.set(ValueLayout.ADDRESS, message + MSG_NAME, address);
       messages.set(ValueLayout.JAVA_INT, message + MSG_NAMELEN, (int) SOCKADDR_IN_SIZE);
-      messages.set(ValueLayout.ADDRESS, message + MSG_IOV, iovecs.asSlice(i * IOVEC_SIZE));
-      messages.set(ValueLayout.JAVA_LONG, message + MSG_IOVLEN, 1L);
       messagesFrom[i] = messages.asSlice(message);
+      long control = i * CMSG_SPACE;
+      controls.set(ValueLayout.JAVA_LONG, control, CMSG_LEN);
+      controls.set(ValueLayout.JAVA_INT, control + 8, SOL_UDP);
+      controls.set(ValueLayout.JAVA_INT, control + 12, UDP_SEGMENT);
     }
   }
 
@@ -78,25 +106,37 @@ final class SendmmsgDatagramBatch implements DatagramBatch {
   }
 
   /**
-   * A datagram the kernel refuses (no route, {@code EMSGSIZE}) is skipped and the rest still go; a
+   * A message the kernel refuses (no route, {@code EMSGSIZE}) is skipped and the rest still go; a
    * full send buffer ({@code EAGAIN}) ends the batch, because the forwarding thread never waits.
    */
   @Override
-  public int send(int[] lengths, int count) {
+  public int send(int[] lengths, int[] runs, int count) {
     for (int i = 0; i < count; i++) {
       iovecs.set(ValueLayout.JAVA_LONG, i * IOVEC_SIZE + 8, lengths[i]);
     }
+    int messageCount = describe(lengths, runs, 0, count, 0);
     int next = 0;
     int sent = 0;
-    while (next < count) {
-      int n = Libc.sendmmsg(fd, messagesFrom[next], count - next, Libc.MSG_DONTWAIT);
+    while (next < messageCount) {
+      int n = Libc.sendmmsg(fd, messagesFrom[next], messageCount - next, Libc.MSG_DONTWAIT);
       if (n > 0) {
-        sent += n;
+        for (int m = next; m < next + n; m++) {
+          sent += messageDatagrams[m];
+          if (messageDatagrams[m] > 1) {
+            offloadedSends++;
+          }
+        }
         next += n;
       } else if (n == -Libc.EINTR) {
         continue;
       } else if (n == -Libc.EAGAIN) {
         break;
+      } else if ((n == -EIO || n == -EINVAL) && messageDatagrams[next] > 1) {
+        // The kernel cannot segment for us here: send this and every later run datagram by
+        // datagram.
+        segmentationOffload = false;
+        int firstSlot = firstSlotOf(next);
+        messageCount = describe(lengths, runs, firstSlot, count, next);
       } else {
         if (n != -ENOBUFS) {
           kernelRefusals++;
@@ -107,9 +147,58 @@ final class SendmmsgDatagramBatch implements DatagramBatch {
     return sent;
   }
 
-  /** Datagrams the kernel refused for a reason other than a full queue. */
+  /** The slot the message {@code message} starts at. */
+  private int firstSlotOf(int message) {
+    int slot = 0;
+    for (int m = 0; m < message; m++) {
+      slot += messageDatagrams[m];
+    }
+    return slot;
+  }
+
+  /**
+   * Points messages {@code firstMessage..} at slots {@code firstSlot..count-1}: a run as one
+   * message with a {@code UDP_SEGMENT} control message, or slot by slot once segmentation is off.
+   *
+   * @return the number of messages in all
+   */
+  private int describe(int[] lengths, int[] runs, int firstSlot, int count, int firstMessage) {
+    int message = firstMessage;
+    int slot = firstSlot;
+    while (slot < count) {
+      int run = segmentationOffload ? Math.max(1, Math.min(runs[slot], count - slot)) : 1;
+      long at = message * MMSGHDR_SIZE;
+      // Raw addresses: a slice per message would be an object per send.
+      messages.set(ValueLayout.JAVA_LONG, at + MSG_IOV, iovecs.address() + slot * IOVEC_SIZE);
+      messages.set(ValueLayout.JAVA_LONG, at + MSG_IOVLEN, run);
+      if (run > 1) {
+        long control = message * CMSG_SPACE;
+        controls.set(ValueLayout.JAVA_SHORT, control + 16, (short) lengths[slot]);
+        messages.set(ValueLayout.JAVA_LONG, at + MSG_CONTROL, controls.address() + control);
+        messages.set(ValueLayout.JAVA_LONG, at + MSG_CONTROLLEN, CMSG_SPACE);
+      } else {
+        messages.set(ValueLayout.JAVA_LONG, at + MSG_CONTROL, 0L);
+        messages.set(ValueLayout.JAVA_LONG, at + MSG_CONTROLLEN, 0L);
+      }
+      messageDatagrams[message++] = run;
+      slot += run;
+    }
+    return message;
+  }
+
+  /** Messages the kernel refused for a reason other than a full queue. */
   long kernelRefusals() {
     return kernelRefusals;
+  }
+
+  /** Runs the kernel took as one UDP GSO send. */
+  long offloadedSends() {
+    return offloadedSends;
+  }
+
+  /** Whether runs still go as UDP GSO sends (false once the kernel refused one). */
+  boolean segmentationOffload() {
+    return segmentationOffload;
   }
 
   @Override

@@ -2,8 +2,13 @@ package io.kvswitch.dataplane.tunnel;
 
 import io.kvswitch.dataplane.engine.VlanSet;
 import io.kvswitch.dataplane.frame.EthernetFrame;
+import io.kvswitch.dataplane.frame.InternetChecksum;
+import io.kvswitch.dataplane.frame.TcpCoalescer;
+import io.kvswitch.dataplane.frame.TcpSegmenter;
 import io.kvswitch.dataplane.port.FrameSink;
 import io.kvswitch.dataplane.port.Port;
+import io.kvswitch.dataplane.port.VirtioNetHeader;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
 
@@ -24,6 +29,12 @@ import java.net.Inet4Address;
  * transmit the engine hands over a tagged frame (a trunk tags every VLAN it has no native VLAN for)
  * and this port turns the tag into the VNI and sends the frame untagged inside VXLAN, as RFC 7348
  * §6.1 asks.
+ *
+ * <p>Frames from ports with offload headers ({@link #transmitOffloaded}) are made complete here,
+ * because a VXLAN datagram carries no offload header: an unfinished L4 checksum is finished in the
+ * datagram's slot, and a TCP GSO frame is cut into MSS-sized segments ({@link TcpSegmenter}), each
+ * encapsulated into a slot of its own. The segments of one frame form a run of the send batch,
+ * which the kernel takes as one UDP GSO send.
  */
 public final class VxlanPeerPort implements Port {
 
@@ -36,12 +47,20 @@ public final class VxlanPeerPort implements Port {
   private final FrameRing inbound;
   private final DatagramBatch outbound;
   private final int[] lengths;
+  private final int[] runs;
+  private final TcpSegmenter segmenter = new TcpSegmenter();
+  private final TcpCoalescer coalescer;
+  private final FrameSink coalescing;
+  private FrameSink receiver;
+  private final long[] txDrops = new long[VxlanTxDrop.values().length];
   private int queued;
   private volatile boolean closed;
   private volatile Runnable receiveWakeup = () -> {};
   private Runnable releaseOnClose;
   private long txDatagrams;
   private long txDropped;
+  private long txSegmentedFrames;
+  private long txChecksumsFinished;
 
   VxlanPeerPort(
       String peerName,
@@ -60,6 +79,10 @@ public final class VxlanPeerPort implements Port {
     this.inbound = inbound;
     this.outbound = outbound;
     this.lengths = new int[outbound.slots()];
+    this.runs = new int[outbound.slots()];
+    this.coalescer = new TcpCoalescer(Arena.ofAuto());
+    this.coalescing =
+        (buffer, offset, length) -> coalescer.accept(buffer, offset, length, receiver);
   }
 
   /** The switch port name of the tunnel to {@code peerName}: {@code vxlan:<peer>}. */
@@ -105,7 +128,26 @@ public final class VxlanPeerPort implements Port {
 
   @Override
   public int receiveBatch(FrameSink sink, int maxFrames) {
-    return inbound.drain(sink, maxFrames);
+    receiver = sink;
+    int frames = inbound.drain(coalescing, maxFrames);
+    // Nothing waits for a later batch: a joined frame goes on before this call returns.
+    coalescer.flush(sink);
+    return frames;
+  }
+
+  @Override
+  public int offloadHeaderLength() {
+    return VirtioNetHeader.LENGTH;
+  }
+
+  /** GSO frames this port joined from received segments. */
+  public long rxCoalescedFrames() {
+    return coalescer.joinedFrames();
+  }
+
+  /** Received segments that went into those frames. */
+  public long rxCoalescedSegments() {
+    return coalescer.joinedSegments();
   }
 
   /** A tagged frame; the tag (4 bytes) does not travel, so the limit is the inner frame plus 4. */
@@ -125,6 +167,13 @@ public final class VxlanPeerPort implements Port {
     if (queued == lengths.length) {
       flushTransmit();
     }
+    encapsulate(buffer, offset, length);
+    runs[queued++] = 1;
+    return true;
+  }
+
+  /** Writes the VXLAN datagram of a tagged frame into the next free slot, without queuing it. */
+  private long encapsulate(MemorySegment buffer, long offset, int length) {
     int vid = EthernetFrame.tci(buffer, offset) & EthernetFrame.VID_MASK;
     MemorySegment slots = outbound.buffer();
     long at = (long) queued * outbound.slotSize();
@@ -132,7 +181,89 @@ public final class VxlanPeerPort implements Port {
     // Destination and source MAC, then everything after the tag.
     MemorySegment.copy(buffer, offset, slots, at + VxlanHeader.LENGTH, 12);
     MemorySegment.copy(buffer, offset + 16, slots, at + VxlanHeader.LENGTH + 12, length - 16);
-    lengths[queued++] = VxlanHeader.LENGTH + length - 4;
+    lengths[queued] = VxlanHeader.LENGTH + length - 4;
+    return at;
+  }
+
+  @Override
+  public boolean acceptsOffloadedFrames() {
+    return true;
+  }
+
+  /**
+   * Sends a tagged frame whose {@link VirtioNetHeader} is in the 10 bytes before it: as it is when
+   * it needs no work, with its L4 checksum finished, or cut into segments when it is a TCP GSO
+   * frame. A frame this port cannot make complete is refused and counted under a {@link
+   * VxlanTxDrop} reason; nothing half done is ever sent.
+   */
+  @Override
+  public boolean transmitOffloaded(MemorySegment buffer, long offset, int length) {
+    if (closed
+        || length < EthernetFrame.TAGGED_HEADER_LENGTH
+        || EthernetFrame.etherType(buffer, offset) != EthernetFrame.ETHERTYPE_VLAN) {
+      return false;
+    }
+    long header = offset - VirtioNetHeader.LENGTH;
+    if (VirtioNetHeader.gsoType(buffer, header) != VirtioNetHeader.GSO_NONE) {
+      return transmitSegmented(buffer, offset, length);
+    }
+    if ((VirtioNetHeader.flags(buffer, header) & VirtioNetHeader.FLAG_NEEDS_CSUM) == 0) {
+      return transmit(buffer, offset, length);
+    }
+    if (length > maxTransmitLength()) {
+      return false;
+    }
+    if (queued == lengths.length) {
+      flushTransmit();
+    }
+    long at = encapsulate(buffer, offset, length);
+    // Offsets count from the start of the tagged frame; the encapsulated one has no tag.
+    int start = VirtioNetHeader.checksumStart(buffer, header) - EthernetFrame.TAG_LENGTH;
+    int field = start + VirtioNetHeader.checksumOffset(buffer, header);
+    if (VirtioNetHeader.checksumStart(buffer, header) < EthernetFrame.TAGGED_HEADER_LENGTH
+        || !InternetChecksum.completePartial(
+            outbound.buffer(), at + VxlanHeader.LENGTH, length - 4, start, field)) {
+      txDrops[VxlanTxDrop.MALFORMED_OFFLOAD_HEADER.ordinal()]++;
+      return false;
+    }
+    runs[queued++] = 1;
+    txChecksumsFinished++;
+    return true;
+  }
+
+  private boolean transmitSegmented(MemorySegment buffer, long offset, int length) {
+    int segments =
+        segmenter.prepare(buffer, offset, length, EthernetFrame.TAG_LENGTH, true, maxInnerFrame);
+    if (segments < 0) {
+      txDrops[VxlanTxDrop.of(segmenter.refusal()).ordinal()]++;
+      return false;
+    }
+    int vni = vniBase + (EthernetFrame.tci(buffer, offset) & EthernetFrame.VID_MASK);
+    MemorySegment slots = outbound.buffer();
+    int runStart = -1;
+    int runBytes = 0;
+    for (int i = 0; i < segments; i++) {
+      if (queued == lengths.length) {
+        flushTransmit();
+        runStart = -1;
+      }
+      long at = (long) queued * outbound.slotSize();
+      VxlanHeader.write(slots, at, vni);
+      int datagram = VxlanHeader.LENGTH + segmenter.write(i, slots, at + VxlanHeader.LENGTH);
+      lengths[queued] = datagram;
+      if (runStart >= 0
+          && runs[runStart] < DatagramBatch.MAX_RUN
+          && runBytes + datagram <= DatagramBatch.MAX_RUN_BYTES) {
+        runs[runStart]++;
+        runBytes += datagram;
+      } else {
+        runStart = queued;
+        runs[runStart] = 1;
+        runBytes = datagram;
+      }
+      queued++;
+    }
+    txSegmentedFrames++;
     return true;
   }
 
@@ -141,7 +272,7 @@ public final class VxlanPeerPort implements Port {
     if (queued == 0) {
       return;
     }
-    int sent = outbound.send(lengths, queued);
+    int sent = outbound.send(lengths, runs, queued);
     txDatagrams += sent;
     txDropped += queued - sent;
     queued = 0;
@@ -155,6 +286,21 @@ public final class VxlanPeerPort implements Port {
   /** Encapsulated frames the kernel did not take (socket buffer full, no route). */
   public long txDropped() {
     return txDropped;
+  }
+
+  /** Frames with an offload header refused for {@code reason}. */
+  public long txDrops(VxlanTxDrop reason) {
+    return txDrops[reason.ordinal()];
+  }
+
+  /** TCP GSO frames cut into segments and sent. */
+  public long txSegmentedFrames() {
+    return txSegmentedFrames;
+  }
+
+  /** Frames whose L4 checksum was finished here before they were sent. */
+  public long txChecksumsFinished() {
+    return txChecksumsFinished;
   }
 
   /** Frames decapsulated for this port that were dropped because its ring was full. */

@@ -1,10 +1,12 @@
 package io.kvswitch.dataplane.tunnel;
 
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.socket.SocketProtocolFamily;
@@ -21,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * This node's VTEP: one UDP socket (netty epoll, one event-loop thread) on the local address, and
@@ -51,6 +55,11 @@ public final class VxlanTunnel implements AutoCloseable {
 
   private static final int SOCKET_BUFFER_BYTES = 4 << 20;
 
+  /** The longest read with UDP_GRO on: one coalesced run is at most one 64 KiB UDP packet. */
+  private static final int COALESCED_READ_BYTES = 65_536;
+
+  private static final Logger LOG = LoggerFactory.getLogger(VxlanTunnel.class);
+
   private final EventLoopGroup group;
   private final EpollDatagramChannel channel;
   private final VxlanDecapsulator decapsulator;
@@ -63,6 +72,9 @@ public final class VxlanTunnel implements AutoCloseable {
   private final AtomicLong retiredTxDatagrams = new AtomicLong();
   private final AtomicLong retiredTxDropped = new AtomicLong();
   private final AtomicLong retiredRingOverflows = new AtomicLong();
+  private final AtomicLong retiredTxSegmentedFrames = new AtomicLong();
+  private final AtomicLong retiredRxCoalescedFrames = new AtomicLong();
+  private final AtomicLong[] retiredTxDrops = new AtomicLong[VxlanTxDrop.values().length];
   private volatile List<VxlanPeerPort> ports = List.of();
   private boolean closed;
 
@@ -80,6 +92,9 @@ public final class VxlanTunnel implements AutoCloseable {
     this.vniBase = settings.vniBase();
     this.underlayMtu = underlayMtu;
     this.maxInnerFrame = underlayMtu - VxlanHeader.IPV4_ENCAPSULATION_OVERHEAD;
+    for (int i = 0; i < retiredTxDrops.length; i++) {
+      retiredTxDrops[i] = new AtomicLong();
+    }
   }
 
   /**
@@ -101,7 +116,13 @@ public final class VxlanTunnel implements AutoCloseable {
       int maxDatagram = VxlanHeader.LENGTH + maxInnerFrame;
       channel.config().setOption(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES);
       channel.config().setOption(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES);
-      channel.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(maxDatagram + 1));
+      boolean coalescing = enableReceiveCoalescing(channel);
+      // With UDP_GRO a read can return up to 64 KiB of equal-sized datagrams; a shorter buffer
+      // would cut it. Without, one byte over the longest datagram shows one the kernel cut short.
+      channel
+          .config()
+          .setRecvByteBufAllocator(
+              new FixedRecvByteBufAllocator(coalescing ? COALESCED_READ_BYTES : maxDatagram + 1));
       channel.pipeline().addLast(new VxlanReceiveHandler(decapsulator, maxDatagram));
       await(group.register(channel), "register the VXLAN socket");
       await(
@@ -122,6 +143,24 @@ public final class VxlanTunnel implements AutoCloseable {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
       }
       throw e;
+    }
+  }
+
+  /**
+   * Asks the kernel to hand over runs of datagrams from one peer as one buffer ({@code UDP_GRO}): a
+   * peer that sends UDP GSO runs has them delivered whole instead of cut back into datagrams before
+   * the socket, and the event loop reads a run with one system call. netty's epoll channel reads
+   * the size of the run's datagrams from the {@code UDP_GRO} control message and splits the buffer
+   * into one {@code DatagramPacket} per datagram (slices of it) before the handler sees them, so
+   * decapsulation is unchanged. A kernel without it keeps datagram-by-datagram reads.
+   */
+  private static boolean enableReceiveCoalescing(EpollDatagramChannel channel) {
+    try {
+      return channel.config().setOption(EpollChannelOption.UDP_GRO, true);
+    } catch (ChannelException e) {
+      LOG.info(
+          "UDP_GRO is not available, the tunnel reads one datagram at a time: {}", e.getMessage());
+      return false;
     }
   }
 
@@ -212,6 +251,11 @@ public final class VxlanTunnel implements AutoCloseable {
           retiredTxDatagrams.addAndGet(port.txDatagrams());
           retiredTxDropped.addAndGet(port.txDropped());
           retiredRingOverflows.addAndGet(port.ringOverflows());
+          retiredTxSegmentedFrames.addAndGet(port.txSegmentedFrames());
+          retiredRxCoalescedFrames.addAndGet(port.rxCoalescedFrames());
+          for (VxlanTxDrop reason : VxlanTxDrop.values()) {
+            retiredTxDrops[reason.ordinal()].addAndGet(port.txDrops(reason));
+          }
           peerMemory.free();
         });
   }
@@ -276,6 +320,24 @@ public final class VxlanTunnel implements AutoCloseable {
   public long ringOverflows() {
     return retiredRingOverflows.get()
         + ports.stream().mapToLong(VxlanPeerPort::ringOverflows).sum();
+  }
+
+  /** TCP GSO frames cut into segments, for every peer this tunnel ever had. */
+  public long txSegmentedFrames() {
+    return retiredTxSegmentedFrames.get()
+        + ports.stream().mapToLong(VxlanPeerPort::txSegmentedFrames).sum();
+  }
+
+  /** GSO frames joined from received TCP segments, for every peer this tunnel ever had. */
+  public long rxCoalescedFrames() {
+    return retiredRxCoalescedFrames.get()
+        + ports.stream().mapToLong(VxlanPeerPort::rxCoalescedFrames).sum();
+  }
+
+  /** Frames with an offload header refused for {@code reason}, for every peer this tunnel had. */
+  public long txDrops(VxlanTxDrop reason) {
+    return retiredTxDrops[reason.ordinal()].get()
+        + ports.stream().mapToLong(port -> port.txDrops(reason)).sum();
   }
 
   /**

@@ -15,7 +15,7 @@ import java.util.Queue;
  * An in-memory port that carries offload headers, as an AF_PACKET port with {@code PACKET_VNET_HDR}
  * does: frames are injected and captured together with the 10-byte header in front of them.
  */
-final class HeaderCarryingPort implements Port {
+public final class HeaderCarryingPort implements Port {
 
   private final String name;
   private final Queue<byte[]> inbound = new ArrayDeque<>();
@@ -23,12 +23,12 @@ final class HeaderCarryingPort implements Port {
   private final Arena arena = Arena.ofConfined();
   private final MemorySegment receiveBuffer = arena.allocate(70_000);
 
-  HeaderCarryingPort(String name) {
+  public HeaderCarryingPort(String name) {
     this.name = name;
   }
 
   /** Queues a frame to receive, {@code header} followed by {@code frame}. */
-  void inject(byte[] header, byte[] frame) {
+  public void inject(byte[] header, byte[] frame) {
     byte[] both = new byte[header.length + frame.length];
     System.arraycopy(header, 0, both, 0, header.length);
     System.arraycopy(frame, 0, both, header.length, frame.length);
@@ -36,7 +36,7 @@ final class HeaderCarryingPort implements Port {
   }
 
   /** What was sent, each entry the header followed by the frame. */
-  List<byte[]> takeSent() {
+  public List<byte[]> takeSent() {
     List<byte[]> taken = List.copyOf(sent);
     sent.clear();
     return taken;

@@ -7,8 +7,10 @@ import io.kvswitch.dataplane.TestFrames;
 import io.kvswitch.dataplane.engine.DropReason;
 import io.kvswitch.dataplane.engine.PortVlanConfig;
 import io.kvswitch.dataplane.engine.VlanSet;
+import io.kvswitch.dataplane.frame.GsoFrames;
 import io.kvswitch.dataplane.port.InMemoryPort;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,7 +72,7 @@ class OffloadForwardingTest {
   }
 
   @Test
-  void aFloodedGsoFrameIsTaggedWithItsHeaderShiftedAndRefusedWhereNoHeaderGoes() {
+  void aFloodedGsoFrameIsTaggedWithItsHeaderShiftedAndCutIntoSegmentsWhereNoHeaderGoes() {
     byte[] gso = TcpFrames.frame(UNKNOWN, A, 20_000, true);
 
     a.inject(GSO, gso);
@@ -78,6 +80,27 @@ class OffloadForwardingTest {
 
     assertThat(b.takeSent()).containsExactly(concat(GSO, gso));
     assertThat(trunk.takeSent()).containsExactly(concat(GSO_TAGGED, tag(gso, 10)));
+    // 20,000 bytes in segments of 1448: 13 full ones and 1176 bytes in the last.
+    List<byte[]> segments = plain.takeSent();
+    assertThat(segments).hasSize(14);
+    for (int i = 0; i < segments.size(); i++) {
+      GsoFrames.Segment segment = GsoFrames.read(segments.get(i));
+      assertThat(segment.payload()).hasSize(i == 13 ? 1176 : 1448);
+      assertThat(segment.tcpChecksumValid()).isTrue();
+      assertThat(segment.ipChecksumValid()).isTrue();
+      assertThat(segment.sequence()).isEqualTo(1000 + 1448L * i);
+    }
+    assertThat(bridge.portStats(2).drops()).isEmpty();
+    assertThat(bridge.portStats(2).txPackets()).isEqualTo(1);
+  }
+
+  @Test
+  void aGsoFrameTheSwitchCannotCutIsRefusedWhereNoHeaderGoes() {
+    byte[] udpGso = GSO.clone();
+    udpGso[1] = 5; // UDP L4 GSO
+    a.inject(udpGso, TcpFrames.frame(UNKNOWN, A, 20_000, true));
+    bridge.pollOnce();
+
     assertThat(plain.takeSent()).isEmpty();
     assertThat(bridge.portStats(2).drops())
         .containsExactlyEntriesOf(

@@ -77,6 +77,48 @@ class OffloadPathAllocationTest {
     }
   }
 
+  @Test
+  void cuttingGsoFramesForAPortWithoutHeadersAllocatesNothing() {
+    // 20,000 bytes at MSS 1448: 14 segments per frame.
+    byte[] frame = TcpFrames.frame("02:00:00:00:00:99", "02:00:00:00:00:0a", 20_000, true);
+    byte[] header = {1, 1, 54, 0, (byte) 0xa8, 5, 34, 0, 16, 0};
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment memory = arena.allocate(VirtioNetHeader.LENGTH + frame.length);
+      MemorySegment.copy(header, 0, memory, ValueLayout.JAVA_BYTE, 0, header.length);
+      MemorySegment.copy(frame, 0, memory, ValueLayout.JAVA_BYTE, 10, frame.length);
+      CountingPort source = new CountingPort("source", memory, frame.length, 10);
+      CountingPort trunk = new CountingPort("trunk", null, 0, 0);
+      Port[] ports = {source, trunk};
+      ForwardingCore core = new ForwardingCore(ports.length, MacTableSettings.DEFAULTS);
+      core.setPort(0, PortVlanConfig.access(10), StormControlSettings.UNLIMITED);
+      core.setPort(1, PortVlanConfig.trunk(VlanSet.parse("10"), 0), StormControlSettings.UNLIMITED);
+      TransmitLock[] locks = {new TransmitLock(), new TransmitLock()};
+      ForwardingWorker worker =
+          new ForwardingWorker(
+              core,
+              ports,
+              locks,
+              8,
+              true,
+              new FakeClock(),
+              arena.allocate(ForwardingWorker.SCRATCH_BYTES, 64));
+      worker.own(0);
+      for (int i = 0; i < WARM_UP_ROUNDS; i++) {
+        worker.pollOnce();
+      }
+      long before = THREADS.getCurrentThreadAllocatedBytes();
+      for (int i = 0; i < MEASURED_ROUNDS; i++) {
+        worker.pollOnce();
+      }
+      long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
+
+      assertThat(trunk.plain).isEqualTo((long) (WARM_UP_ROUNDS + MEASURED_ROUNDS) * 8 * 14);
+      assertThat(allocated)
+          .as("bytes allocated cutting %d GSO frames", (long) MEASURED_ROUNDS * 8)
+          .isLessThan(1_000);
+    }
+  }
+
   /** Replays one frame with its header, or counts what it is sent; allocates nothing. */
   private static final class CountingPort implements Port {
     private final String name;

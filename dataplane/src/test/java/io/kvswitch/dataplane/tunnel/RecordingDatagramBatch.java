@@ -14,6 +14,7 @@ final class RecordingDatagramBatch implements DatagramBatch {
   private final int slots;
   private final int slotSize;
   private final List<byte[]> sent = new ArrayList<>();
+  private final List<Integer> sentRuns = new ArrayList<>();
 
   RecordingDatagramBatch(int slots, int slotSize) {
     this.slots = slots;
@@ -37,11 +38,21 @@ final class RecordingDatagramBatch implements DatagramBatch {
   }
 
   @Override
-  public int send(int[] lengths, int count) {
+  public int send(int[] lengths, int[] runs, int count) {
     for (int i = 0; i < count; i++) {
       sent.add(buffer.asSlice((long) i * slotSize, lengths[i]).toArray(ValueLayout.JAVA_BYTE));
     }
+    for (int i = 0; i < count; i += runs[i]) {
+      sentRuns.add(runs[i]);
+    }
     return count;
+  }
+
+  /** The size of every run sent so far (1 for a datagram of its own), oldest first; clears it. */
+  List<Integer> takeRuns() {
+    List<Integer> taken = List.copyOf(sentRuns);
+    sentRuns.clear();
+    return taken;
   }
 
   /** Every datagram sent so far, oldest first; clears the record. */
