@@ -9,7 +9,8 @@ import java.io.IOException;
 /**
  * Opens {@code afpacket} ports: an existing interface in the dataplane's network namespace (the
  * host end of a pod's veth, an uplink NIC) through an {@link AfPacketPort} with the default ring
- * ({@link AfPacketOptions#defaults()}), offload headers as the config says.
+ * ({@link AfPacketOptions#defaults()}, or {@link AfPacketOptions#lowLatency()} for {@code rxRing:
+ * tpacket-v2}), offload headers as the config says.
  */
 public final class AfPacketPortFactory implements PortFactory {
 
@@ -26,7 +27,11 @@ public final class AfPacketPortFactory implements PortFactory {
   @Override
   public Port open(String name, String device, PortOptions options) throws IOException {
     try {
-      AfPacketOptions socket = AfPacketOptions.defaults().withOffloads(options.offloads());
+      AfPacketOptions ring =
+          PortOptions.TPACKET_V2.equals(options.rxRing())
+              ? AfPacketOptions.lowLatency()
+              : AfPacketOptions.defaults();
+      AfPacketOptions socket = ring.withOffloads(options.offloads());
       return RenamedPort.named(name, AfPacketPort.open(device, socket));
     } catch (LinuxCallException e) {
       throw new IOException("port '" + name + "': " + e.getMessage(), e);
