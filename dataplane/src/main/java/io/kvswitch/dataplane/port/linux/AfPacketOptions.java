@@ -21,6 +21,10 @@ import java.util.Objects;
  * @param transmitBufferBytes native buffer that queued frames are copied into
  * @param socketBufferBytes receive and send socket buffers, set with {@code SO_RCVBUFFORCE} and
  *     {@code SO_SNDBUFFORCE} (above the sysctl maximum; root only)
+ * @param slotSize TPACKET_V2 only: bytes per frame slot, a multiple of 16 that divides {@code
+ *     blockSize}. A frame that does not fit its slot (with the kernel's ~76 bytes of headers in
+ *     front) arrives whole through the socket's receive queue instead, a copy and a read more
+ *     (dataplane/PORTS.md)
  */
 public record AfPacketOptions(
     RingVersion ringVersion,
@@ -30,9 +34,16 @@ public record AfPacketOptions(
     int blockTimeoutMillis,
     int transmitBatch,
     int transmitBufferBytes,
-    int socketBufferBytes) {
+    int socketBufferBytes,
+    int slotSize) {
 
   private static final int PAGE = 4096;
+
+  /** Room for the kernel's slot header and a minimum-size frame with its offload header. */
+  private static final int MIN_SLOT = 256;
+
+  /** A V2 slot that holds a 1500-byte-MTU frame, tag and offload header included. */
+  private static final int SMALL_SLOT = 2048;
 
   /** The receive ring layout. */
   public enum RingVersion {
@@ -60,6 +71,15 @@ public record AfPacketOptions(
     if (socketBufferBytes < 0) {
       throw new IllegalArgumentException("socketBufferBytes must not be negative");
     }
+    if (slotSize < MIN_SLOT || slotSize % 16 != 0 || blockSize % slotSize != 0) {
+      throw new IllegalArgumentException(
+          "slotSize must be a multiple of 16, at least "
+              + MIN_SLOT
+              + ", that divides blockSize "
+              + blockSize
+              + ": "
+              + slotSize);
+    }
   }
 
   /**
@@ -69,7 +89,15 @@ public record AfPacketOptions(
    */
   public static AfPacketOptions defaults() {
     return new AfPacketOptions(
-        RingVersion.TPACKET_V3, true, 256 * 1024, 32, 1, 256, 1024 * 1024, 4 * 1024 * 1024);
+        RingVersion.TPACKET_V3,
+        true,
+        256 * 1024,
+        32,
+        1,
+        256,
+        1024 * 1024,
+        4 * 1024 * 1024,
+        SMALL_SLOT);
   }
 
   /**
@@ -90,7 +118,34 @@ public record AfPacketOptions(
    * big enough for a 64 KiB GSO frame and its headers; otherwise as {@link #defaults()}.
    */
   public static AfPacketOptions lowLatency() {
-    return defaults().withRingVersion(RingVersion.TPACKET_V2).withRing(17 * PAGE, 128);
+    return defaults()
+        .withRingVersion(RingVersion.TPACKET_V2)
+        .withRing(17 * PAGE, 128)
+        .withSlotSize(17 * PAGE);
+  }
+
+  /**
+   * TPACKET_V2 with 2 KiB slots: 32 blocks of 256 KiB (8 MiB, 4096 slots), every frame handed over
+   * the moment it is written, as many small frames in flight as V3's blocks hold, and frames longer
+   * than a slot (GSO frames, jumbo frames) whole through the socket's receive queue; otherwise as
+   * {@link #defaults()}.
+   */
+  public static AfPacketOptions perFrame() {
+    return defaults().withRingVersion(RingVersion.TPACKET_V2).withSlotSize(SMALL_SLOT);
+  }
+
+  /** Frame slots of {@code slotSize} bytes for TPACKET_V2 (see the record's description). */
+  public AfPacketOptions withSlotSize(int slotSize) {
+    return new AfPacketOptions(
+        ringVersion,
+        offloads,
+        blockSize,
+        blockCount,
+        blockTimeoutMillis,
+        transmitBatch,
+        transmitBufferBytes,
+        socketBufferBytes,
+        slotSize);
   }
 
   public AfPacketOptions withRingVersion(RingVersion ringVersion) {
@@ -102,7 +157,8 @@ public record AfPacketOptions(
         blockTimeoutMillis,
         transmitBatch,
         transmitBufferBytes,
-        socketBufferBytes);
+        socketBufferBytes,
+        slotSize);
   }
 
   public AfPacketOptions withOffloads(boolean offloads) {
@@ -114,7 +170,8 @@ public record AfPacketOptions(
         blockTimeoutMillis,
         transmitBatch,
         transmitBufferBytes,
-        socketBufferBytes);
+        socketBufferBytes,
+        slotSize);
   }
 
   public AfPacketOptions withRing(int blockSize, int blockCount) {
@@ -126,6 +183,7 @@ public record AfPacketOptions(
         blockTimeoutMillis,
         transmitBatch,
         transmitBufferBytes,
-        socketBufferBytes);
+        socketBufferBytes,
+        slotSize);
   }
 }

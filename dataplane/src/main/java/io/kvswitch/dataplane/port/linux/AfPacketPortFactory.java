@@ -9,7 +9,7 @@ import java.io.IOException;
 /**
  * Opens {@code afpacket} ports: an existing interface in the dataplane's network namespace (the
  * host end of a pod's veth, an uplink NIC) through an {@link AfPacketPort} with the default ring
- * ({@link AfPacketOptions#defaults()}, or {@link AfPacketOptions#lowLatency()} for {@code rxRing:
+ * ({@link AfPacketOptions#defaults()}, or {@link AfPacketOptions#perFrame()} for {@code rxRing:
  * tpacket-v2}), offload headers as the config says.
  */
 public final class AfPacketPortFactory implements PortFactory {
@@ -29,7 +29,7 @@ public final class AfPacketPortFactory implements PortFactory {
     try {
       AfPacketOptions ring =
           PortOptions.TPACKET_V2.equals(options.rxRing())
-              ? AfPacketOptions.lowLatency()
+              ? AfPacketOptions.perFrame()
               : AfPacketOptions.defaults();
       AfPacketOptions socket = ring.withOffloads(options.offloads());
       return RenamedPort.named(name, AfPacketPort.open(device, socket));
