@@ -7,15 +7,15 @@
 #   direct         a veth straight from h1 to h2 (the ceiling; its own pair, the switch is bypassed)
 #   bridge         a Linux bridge in the switch namespace
 #   kvswitch       StandaloneMain in the switch namespace, AF_PACKET ports with the default receive
-#                  ring, access VLAN 10, MAC learning, counters and offload headers on (started and
-#                  ended by pid)
+#                  ring (TPACKET_V2, 2 KiB slots, as pods get), access VLAN 10, MAC learning,
+#                  counters and offload headers on (started and ended by pid)
 #   kvswitch-bare  the same switch with the features off that can be: both ports in VLAN 1 (the
 #                  default VLAN, as a Linux bridge port's PVID), `learning: false` on both with
 #                  static MAC entries for h1 and h2. Counters are kept per forwarding thread and
 #                  cannot be turned off, so they are in both. kvswitch / kvswitch-bare is what
 #                  VLANs and learning cost, printed as its own line.
-#   kvswitch-v2    as kvswitch, with `rxRing: tpacket-v2` on both ports (frames handed over one by
-#                  one instead of in blocks; see dataplane/PORTS.md)
+#   kvswitch-v3    as kvswitch, with `rxRing: tpacket-v3` on both ports (frames handed over in
+#                  blocks, at least 1 ms late at low rates; see dataplane/PORTS.md)
 #   ovs            Open vSwitch, userspace datapath (datapath_type=netdev, --disable-system,
 #                  userspace-tso-enable=true), its own ovsdb-server/ovs-vswitchd with db/run dirs
 #                  in a temp dir (ended by pid)
@@ -44,7 +44,7 @@ set -euo pipefail
 
 RUNS=3
 SECONDS_PER_TEST=5
-ONLY="direct bridge kvswitch kvswitch-bare kvswitch-v2 ovs"
+ONLY="direct bridge kvswitch kvswitch-bare kvswitch-v3 ovs"
 IDLE_WAIT=${IDLE_WAIT:-10}          # seconds to wait for an idle CPU before each figure
 KVSWITCH_THREADS=${KVSWITCH_THREADS:-} # forwarding threads; the dataplane's default when empty
 while [[ $# -gt 0 ]]; do
@@ -406,16 +406,16 @@ EOF
   start_kvswitch kvswitch-bare
 }
 
-run_kvswitch_v2() {
+run_kvswitch_v3() {
   kvswitch_classpath || return 1
-  cat >"$WORK/kvswitch-v2.yaml" <<EOF
+  cat >"$WORK/kvswitch-v3.yaml" <<EOF
 ${KVSWITCH_THREADS:+threads: $KVSWITCH_THREADS}
 metrics: {address: 127.0.0.1, port: 0}
 ports:
-  - {name: h1, type: afpacket, device: $S1_IF, mode: access, vlan: 10, rxRing: tpacket-v2}
-  - {name: h2, type: afpacket, device: $S2_IF, mode: access, vlan: 10, rxRing: tpacket-v2}
+  - {name: h1, type: afpacket, device: $S1_IF, mode: access, vlan: 10, rxRing: tpacket-v3}
+  - {name: h2, type: afpacket, device: $S2_IF, mode: access, vlan: 10, rxRing: tpacket-v3}
 EOF
-  start_kvswitch kvswitch-v2
+  start_kvswitch kvswitch-v3
 }
 
 run_ovs() {

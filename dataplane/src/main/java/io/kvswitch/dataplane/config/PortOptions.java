@@ -10,8 +10,10 @@ package io.kvswitch.dataplane.config;
  *     cross the switch whole (one pass instead of ~45) and the receiving stack finishes them;
  *     without it they cannot be forwarded and TCP stalls. Turn it off only for ports whose far end
  *     has segmentation and checksum offloads off (dataplane/PORTS.md). Ignored by {@code memory}.
- * @param rxRing the AF_PACKET receive ring, {@link #TPACKET_V3} or {@link #TPACKET_V2}, or null for
- *     the backend's default (dataplane/PORTS.md, "Receive"). Only {@code afpacket} has one.
+ * @param rxRing the AF_PACKET receive ring, {@link #TPACKET_V2} (2 KiB slots, each frame handed
+ *     over at once: latency) or {@link #TPACKET_V3} (blocks: the least kernel work per frame, at
+ *     least 1 ms of delay at low rates), or null for the backend's default, V2 (dataplane/PORTS.md,
+ *     "Receive"). Only {@code afpacket} has one.
  */
 public record PortOptions(boolean offloads, String rxRing) {
 

@@ -101,16 +101,18 @@ public record AfPacketOptions(
   }
 
   /**
-   * For a pod's or VM's port: as {@link #defaults()} with a quarter of the receive ring, 8 blocks
-   * of 256 KiB (2 MiB). The kernel allocates, zeroes and maps the ring when the port is opened,
-   * which is on the CNI ADD's critical path, and a node holds one ring per workload interface (100
-   * pods: 200 MiB of kernel memory instead of 800 MiB). 2 MiB still holds 24 64 KiB GSO frames or
-   * about 1300 full-size frames that wait for the forwarding thread; a longer burst than that,
-   * while the thread is busy elsewhere, is dropped and counted, where 8 MiB would have held four
-   * times as much. See CNI.md for the measured difference in opening time.
+   * For a pod's or VM's port: {@link #perFrame()} (TPACKET_V2, 2 KiB slots) with a quarter of the
+   * receive ring, 8 blocks of 256 KiB (2 MiB, 1024 slots). V2 because a pod notices the round trip
+   * of a request at a low rate first, and V3 makes each direction wait for a block to retire (at
+   * least 1 ms); at 64-byte rates and for TCP the two measured alike (dataplane/PORTS.md). The
+   * kernel allocates, zeroes and maps the ring when the port is opened, which is on the CNI ADD's
+   * critical path, and a node holds one ring per workload interface (100 pods: 200 MiB of kernel
+   * memory instead of 800 MiB). 2 MiB still holds about 1000 frames that wait for the forwarding
+   * thread (GSO frames wait on the socket queue); a longer burst than that, while the thread is
+   * busy elsewhere, is dropped and counted. See CNI.md for the measured opening time.
    */
   public static AfPacketOptions podPort() {
-    return defaults().withRing(256 * 1024, 8);
+    return perFrame().withRing(256 * 1024, 8);
   }
 
   /**

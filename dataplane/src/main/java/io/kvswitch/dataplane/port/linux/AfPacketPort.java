@@ -10,8 +10,9 @@ import java.nio.ByteOrder;
 
 /**
  * A port on an existing Linux interface (the host end of a veth, a physical uplink) through an
- * AF_PACKET socket: every frame of the interface comes in through a TPACKET_V3 (or, for latency,
- * V2) ring mapped into this process, and frames go out in {@code sendmmsg} batches.
+ * AF_PACKET socket: every frame of the interface comes in through a TPACKET_V2 (per frame, for
+ * latency) or V3 (per block) ring mapped into this process, and frames go out in {@code sendmmsg}
+ * batches.
  *
  * <p>The socket sees all protocols ({@code ETH_P_ALL}) of this one interface, in promiscuous mode
  * (a switch port must receive frames for every MAC), and ignores the frames it sends itself ({@code
