@@ -31,8 +31,8 @@
 #                  n/a without sockperf
 #   CPU ns/frame   busy CPU time of the whole machine (both cores, generator included) during the
 #                  64-byte run, per frame forwarded
-#   idle CPU %     kvswitch only: CPU time of its forwarding threads (kvswitch-fwd-*, utime + stime
-#                  from /proc/<pid>/task/*/stat) over 3 s without traffic, in % of one core
+#   idle CPU %     kvswitch only: CPU time of its forwarding threads (kvswitch-fwd-*, nanoseconds
+#                  on CPU from /proc/<pid>/task/*/schedstat) over 3 s without traffic, in % of one core
 # A figure measured while the CPU was not idle is marked with '*'.
 #
 # Needs root, iproute2, trafgen (netsniff-ng), nft (nftables), iperf3, ping, python3, sockperf
@@ -282,26 +282,25 @@ measure_sockperf() {
   log "$candidate: sockperf one-way p50 ${p50:-n/a} us, p99 ${p99:-n/a} us"
 }
 
-# CPU ticks (utime + stime) of a JVM's forwarding threads.
-forwarding_ticks() {
+# Nanoseconds on CPU of a JVM's forwarding threads: the first field of each thread's schedstat
+# (the same time as utime + stime in its stat, which counts in 10 ms ticks).
+forwarding_cpu_ns() {
   local pid=$1 total=0 task
   for task in /proc/"$pid"/task/*; do
     [[ $(cat "$task/comm" 2>/dev/null) == kvswitch-fwd-* ]] || continue
-    # After the ")" that ends the name: utime and stime are the 12th and 13th fields.
-    total=$((total + $(sed 's/.*) //' "$task/stat" | awk '{print $12 + $13}')))
+    total=$((total + $(cut -d' ' -f1 "$task/schedstat")))
   done
   echo "$total"
 }
 
 measure_idle_cpu() {
-  local candidate=$1 pid=$2 before after hz
-  hz=$(getconf CLK_TCK)
+  local candidate=$1 pid=$2 before after
   sleep 1 # let the start-up traffic (ARP, the first pings) end
-  before=$(forwarding_ticks "$pid")
+  before=$(forwarding_cpu_ns "$pid")
   sleep 3
-  after=$(forwarding_ticks "$pid")
+  after=$(forwarding_cpu_ns "$pid")
   local pct
-  pct=$(python3 -c "print('%.1f' % (($after - $before) * 100 / $hz / 3))")
+  pct=$(python3 -c "print('%.2f' % (($after - $before) * 100 / 3e9))")
   record "$candidate" idle_cpu_pct "$pct"
   log "$candidate: forwarding threads used $pct % of a core over 3 s without traffic"
 }
@@ -485,7 +484,7 @@ metrics = [("frames_per_s", "64B frames/s", "{:,.0f}", True),
            ("sockperf_p50_us", "sockperf p50 us", "{:.1f}", False),
            ("sockperf_p99_us", "sockperf p99 us", "{:.1f}", False),
            ("cpu_ns_per_frame", "CPU ns/frame", "{:.0f}", False),
-           ("idle_cpu_pct", "idle CPU %", "{:.1f}", False)]
+           ("idle_cpu_pct", "idle CPU %", "{:.2f}", False)]
 def median(cand, metric):
     v = values.get((cand, metric))
     return statistics.median(v) if v else None
