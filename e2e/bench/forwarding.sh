@@ -1,28 +1,42 @@
 #!/usr/bin/env bash
 # Forwarding benchmark: h1 -- switch namespace -- h2, on the same veths for every candidate.
 #
-#   e2e/bench/forwarding.sh [--runs N] [--seconds S] [--only "direct bridge kvswitch ovs"]
+#   e2e/bench/forwarding.sh [--runs N] [--seconds S] [--only "direct bridge kvswitch ..."]
 #
 # Candidates:
-#   direct    a veth straight from h1 to h2 (the ceiling; its own pair, the switch is bypassed)
-#   bridge    a Linux bridge in the switch namespace
-#   kvswitch  StandaloneMain in the switch namespace, AF_PACKET ports, access VLAN 10, learning,
-#             counters and offload headers on (started and ended by pid)
-#   ovs       Open vSwitch, userspace datapath (datapath_type=netdev, --disable-system,
-#             userspace-tso-enable=true), its own ovsdb-server/ovs-vswitchd with db/run dirs in a
-#             temp dir (ended by pid)
+#   direct         a veth straight from h1 to h2 (the ceiling; its own pair, the switch is bypassed)
+#   bridge         a Linux bridge in the switch namespace
+#   kvswitch       StandaloneMain in the switch namespace, AF_PACKET ports with the default receive
+#                  ring (TPACKET_V2, 2 KiB slots, as pods get), access VLAN 10, MAC learning,
+#                  counters and offload headers on (started and ended by pid)
+#   kvswitch-bare  the same switch with the features off that can be: both ports in VLAN 1 (the
+#                  default VLAN, as a Linux bridge port's PVID), `learning: false` on both with
+#                  static MAC entries for h1 and h2. Counters are kept per forwarding thread and
+#                  cannot be turned off, so they are in both. kvswitch / kvswitch-bare is what
+#                  VLANs and learning cost, printed as its own line.
+#   kvswitch-v3    as kvswitch, with `rxRing: tpacket-v3` on both ports (frames handed over in
+#                  blocks, at least 1 ms late at low rates; see dataplane/PORTS.md)
+#   ovs            Open vSwitch, userspace datapath (datapath_type=netdev, --disable-system,
+#                  userspace-tso-enable=true), its own ovsdb-server/ovs-vswitchd with db/run dirs
+#                  in a temp dir (ended by pid)
 #
 # Figures, each the median of N runs (default 3); the candidates alternate within every run and
 # the CPU is checked for idleness (>= 80 % idle over 1 s, waited for up to IDLE_WAIT=10 s) before each:
 #   64B frames/s   trafgen (netsniff-ng) pinned to CPU 0 sends 64-byte UDP frames from h1; an nft
 #                  netdev ingress rule drops them on h2's interface; forwarded = h2's rx_packets
 #   TCP Gbit/s     iperf3 h1 -> h2, offloads on (veth defaults)
-#   ping p50/p99   ICMP echo RTT h1 -> h2, 300 pings 5 ms apart
+#   ping p50/p99   ICMP echo RTT h1 -> h2, 300 pings 5 ms apart: every ping finds the switch idle
+#   sockperf p50/p99  UDP ping-pong h1 -> h2 (sockperf, back to back for S seconds), one-way
+#                  latency (half the round trip) in us: the switch busy with one frame at a time;
+#                  n/a without sockperf
 #   CPU ns/frame   busy CPU time of the whole machine (both cores, generator included) during the
 #                  64-byte run, per frame forwarded
+#   idle CPU %     kvswitch only: CPU time of its forwarding threads (kvswitch-fwd-*, nanoseconds
+#                  on CPU from /proc/<pid>/task/*/schedstat) over 3 s without traffic, in % of one core
 # A figure measured while the CPU was not idle is marked with '*'.
 #
-# Needs root, iproute2, trafgen (netsniff-ng), nft (nftables), iperf3, ping, python3; OVS needs
+# Needs root, iproute2, trafgen (netsniff-ng), nft (nftables), iperf3, ping, python3, sockperf
+# (optional); OVS needs
 # openvswitch-switch; kvswitch needs JDK 25 (JAVA_HOME or /usr/lib/jvm/temurin-25-jdk-amd64) and
 # builds the dataplane module if it is not built. Everything it makes carries a random prefix and
 # is removed on exit.
@@ -30,7 +44,7 @@ set -euo pipefail
 
 RUNS=3
 SECONDS_PER_TEST=5
-ONLY="direct bridge kvswitch ovs"
+ONLY="direct bridge kvswitch kvswitch-bare kvswitch-v3 ovs"
 IDLE_WAIT=${IDLE_WAIT:-10}          # seconds to wait for an idle CPU before each figure
 KVSWITCH_THREADS=${KVSWITCH_THREADS:-} # forwarding threads; the dataplane's default when empty
 while [[ $# -gt 0 ]]; do
@@ -38,7 +52,7 @@ while [[ $# -gt 0 ]]; do
     --runs) RUNS="$2"; shift 2 ;;
     --seconds) SECONDS_PER_TEST="$2"; shift 2 ;;
     --only) ONLY="$2"; shift 2 ;;
-    *) echo "usage: $0 [--runs N] [--seconds S] [--only \"direct bridge kvswitch ovs\"]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--runs N] [--seconds S] [--only \"$ONLY\"]" >&2; exit 2 ;;
   esac
 done
 
@@ -249,12 +263,55 @@ EOF
   log "$candidate: ping p50 $(cut -f2 <<<"$line") us, p99 $(cut -f3 <<<"$line") us ($(cut -f4 <<<"$line")/300 answered)"
 }
 
+measure_sockperf() {
+  local candidate=$1 server=$2
+  command -v sockperf >/dev/null || return 0
+  await_idle
+  ip netns exec "$H2" sockperf server -i "$server" -p 11111 >/dev/null 2>&1 </dev/null &
+  local pid=$!
+  CURRENT_PIDS+=("$pid")
+  sleep 0.5
+  local out
+  out=$(in_ns "$H1" timeout 60 sockperf ping-pong -i "$server" -p 11111 -t "$SECONDS_PER_TEST" 2>&1 || true)
+  stop_pid "$pid"
+  local p50 p99
+  p50=$(awk '/percentile 50.000 =/ {print $NF}' <<<"$out")
+  p99=$(awk '/percentile 99.000 =/ {print $NF}' <<<"$out")
+  record "$candidate" sockperf_p50_us "${p50:-nan}"
+  record "$candidate" sockperf_p99_us "${p99:-nan}"
+  log "$candidate: sockperf one-way p50 ${p50:-n/a} us, p99 ${p99:-n/a} us"
+}
+
+# Nanoseconds on CPU of a JVM's forwarding threads: the first field of each thread's schedstat
+# (the same time as utime + stime in its stat, which counts in 10 ms ticks).
+forwarding_cpu_ns() {
+  local pid=$1 total=0 task
+  for task in /proc/"$pid"/task/*; do
+    [[ $(cat "$task/comm" 2>/dev/null) == kvswitch-fwd-* ]] || continue
+    total=$((total + $(cut -d' ' -f1 "$task/schedstat")))
+  done
+  echo "$total"
+}
+
+measure_idle_cpu() {
+  local candidate=$1 pid=$2 before after
+  sleep 1 # let the start-up traffic (ARP, the first pings) end
+  before=$(forwarding_cpu_ns "$pid")
+  sleep 3
+  after=$(forwarding_cpu_ns "$pid")
+  local pct
+  pct=$(python3 -c "print('%.2f' % (($after - $before) * 100 / 3e9))")
+  record "$candidate" idle_cpu_pct "$pct"
+  log "$candidate: forwarding threads used $pct % of a core over 3 s without traffic"
+}
+
 measure_switched() {
   local candidate=$1
   in_ns "$H1" ping -c 3 -i 0.2 -W 2 10.99.0.2 >/dev/null || log "$candidate: h1 cannot ping h2"
   measure_frames "$candidate" "$H1_IF" "$H2_IF" "$WORK/switched.trafgen"
   measure_tcp "$candidate" 10.99.0.2
   measure_ping "$candidate" 10.99.0.2
+  measure_sockperf "$candidate" 10.99.0.2
 }
 
 # --- candidates -----------------------------------------------------------------------------------
@@ -265,6 +322,7 @@ run_direct() {
   measure_frames direct "$D1_IF" "$D2_IF" "$WORK/direct.trafgen"
   measure_tcp direct 10.99.1.2
   measure_ping direct 10.99.1.2
+  measure_sockperf direct 10.99.1.2
 }
 
 run_bridge() {
@@ -295,6 +353,30 @@ kvswitch_classpath() {
   KVSWITCH_CP="$ROOT/dataplane/target/classes:$(cat "$WORK/runtime.classpath")"
 }
 
+# start_kvswitch CANDIDATE: runs StandaloneMain on $WORK/CANDIDATE.yaml and measures it.
+start_kvswitch() {
+  local candidate=$1
+  # ip netns exec (not a shell function) so that $! is the pid of the JVM itself.
+  ip netns exec "$SW" "$JAVA" --enable-native-access=ALL-UNNAMED -Xmx512m -cp "$KVSWITCH_CP" \
+    io.kvswitch.dataplane.StandaloneMain "$WORK/$candidate.yaml" >"$WORK/kvswitch.log" 2>&1 &
+  local pid=$!
+  CURRENT_PIDS=("$pid")
+  for _ in $(seq 1 600); do
+    grep -q "kvswitch dataplane forwarding" "$WORK/kvswitch.log" && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if ! grep -q "kvswitch dataplane forwarding" "$WORK/kvswitch.log"; then
+    NA+=("$candidate: did not start: $(tail -3 "$WORK/kvswitch.log" | tr '\n' ' ')")
+    stop_pid "$pid"
+    return 1
+  fi
+  measure_idle_cpu "$candidate" "$pid"
+  measure_switched "$candidate"
+  stop_pid "$pid"
+  CURRENT_PIDS=()
+}
+
 run_kvswitch() {
   kvswitch_classpath || return 1
   cat >"$WORK/kvswitch.yaml" <<EOF
@@ -304,24 +386,35 @@ ports:
   - {name: h1, type: afpacket, device: $S1_IF, mode: access, vlan: 10}
   - {name: h2, type: afpacket, device: $S2_IF, mode: access, vlan: 10}
 EOF
-  # ip netns exec (not a shell function) so that $! is the pid of the JVM itself.
-  ip netns exec "$SW" "$JAVA" --enable-native-access=ALL-UNNAMED -Xmx512m -cp "$KVSWITCH_CP" \
-    io.kvswitch.dataplane.StandaloneMain "$WORK/kvswitch.yaml" >"$WORK/kvswitch.log" 2>&1 &
-  local pid=$!
-  CURRENT_PIDS=("$pid")
-  for _ in $(seq 1 600); do
-    grep -q "kvswitch dataplane forwarding" "$WORK/kvswitch.log" && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if ! grep -q "kvswitch dataplane forwarding" "$WORK/kvswitch.log"; then
-    NA+=("kvswitch: did not start: $(tail -3 "$WORK/kvswitch.log" | tr '\n' ' ')")
-    stop_pid "$pid"
-    return 1
-  fi
-  measure_switched kvswitch
-  stop_pid "$pid"
-  CURRENT_PIDS=()
+  start_kvswitch kvswitch
+}
+
+run_kvswitch_bare() {
+  kvswitch_classpath || return 1
+  cat >"$WORK/kvswitch-bare.yaml" <<EOF
+${KVSWITCH_THREADS:+threads: $KVSWITCH_THREADS}
+metrics: {address: 127.0.0.1, port: 0}
+ports:
+  - {name: h1, type: afpacket, device: $S1_IF, mode: access, vlan: 1, learning: false}
+  - {name: h2, type: afpacket, device: $S2_IF, mode: access, vlan: 1, learning: false}
+macLearning:
+  staticEntries:
+    - {port: h1, vlan: 1, mac: "$H1_MAC"}
+    - {port: h2, vlan: 1, mac: "$H2_MAC"}
+EOF
+  start_kvswitch kvswitch-bare
+}
+
+run_kvswitch_v3() {
+  kvswitch_classpath || return 1
+  cat >"$WORK/kvswitch-v3.yaml" <<EOF
+${KVSWITCH_THREADS:+threads: $KVSWITCH_THREADS}
+metrics: {address: 127.0.0.1, port: 0}
+ports:
+  - {name: h1, type: afpacket, device: $S1_IF, mode: access, vlan: 10, rxRing: tpacket-v3}
+  - {name: h2, type: afpacket, device: $S2_IF, mode: access, vlan: 10, rxRing: tpacket-v3}
+EOF
+  start_kvswitch kvswitch-v3
 }
 
 run_ovs() {
@@ -360,7 +453,7 @@ for run in $(seq 1 "$RUNS"); do
   for candidate in $ONLY; do
     [[ -n "${SKIP[$candidate]:-}" ]] && continue
     log "run $run/$RUNS: $candidate"
-    if ! "run_$candidate"; then
+    if ! "run_${candidate//-/_}"; then
       SKIP[$candidate]=1
       log "$candidate cannot run here; skipped"
     fi
@@ -388,18 +481,21 @@ metrics = [("frames_per_s", "64B frames/s", "{:,.0f}", True),
            ("tcp_gbit_s", "TCP Gbit/s", "{:.2f}", True),
            ("ping_p50_us", "ping p50 us", "{:.0f}", False),
            ("ping_p99_us", "ping p99 us", "{:.0f}", False),
-           ("cpu_ns_per_frame", "CPU ns/frame", "{:.0f}", False)]
+           ("sockperf_p50_us", "sockperf p50 us", "{:.1f}", False),
+           ("sockperf_p99_us", "sockperf p99 us", "{:.1f}", False),
+           ("cpu_ns_per_frame", "CPU ns/frame", "{:.0f}", False),
+           ("idle_cpu_pct", "idle CPU %", "{:.2f}", False)]
 def median(cand, metric):
     v = values.get((cand, metric))
     return statistics.median(v) if v else None
 print()
 print(f"medians of {runs} alternating runs; ratio = candidate / Linux bridge; * = CPU was not idle before a run")
-header = f"{'candidate':<10}" + "".join(f"{label:>22}" for _, label, _, _ in metrics)
+header = f"{'candidate':<14}" + "".join(f"{label:>22}" for _, label, _, _ in metrics)
 print(header)
 print("-" * len(header))
 for cand in candidates:
     if cand in na:
-        print(f"{cand:<10}  n/a: {na[cand]}")
+        print(f"{cand:<14}  n/a: {na[cand]}")
         continue
     cells = []
     for metric, _, fmt, _ in metrics:
@@ -411,8 +507,11 @@ for cand in candidates:
         if base:
             text += f" ({m / base:.2f}x)"
         cells.append(f"{text:>22}")
-    print(f"{cand:<10}" + "".join(cells))
+    print(f"{cand:<14}" + "".join(cells))
 print()
+k, bare = median("kvswitch", "frames_per_s"), median("kvswitch-bare", "frames_per_s")
+if k and bare:
+    print(f"kvswitch/kvswitch-bare 64B frames/s ratio (what VLAN 10 and learning cost): {k / bare:.2f}")
 k, b = median("kvswitch", "frames_per_s"), median("bridge", "frames_per_s")
 ratio = f"{k / b:.2f}" if k and b else "n/a"
 print(f"kvswitch/linux-bridge 64B frames/s ratio: {ratio}")

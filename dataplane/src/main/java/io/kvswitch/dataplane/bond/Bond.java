@@ -2,6 +2,7 @@ package io.kvswitch.dataplane.bond;
 
 import io.kvswitch.dataplane.port.Port;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -87,10 +88,34 @@ public abstract sealed class Bond implements Port permits ActiveBackupBond, Bala
     return false;
   }
 
-  /** A bond has several fds; the forwarding loop polls it. */
+  /** A bond has several fds: {@link #pollFds()}. */
   @Override
   public int pollFd() {
     return -1;
+  }
+
+  /** Every member's descriptors: frames arriving on any of them are the bond's to receive. */
+  @Override
+  public int[] pollFds() {
+    return Arrays.stream(members).flatMapToInt(member -> Arrays.stream(member.pollFds())).toArray();
+  }
+
+  /** Announced when every member announces its own frames. */
+  @Override
+  public boolean announcesFrames() {
+    for (Port member : members) {
+      if (!member.announcesFrames()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public void setReceiveWakeup(Runnable wakeup) {
+    for (Port member : members) {
+      member.setReceiveWakeup(wakeup);
+    }
   }
 
   @Override

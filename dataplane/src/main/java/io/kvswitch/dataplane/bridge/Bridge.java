@@ -22,8 +22,9 @@ import java.util.function.LongSupplier;
  * <p>Each port is received from by exactly one thread, the one with the fewest ports when it was
  * added; any thread may transmit to any port, serialized per port, so one port's receive and
  * transmit can run on different threads at once. Ports can be added and removed while the switch
- * runs. Idle threads spin briefly and then park between polls, from 10 µs doubling up to 500 µs:
- * ports are polled, not woken by their fds yet.
+ * runs. Idle threads spin briefly and then block in {@code epoll_wait} on their ports' descriptors
+ * and an eventfd that ports fed by other threads (tunnels, DHCP) signal through their receive
+ * wake-up.
  */
 public final class Bridge implements AutoCloseable {
 
@@ -222,6 +223,8 @@ public final class Bridge implements AutoCloseable {
     for (int t = 0; t < seen.length; t++) {
       // Two rounds: the one in progress may have started before the port was removed.
       while (workers.get(t).rounds() < seen[t] + 2 && threads.get(t).isAlive()) {
+        // A thread blocked on quiet ports finishes no round until something wakes it.
+        workers.get(t).wake();
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException(
               "forwarding thread " + threads.get(t).getName() + " did not finish a round in 5 s");
@@ -323,6 +326,7 @@ public final class Bridge implements AutoCloseable {
         }
       }
     }
+    workers.forEach(ForwardingWorker::close);
     for (Port port : ports) {
       if (port != null) {
         port.close();

@@ -11,7 +11,10 @@ import io.kvswitch.dataplane.mirror.MirrorRule;
 import io.kvswitch.dataplane.port.FrameSink;
 import io.kvswitch.dataplane.port.Port;
 import io.kvswitch.dataplane.port.VirtioNetHeader;
+import io.kvswitch.dataplane.port.linux.EpollWaiter;
+import io.kvswitch.dataplane.port.linux.LinuxCallException;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
@@ -24,17 +27,31 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Everything it needs per frame (the decision, the tag-edit scratch buffer, the counters) is its
  * own and preallocated, so the loop allocates nothing.
+ *
+ * <p>When idle it spins for at least 100 empty rounds and 50 µs, then blocks in {@code epoll_wait}
+ * ({@link EpollWaiter}) over its ports' descriptors and an eventfd that {@link #wake()} signals,
+ * for ports whose frames another thread hands over. An idle switch so costs no CPU, and the first
+ * frame after a pause waits for one wake-up, not for a timer. Only while it owns a port that
+ * announces nothing ({@link Port#announcesFrames()} false) does it poll on a timer instead.
  */
 final class ForwardingWorker implements FrameSink, Runnable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ForwardingWorker.class);
 
-  /** Empty polls spent spinning before parking; keeps latency low when traffic is bursty. */
+  /** Empty polls spent spinning before blocking; keeps latency low when traffic is bursty. */
   private static final int IDLE_SPINS = 100;
 
   /**
-   * An idle worker parks between polls, starting short and doubling up to the maximum: ports have
-   * no wake-up fd wiring yet, so this bounds both the idle CPU cost and the extra latency of the
+   * And at least this long since the last frame: a request forwarded one way is usually answered
+   * within tens of microseconds, and a reply that finds the thread still spinning is not delayed by
+   * a wake-up (which costs up to a hundred microseconds on a virtual machine). An isolated frame so
+   * costs 50 µs of CPU; traffic that keeps coming keeps the thread awake anyway.
+   */
+  private static final long IDLE_SPIN_NANOS = 50_000L;
+
+  /**
+   * While the worker owns a port that announces nothing it parks between polls, starting short and
+   * doubling up to the maximum, which bounds both the idle CPU cost and the extra latency of the
    * first frame after a quiet period.
    */
   private static final long MIN_IDLE_PARK_NANOS = 10_000L;
@@ -42,6 +59,9 @@ final class ForwardingWorker implements FrameSink, Runnable {
   private static final long MAX_IDLE_PARK_NANOS = 500_000L;
 
   private static final long HOUSEKEEPING_INTERVAL_NANOS = 1_000_000_000L;
+
+  /** The housekeeping thread blocks no longer than this, so MACs age on an idle switch too. */
+  private static final int HOUSEKEEPING_WAIT_MILLIS = 1_000;
 
   /** Where an edited frame starts in the scratch buffer: after room for its offload header. */
   private static final long SCRATCH_FRAME = VirtioNetHeader.LENGTH;
@@ -62,6 +82,22 @@ final class ForwardingWorker implements FrameSink, Runnable {
   private final Port[] ports;
   private final TransmitLock[] locks;
   private volatile int[] ownedPorts = new int[0];
+  private final EpollWaiter waiter;
+
+  /** Per owned port: the descriptors added to {@link #waiter} for it. */
+  private final int[][] watchedFds;
+
+  /** Per owned port: it announces nothing, so it must be polled on a timer. */
+  private final boolean[] timerPolled;
+
+  private volatile boolean pollOnTimer;
+
+  /**
+   * Set while the thread is about to block or blocked in {@link #waiter}: only then does {@link
+   * #wake()} pay for a system call.
+   */
+  private volatile boolean blocked;
+
   private final int batchSize;
   private final boolean housekeeper;
   private final LongSupplier clock;
@@ -100,7 +136,10 @@ final class ForwardingWorker implements FrameSink, Runnable {
     this.scratch = scratch;
     this.dirtyPorts = new int[core.maxPorts()];
     this.dirty = new boolean[core.maxPorts()];
+    this.watchedFds = new int[core.maxPorts()][];
+    this.timerPolled = new boolean[core.maxPorts()];
     this.lastHousekeeping = clock.getAsLong();
+    this.waiter = EpollWaiter.open();
   }
 
   /** Unexpected exceptions the loop survived. */
@@ -117,17 +156,62 @@ final class ForwardingWorker implements FrameSink, Runnable {
     return ownedPorts.length;
   }
 
-  /** Starts receiving from {@code port}. Called under the bridge's lock. */
+  /**
+   * Starts receiving from {@code port} and waiting on its descriptors. Called under the bridge's
+   * lock; the thread is woken so that it takes the port into its next round.
+   */
   void own(int port) {
     int[] current = ownedPorts;
     int[] next = Arrays.copyOf(current, current.length + 1);
     next[current.length] = port;
+    watchPort(port);
     ownedPorts = next;
+    wake();
   }
 
-  /** Stops receiving from {@code port}. Called under the bridge's lock. */
+  /**
+   * Stops receiving from {@code port} and waiting on its descriptors, which stay open until the
+   * bridge closes the port. Called under the bridge's lock.
+   */
   void disown(int port) {
     ownedPorts = Arrays.stream(ownedPorts).filter(owned -> owned != port).toArray();
+    for (int fd : watchedFds[port]) {
+      waiter.unwatch(fd);
+    }
+    watchedFds[port] = null;
+    timerPolled[port] = false;
+    updatePollOnTimer();
+    wake();
+  }
+
+  private void watchPort(int port) {
+    Port backend = ports[port];
+    int[] fds = backend.pollFds();
+    int[] added = new int[fds.length];
+    int watched = 0;
+    boolean timer = !backend.announcesFrames();
+    for (int fd : fds) {
+      try {
+        waiter.watch(fd);
+        added[watched++] = fd;
+      } catch (LinuxCallException e) {
+        // A descriptor epoll cannot watch (it refuses regular files, for one) still works when
+        // polled: the port is then polled on a timer rather than left unheard.
+        LOG.warn("port '{}': cannot wait on fd {}, polling it instead: {}", backend.name(), fd, e);
+        timer = true;
+      }
+    }
+    watchedFds[port] = Arrays.copyOf(added, watched);
+    timerPolled[port] = timer;
+    updatePollOnTimer();
+  }
+
+  private void updatePollOnTimer() {
+    boolean any = false;
+    for (boolean polled : timerPolled) {
+      any |= polled;
+    }
+    pollOnTimer = any;
   }
 
   CounterShard counters() {
@@ -156,12 +240,19 @@ final class ForwardingWorker implements FrameSink, Runnable {
   }
 
   /**
-   * Ends the current or next idle park at once: for ports whose frames arrive from another thread,
-   * which would otherwise wait up to the longest park.
+   * Ends the current or next idle wait at once: for ports whose frames arrive from another thread
+   * (their receive wake-up), a port added or removed, and stopping. From any thread; costs a system
+   * call only while the worker is blocked or about to block.
    */
   void wake() {
+    // Pairs with the fence in run(): a producer that published frames before calling this either
+    // sees `blocked` set, or the worker's poll after setting it sees the frames.
+    VarHandle.fullFence();
+    if (blocked) {
+      waiter.signal();
+    }
     Thread thread = runner;
-    if (thread != null) {
+    if (thread != null && pollOnTimer) {
       LockSupport.unpark(thread);
     }
   }
@@ -171,31 +262,65 @@ final class ForwardingWorker implements FrameSink, Runnable {
     runner = Thread.currentThread();
     int idle = 0;
     long park = MIN_IDLE_PARK_NANOS;
+    // The wall clock, not the injectable one: a test's clock that stands still must not keep the
+    // thread spinning.
+    long lastFrame = System.nanoTime();
     while (running) {
-      int handled;
-      try {
-        handled = pollOnce();
-      } catch (RuntimeException e) {
-        // A failing backend must not take the other ports of this thread down with it.
-        errors++;
-        LOG.warn(
-            "forwarding thread {} recovered from an error", Thread.currentThread().getName(), e);
-        handled = 0;
-      }
+      int handled = pollSafely();
       if (handled > 0) {
         idle = 0;
         park = MIN_IDLE_PARK_NANOS;
-      } else if (++idle < IDLE_SPINS) {
+        lastFrame = System.nanoTime();
+      } else if (++idle < IDLE_SPINS || System.nanoTime() - lastFrame < IDLE_SPIN_NANOS) {
         Thread.onSpinWait();
-      } else {
+      } else if (pollOnTimer) {
         LockSupport.parkNanos(park);
         park = Math.min(park * 2, MAX_IDLE_PARK_NANOS);
+      } else {
+        blockUntilAnnounced();
+        idle = 0;
       }
     }
   }
 
+  /**
+   * Blocks until a port's descriptor polls readable or {@link #wake()} is called. A frame handed
+   * over by another thread just before {@code blocked} was set would not wake it, so the ports are
+   * polled once more after setting it.
+   */
+  private void blockUntilAnnounced() {
+    blocked = true;
+    VarHandle.fullFence();
+    if (pollSafely() == 0 && running) {
+      waiter.await(housekeeper ? HOUSEKEEPING_WAIT_MILLIS : -1);
+    }
+    blocked = false;
+  }
+
+  private int pollSafely() {
+    try {
+      return pollOnce();
+    } catch (RuntimeException e) {
+      // A failing backend must not take the other ports of this thread down with it.
+      errors++;
+      LOG.warn("forwarding thread {} recovered from an error", Thread.currentThread().getName(), e);
+      return 0;
+    }
+  }
+
+  /** Ends the loop; the thread returns from a wait it is in. */
   void stop() {
     running = false;
+    waiter.signal();
+    Thread thread = runner;
+    if (thread != null) {
+      LockSupport.unpark(thread);
+    }
+  }
+
+  /** Releases the wait's descriptors, once the thread has ended (or never ran). */
+  void close() {
+    waiter.close();
   }
 
   @Override

@@ -6,6 +6,8 @@ import java.util.List;
  * A bond: several links that act as one switch port.
  *
  * @param bondMode {@code active-backup} or {@code balance-slb}
+ * @param learning learn source MACs on the bond; true when absent (see {@link
+ *     PortConfig#learning()})
  */
 public record BondConfig(
     String name,
@@ -15,5 +17,12 @@ public record BondConfig(
     Integer vlan,
     String allowedVlans,
     Integer nativeVlan,
-    StormControlConfig stormControl)
-    implements VlanMembership {}
+    StormControlConfig stormControl,
+    Boolean learning)
+    implements VlanMembership {
+
+  /** Whether the bond learns source MACs. */
+  public boolean learns() {
+    return learning == null || learning;
+  }
+}

@@ -89,6 +89,9 @@ public final class ConfigLoader {
     if (type == String.class) {
       return "text";
     }
+    if (type == Boolean.class || type == boolean.class) {
+      return "boolean (true or false)";
+    }
     if (List.class.isAssignableFrom(type)) {
       return "list";
     }

@@ -17,6 +17,7 @@ final class ConfigValidator {
 
   static final Set<String> PORT_TYPES = Set.of("afpacket", "tap", "memory");
   static final Set<String> BOND_MODES = Set.of("active-backup", "balance-slb");
+  static final Set<String> RX_RINGS = Set.of(PortOptions.TPACKET_V3, PortOptions.TPACKET_V2);
 
   /** Linux interface names are at most 15 bytes (IFNAMSIZ minus the terminator). */
   private static final int MAX_DEVICE_NAME = 15;
@@ -60,6 +61,7 @@ final class ConfigValidator {
       }
       checkName(at, port.name());
       checkDevice(at, port.type(), port.device(), port.name());
+      checkRxRing(at, port);
       checkVlans(at, port);
       if (port.name() != null) {
         switchPorts.put(port.name(), port);
@@ -136,6 +138,17 @@ final class ConfigValidator {
       problem(
           at + (device != null ? ".device" : ".name"),
           "'" + effective + "' is longer than a Linux interface name (15 characters); set device");
+    }
+  }
+
+  private void checkRxRing(String at, PortConfig port) {
+    if (port.rxRing() == null) {
+      return;
+    }
+    if (!"afpacket".equals(port.type())) {
+      problem(at + ".rxRing", "only an afpacket port has a receive ring");
+    } else if (!RX_RINGS.contains(port.rxRing())) {
+      problem(at + ".rxRing", "'" + port.rxRing() + "' is not one of tpacket-v3, tpacket-v2");
     }
   }
 

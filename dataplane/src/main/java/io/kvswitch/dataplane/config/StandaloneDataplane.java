@@ -102,6 +102,16 @@ public final class StandaloneDataplane implements AutoCloseable {
           bridge.core().macTable().addStatic(remote.vlan(), MacAddress.parse(remote.mac()), port);
         }
       }
+      for (PortConfig port : config.portsOrEmpty()) {
+        if (!port.learns()) {
+          bridge.core().setLearning(bridge.portIndex(port.name()), false);
+        }
+      }
+      for (BondConfig bondConfig : config.bondsOrEmpty()) {
+        if (!bondConfig.learns()) {
+          bridge.core().setLearning(bridge.portIndex(bondConfig.name()), false);
+        }
+      }
       if (config.macLearning() != null && config.macLearning().staticEntries() != null) {
         for (StaticMacConfig entry : config.macLearning().staticEntries()) {
           bridge

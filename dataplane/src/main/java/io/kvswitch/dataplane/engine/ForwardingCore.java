@@ -38,6 +38,9 @@ public final class ForwardingCore {
   private volatile MirrorLayout mirrors;
   private volatile DhcpPunt dhcpPunt = DhcpPunt.NONE;
 
+  /** Per port: learns no source MACs. Replaced whole on a change, read once per frame. */
+  private volatile boolean[] learningOff;
+
   /**
    * @param maxPorts the highest port index plus one
    */
@@ -47,6 +50,7 @@ public final class ForwardingCore {
     this.stormControl = new StormControl(maxPorts);
     this.configs = new PortVlanConfig[maxPorts];
     this.splitHorizonGroups = new int[maxPorts];
+    this.learningOff = new boolean[maxPorts];
     this.layout = newLayout();
     this.mirrors = new MirrorLayout(maxPorts, List.of());
   }
@@ -111,6 +115,30 @@ public final class ForwardingCore {
     dhcpPunt = dhcpPunt.withServerPort(port, vlans);
   }
 
+  /**
+   * Turns learning of source MACs on or off for one port, like a Linux bridge port's {@code
+   * learning} flag; every port learns until told otherwise. A port that does not learn is reached
+   * through static MAC entries, or else by flooding; turning learning off forgets what the port
+   * learned. A MAC learned on another port stays there when its frames arrive on this one.
+   */
+  public synchronized void setLearning(int port, boolean learning) {
+    if (port < 0 || port >= maxPorts) {
+      throw new IllegalArgumentException(
+          "port index out of range 0-" + (maxPorts - 1) + ": " + port);
+    }
+    boolean[] next = learningOff.clone();
+    next[port] = !learning;
+    learningOff = next;
+    if (!learning) {
+      macTable.flushPort(port);
+    }
+  }
+
+  /** Whether the port learns source MACs ({@link #setLearning}). */
+  public boolean isLearning(int port) {
+    return !learningOff[port];
+  }
+
   /** Removes a port: it gets no more frames and its learned MACs are forgotten. */
   public synchronized void removePort(int port) {
     if (port < 0 || port >= maxPorts) {
@@ -120,6 +148,11 @@ public final class ForwardingCore {
     dhcpPunt = dhcpPunt.withServerPort(port, VlanSet.of());
     configs[port] = null;
     splitHorizonGroups[port] = 0;
+    if (learningOff[port]) {
+      boolean[] next = learningOff.clone();
+      next[port] = false;
+      learningOff = next;
+    }
     layout = newLayout();
     macTable.flushPort(port);
   }
@@ -221,7 +254,9 @@ public final class ForwardingCore {
       }
     }
 
-    macTable.learn(vlan, source, ingress, now);
+    if (!learningOff[ingress]) {
+      macTable.learn(vlan, source, ingress, now);
+    }
 
     DhcpPunt punt = dhcpPunt;
     if (punt.active() && ports.isAccess(ingress)) {

@@ -79,6 +79,12 @@ public final class ErspanPort implements Port {
     return -1;
   }
 
+  /** Nothing is ever received here, so there is nothing to announce. */
+  @Override
+  public boolean announcesFrames() {
+    return true;
+  }
+
   @Override
   public void close() {
     if (!closed) {

@@ -32,6 +32,7 @@ public final class InMemoryPort implements Port {
   private volatile boolean linkUp = true;
   private volatile int transmitQueueLimit = 4096;
   private volatile boolean closed;
+  private volatile Runnable receiveWakeup = () -> {};
 
   public InMemoryPort(String name) {
     this.name = name;
@@ -44,6 +45,7 @@ public final class InMemoryPort implements Port {
       throw new IllegalArgumentException("frame longer than " + MAX_FRAME + " bytes");
     }
     inbound.add(frame.clone());
+    receiveWakeup.run();
   }
 
   /** Frames injected but not yet received by the switch. */
@@ -122,6 +124,17 @@ public final class InMemoryPort implements Port {
   @Override
   public int pollFd() {
     return -1;
+  }
+
+  /** Injected frames wake the receiving thread, like frames a tunnel's event loop hands over. */
+  @Override
+  public boolean announcesFrames() {
+    return true;
+  }
+
+  @Override
+  public void setReceiveWakeup(Runnable wakeup) {
+    this.receiveWakeup = wakeup;
   }
 
   @Override

@@ -69,6 +69,21 @@ public final class RenamedPort implements Port {
   }
 
   @Override
+  public int[] pollFds() {
+    return port.pollFds();
+  }
+
+  @Override
+  public boolean announcesFrames() {
+    return port.announcesFrames();
+  }
+
+  @Override
+  public void setReceiveWakeup(Runnable wakeup) {
+    port.setReceiveWakeup(wakeup);
+  }
+
+  @Override
   public void close() {
     port.close();
   }

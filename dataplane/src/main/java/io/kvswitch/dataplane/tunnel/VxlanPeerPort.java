@@ -322,6 +322,12 @@ public final class VxlanPeerPort implements Port {
     return -1;
   }
 
+  /** Frames come from the event loop, which runs the receive wake-up after each burst. */
+  @Override
+  public boolean announcesFrames() {
+    return true;
+  }
+
   /**
    * Stops the port. The tunnel owns the socket and the port's memory: a port still attached to the
    * tunnel keeps its memory until the tunnel closes; one the tunnel has let go of ({@link

@@ -28,6 +28,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * Frames per second through a whole forwarding loop (receive callback, core, counters, per-port
  * transmit lock, tag push, flush) with ports that cost nothing. One operation is one frame; each
  * invocation is a batch of 64 from the ingress port.
+ *
+ * <p>{@code accessToAccessKnownUnicast} against {@code ...Bare} is the in-process side of
+ * forwarding.sh's kvswitch / kvswitch-bare line: the same frames with the ingress port learning
+ * (VLAN 10) and with learning off on both ports (VLAN 1, static entries only).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -39,12 +43,16 @@ public class BridgeBenchmark {
 
   private static final int BATCH = 64;
   private Bridge accessToAccess;
+  private Bridge bare;
   private Bridge accessToTrunk;
   private Bridge mirrored;
 
   @Setup(Level.Trial)
   public void setUp() {
     accessToAccess = bridge(PortVlanConfig.access(10));
+    bare = bridge(1, PortVlanConfig.access(1));
+    bare.core().setLearning(0, false);
+    bare.core().setLearning(1, false);
     accessToTrunk = bridge(PortVlanConfig.trunk(VlanSet.of(10), 0));
     mirrored = bridge(PortVlanConfig.access(10));
     int tap =
@@ -70,6 +78,10 @@ public class BridgeBenchmark {
   }
 
   private static Bridge bridge(PortVlanConfig egressVlans) {
+    return bridge(10, egressVlans);
+  }
+
+  private static Bridge bridge(int vlan, PortVlanConfig egressVlans) {
     byte[] fromA =
         TestFrames.ipv4(
             "02:00:00:00:00:0b", "02:00:00:00:00:0a", 17, "10.0.0.1", "10.0.0.2", 4000, 5000, 18);
@@ -79,17 +91,18 @@ public class BridgeBenchmark {
         Bridge.builder()
             .threads(1)
             .batchSize(BATCH)
-            .addPort(ingress, PortVlanConfig.access(10))
+            .addPort(ingress, PortVlanConfig.access(vlan))
             .addPort(egress, egressVlans)
             .build();
     // B is static behind the egress port, so A's frames are known unicast for the whole run.
-    bridge.core().macTable().addStatic(10, 0x0200_0000_000bL, 1);
+    bridge.core().macTable().addStatic(vlan, 0x0200_0000_000bL, 1);
     return bridge;
   }
 
   @TearDown(Level.Trial)
   public void tearDown() {
     accessToAccess.close();
+    bare.close();
     accessToTrunk.close();
     mirrored.close();
   }
@@ -98,6 +111,12 @@ public class BridgeBenchmark {
   @OperationsPerInvocation(BATCH)
   public int accessToAccessKnownUnicast() {
     return accessToAccess.pollOnce();
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public int accessToAccessKnownUnicastBare() {
+    return bare.pollOnce();
   }
 
   @Benchmark

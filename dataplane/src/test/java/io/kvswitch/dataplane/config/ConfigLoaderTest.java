@@ -257,4 +257,53 @@ class ConfigLoaderTest {
                 .problems())
         .containsExactly("bonds[0].members: every member must have the same offloads setting");
   }
+
+  @Test
+  void learningAndTheReceiveRingAreSetPerPort() throws Exception {
+    StandaloneConfig config =
+        ConfigLoader.parseYaml(
+            """
+            ports:
+              - {name: a, type: afpacket, mode: access, vlan: 10}
+              - {name: b, type: afpacket, mode: access, vlan: 10, learning: false, rxRing: tpacket-v2}
+              - {name: c, type: afpacket, mode: access, vlan: 10, rxRing: tpacket-v3}
+            bonds:
+              - name: up
+                bondMode: active-backup
+                mode: access
+                vlan: 10
+                learning: false
+                members: [{name: m1, type: memory}, {name: m2, type: memory}]
+            """);
+
+    assertThat(config.ports().get(0).learns()).isTrue();
+    assertThat(config.ports().get(0).options()).isEqualTo(new PortOptions(true, null));
+    assertThat(config.ports().get(1).learns()).isFalse();
+    assertThat(config.ports().get(1).options()).isEqualTo(new PortOptions(true, "tpacket-v2"));
+    assertThat(config.ports().get(2).options()).isEqualTo(new PortOptions(true, "tpacket-v3"));
+    assertThat(config.bonds().get(0).learns()).isFalse();
+  }
+
+  @Test
+  void refusesAnUnknownReceiveRingAndANonBooleanLearning() {
+    assertThat(
+            problems(
+                    """
+                    ports:
+                      - {name: a, type: afpacket, mode: access, vlan: 10, rxRing: tpacket-v1}
+                      - {name: b, type: memory, mode: access, vlan: 10, rxRing: tpacket-v2}
+                    """)
+                .problems())
+        .containsExactly(
+            "ports[0].rxRing: 'tpacket-v1' is not one of tpacket-v3, tpacket-v2",
+            "ports[1].rxRing: only an afpacket port has a receive ring");
+    assertThat(
+            problems(
+                    """
+                    ports:
+                      - {name: a, type: memory, mode: access, vlan: 10, learning: sometimes}
+                    """)
+                .problems())
+        .containsExactly("ports[0].learning: 'sometimes' is not a valid boolean (true or false)");
+  }
 }

@@ -69,4 +69,44 @@ class StandaloneDataplaneTest {
               "kvswitch_bond_failovers_total{bond=\"uplink\"} 0");
     }
   }
+
+  @Test
+  void portsWithLearningOffLearnNothingAndAreReachedThroughStaticEntries() throws Exception {
+    StandaloneConfig config =
+        ConfigLoader.parseYaml(
+            """
+            threads: 1
+            ports:
+              - {name: h1, type: memory, mode: access, vlan: 1, learning: false}
+              - {name: h2, type: memory, mode: access, vlan: 1, learning: false}
+              - {name: h3, type: memory, mode: access, vlan: 1}
+            macLearning:
+              staticEntries:
+                - {port: h1, vlan: 1, mac: "02:00:00:00:00:01"}
+                - {port: h2, vlan: 1, mac: "02:00:00:00:00:02"}
+            """);
+    try (StandaloneDataplane dataplane =
+        StandaloneDataplane.create(config, PortFactories.discover(), System::nanoTime)) {
+      Bridge bridge = dataplane.bridge();
+      InMemoryPort h1 = (InMemoryPort) bridge.port(bridge.portIndex("h1"));
+      InMemoryPort h2 = (InMemoryPort) bridge.port(bridge.portIndex("h2"));
+      InMemoryPort h3 = (InMemoryPort) bridge.port(bridge.portIndex("h3"));
+
+      h1.inject(TestFrames.untagged("02:00:00:00:00:02", "02:00:00:00:00:01", 46));
+      h1.inject(TestFrames.untagged("02:00:00:00:00:03", "02:00:00:00:00:11", 46));
+      bridge.pollOnce();
+
+      assertThat(h2.takeSent()).as("the static entry, and the flood").hasSize(2);
+      assertThat(h3.takeSent()).as("only the flood").hasSize(1);
+      assertThat(bridge.portStats(bridge.portIndex("h1")).macEntries()).isZero();
+
+      h3.inject(TestFrames.untagged("02:00:00:00:00:11", "02:00:00:00:00:03", 46));
+      bridge.pollOnce();
+      assertThat(h1.takeSent()).as("02:..:11 was not learned on h1, so it floods").hasSize(1);
+      assertThat(h2.takeSent()).hasSize(1);
+      assertThat(bridge.portStats(bridge.portIndex("h3")).macEntries())
+          .as("h3 learns")
+          .isEqualTo(1);
+    }
+  }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvswitch.dataplane.FakeClock;
 import io.kvswitch.dataplane.TestFrames;
+import io.kvswitch.dataplane.frame.MacAddress;
 import io.kvswitch.dataplane.frame.TagEdit;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
@@ -250,5 +251,29 @@ class ForwardingCoreTest {
 
     assertThat(outputs(process(0, TestFrames.untagged(B, A, 46))))
         .containsExactly("1 KEEP", "3 KEEP", "4 PUSH 10");
+  }
+
+  @Test
+  void aPortWithLearningOffIsReachedThroughStaticEntriesOrByFlooding() {
+    process(1, TestFrames.untagged(BROADCAST, B, 46));
+    core.setLearning(1, false);
+    assertThat(core.isLearning(1)).isFalse();
+    assertThat(core.macTable().sizeOfPort(1)).as("what it had learned is forgotten").isZero();
+
+    process(1, TestFrames.untagged(BROADCAST, B, 46));
+    assertThat(core.macTable().sizeOfPort(1)).as("learns nothing").isZero();
+    assertThat(outputs(process(0, TestFrames.untagged(B, A, 46))))
+        .as("so B is unknown and flooded")
+        .containsExactly("1 KEEP", "3 KEEP", "4 PUSH 10");
+
+    core.macTable().addStatic(10, MacAddress.parse(B), 1);
+    assertThat(outputs(process(0, TestFrames.untagged(B, A, 46))))
+        .as("a static entry reaches it")
+        .containsExactly("1 KEEP");
+    assertThat(core.macTable().sizeOfPort(0)).as("the other ports still learn").isEqualTo(1);
+
+    core.removePort(1);
+    core.setPort(1, PORTS[1], StormControlSettings.UNLIMITED);
+    assertThat(core.isLearning(1)).as("a port plugged in at the freed index learns").isTrue();
   }
 }

@@ -376,6 +376,12 @@ public final class SwitchDhcpPort implements Port {
     return -1;
   }
 
+  /** Replies come from the server thread, which runs the receive wake-up after each. */
+  @Override
+  public boolean announcesFrames() {
+    return true;
+  }
+
   /**
    * Stops the server thread. Called by the bridge when the port is removed or the bridge closes.
    */

@@ -10,8 +10,9 @@ import java.nio.ByteOrder;
 
 /**
  * A port on an existing Linux interface (the host end of a veth, a physical uplink) through an
- * AF_PACKET socket: every frame of the interface comes in through a TPACKET_V3 (or, for latency,
- * V2) ring mapped into this process, and frames go out in {@code sendmmsg} batches.
+ * AF_PACKET socket: every frame of the interface comes in through a TPACKET_V2 (per frame, for
+ * latency) or V3 (per block) ring mapped into this process, and frames go out in {@code sendmmsg}
+ * batches.
  *
  * <p>The socket sees all protocols ({@code ETH_P_ALL}) of this one interface, in promiscuous mode
  * (a switch port must receive frames for every MAC), and ignores the frames it sends itself ({@code
@@ -26,6 +27,7 @@ public final class AfPacketPort implements Port {
   private static final int PACKET_ADD_MEMBERSHIP = 1;
   private static final int PACKET_RX_RING = 5;
   private static final int PACKET_STATISTICS = 6;
+  private static final int PACKET_COPY_THRESH = 7;
   private static final int PACKET_VERSION = 10;
   private static final int PACKET_VNET_HDR = 15;
   private static final int PACKET_IGNORE_OUTGOING = 23;
@@ -96,6 +98,10 @@ public final class AfPacketPort implements Port {
       if (options.offloads()) {
         Libc.setsockoptInt(fd, SOL_PACKET, PACKET_VNET_HDR, 1, "PACKET_VNET_HDR");
       }
+      if (!v3) {
+        // Frames too big for a slot are queued whole on the socket (TpacketV2RxRing reads them).
+        Libc.setsockoptInt(fd, SOL_PACKET, PACKET_COPY_THRESH, 1, "PACKET_COPY_THRESH");
+      }
       Libc.setsockoptInt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, 1, "PACKET_IGNORE_OUTGOING");
       if (options.socketBufferBytes() > 0) {
         Libc.setsockoptInt(
@@ -125,7 +131,13 @@ public final class AfPacketPort implements Port {
               ? new TpacketV3RxRing(
                   ring, options.blockSize(), options.blockCount(), headerLength, counters)
               : new TpacketV2RxRing(
-                  ring, options.blockSize(), options.blockCount(), headerLength, counters),
+                  ring,
+                  options.slotSize(),
+                  options.blockSize() / options.slotSize() * options.blockCount(),
+                  fd,
+                  arena.allocate(TpacketV2RxRing.copyBufferSize(), 64),
+                  headerLength,
+                  counters),
           new SendmmsgQueue(
               fd,
               options.transmitBatch(),
@@ -230,15 +242,15 @@ public final class AfPacketPort implements Port {
 
   /**
    * {@code struct tpacket_req3}; TPACKET_V2 reads only its first four fields ({@code struct
-   * tpacket_req}). V3 ignores the frame size beyond checking it divides the block; V2 gets one
-   * frame slot per block.
+   * tpacket_req}). V3 ignores the frame size beyond checking it divides the block; V2 gets slots of
+   * {@link AfPacketOptions#slotSize()}, back to back (the size divides the block).
    */
   private static MemorySegment ringRequest(AfPacketOptions options, Arena arena) {
     MemorySegment request = arena.allocate(28, 4);
     int frameSize =
         options.ringVersion() == AfPacketOptions.RingVersion.TPACKET_V3
             ? V3_NOMINAL_FRAME_SIZE
-            : options.blockSize();
+            : options.slotSize();
     request.set(ValueLayout.JAVA_INT, 0, options.blockSize());
     request.set(ValueLayout.JAVA_INT, 4, options.blockCount());
     request.set(ValueLayout.JAVA_INT, 8, frameSize);

@@ -59,6 +59,14 @@ public final class Libc {
 
   public static final int EINTR = 4;
   public static final int EAGAIN = 11;
+  public static final int ENOENT = 2;
+
+  public static final int EPOLL_CLOEXEC = 0x80000;
+  public static final int EPOLL_CTL_ADD = 1;
+  public static final int EPOLL_CTL_DEL = 2;
+  public static final int EPOLLIN = 0x1;
+  public static final int EFD_NONBLOCK = 0x800;
+  public static final int EFD_CLOEXEC = 0x80000;
 
   /** {@code struct pollfd}: int fd, short events, short revents. */
   public static final long POLLFD_SIZE = 8;
@@ -128,6 +136,18 @@ public final class Libc {
   private static final MethodHandle SENDMMSG_NO_ERRNO =
       withoutErrno(
           "sendmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+  private static final MethodHandle EPOLL_CREATE1 =
+      withErrno("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+  private static final MethodHandle EPOLL_CTL =
+      withErrno(
+          "epoll_ctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+  private static final MethodHandle EVENTFD =
+      withErrno("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+  // Only idle forwarding threads block in it, and every outcome (events, timeout, EINTR) is
+  // handled the same way, by polling the ports again: errno is never needed.
+  private static final MethodHandle EPOLL_WAIT_NO_ERRNO =
+      withoutErrno(
+          "epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
   private static final MethodHandle SETNS =
       withErrno("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
   private static final MethodHandle STRERROR =
@@ -296,6 +316,52 @@ public final class Libc {
     return rc;
   }
 
+  /** {@code epoll_create1}: a new epoll instance. */
+  public static int epollCreate(int flags) {
+    try (Arena call = Arena.ofConfined()) {
+      MemorySegment errno = errnoBuffer(call);
+      int fd;
+      try {
+        fd = (int) EPOLL_CREATE1.invokeExact(errno, flags);
+      } catch (Throwable t) {
+        throw new AssertionError(t);
+      }
+      return check(fd, "epoll_create1", errno);
+    }
+  }
+
+  /**
+   * {@code epoll_ctl}; {@code event} is a {@code struct epoll_event} or NULL for {@link
+   * #EPOLL_CTL_DEL}. Returns 0 or {@code -errno}: whether a failure matters (an fd already gone) is
+   * the caller's call.
+   */
+  public static int epollCtl(int epollFd, int operation, int fd, MemorySegment event) {
+    try (Arena call = Arena.ofConfined()) {
+      MemorySegment errno = errnoBuffer(call);
+      int rc;
+      try {
+        rc = (int) EPOLL_CTL.invokeExact(errno, epollFd, operation, fd, event);
+      } catch (Throwable t) {
+        throw new AssertionError(t);
+      }
+      return rc < 0 ? -errno(errno) : rc;
+    }
+  }
+
+  /** {@code eventfd}: a counter that polls readable while it is not zero. */
+  public static int eventfd(int initialValue, int flags) {
+    try (Arena call = Arena.ofConfined()) {
+      MemorySegment errno = errnoBuffer(call);
+      int fd;
+      try {
+        fd = (int) EVENTFD.invokeExact(errno, initialValue, flags);
+      } catch (Throwable t) {
+        throw new AssertionError(t);
+      }
+      return check(fd, "eventfd", errno);
+    }
+  }
+
   /** {@code ioctl}; returns the result or {@code -errno}. */
   public static int ioctlRaw(int fd, long request, MemorySegment argument) {
     try (Arena call = Arena.ofConfined()) {
@@ -458,6 +524,20 @@ public final class Libc {
   public static long readNoErrno(int fd, MemorySegment buffer, long count) {
     try {
       return (long) READ_NO_ERRNO.invokeExact(fd, buffer, count);
+    } catch (Throwable t) {
+      throw new AssertionError(t);
+    }
+  }
+
+  /**
+   * Waits up to {@code timeoutMillis} (-1: for ever) for events of the epoll instance; returns how
+   * many were written to {@code events}, 0 on timeout, or -1 on failure (an interrupting signal)
+   * without saying why.
+   */
+  public static int epollWaitNoErrno(
+      int epollFd, MemorySegment events, int maxEvents, int timeoutMillis) {
+    try {
+      return (int) EPOLL_WAIT_NO_ERRNO.invokeExact(epollFd, events, maxEvents, timeoutMillis);
     } catch (Throwable t) {
       throw new AssertionError(t);
     }

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * An {@link AfPacketPort} on the host end of a veth whose other end sits in a namespace, checked
@@ -127,10 +128,47 @@ class AfPacketPortIT {
     }
   }
 
-  @ParameterizedTest
-  @EnumSource(RingVersion.class)
-  void dropsAndCountsAFrameLongerThanItsRingBlockAndKeepsReceiving(
-      RingVersion ringVersion, NetworkLab lab) {
+  /**
+   * TPACKET_V2 slots smaller than a frame: the kernel queues the frame whole on the socket and the
+   * port reads it in the slot's place, so order, bytes and the 802.1Q tag are kept.
+   */
+  @ParameterizedTest(name = "offloads={0}")
+  @ValueSource(booleans = {true, false})
+  void aFrameLongerThanItsV2SlotArrivesWholeInItsPlace(boolean offloads, NetworkLab lab) {
+    NetNamespace peer = lab.namespace("peer");
+    Veth veth = lab.attach(peer, "h", "p", PEER_MAC, "10.77.0.2/24");
+    io.kvswitch.dataplane.testing.Commands.runOk(
+        "ip", "link", "set", veth.hostName(), "mtu", "9000");
+    peer.execOk("ip", "link", "set", veth.peerName(), "mtu", "9000");
+    AfPacketOptions smallSlots =
+        AfPacketOptions.perFrame().withRing(4096, 4).withSlotSize(2048).withOffloads(offloads);
+    try (AfPacketPort port = AfPacketPort.open(veth.hostName(), smallSlots);
+        AfPacketPort sender = openInside(peer, veth.peerName(), false)) {
+      List<byte[]> frames =
+          List.of(
+              TestFrames.numbered(HOST_SIDE_MAC, mac(PEER_MAC), 1, 60),
+              TestFrames.numbered(HOST_SIDE_MAC, mac(PEER_MAC), 2, 6000),
+              TestFrames.tagged(HOST_SIDE_MAC, mac(PEER_MAC), 7, EXPERIMENTAL, new byte[3000]),
+              TestFrames.numbered(HOST_SIDE_MAC, mac(PEER_MAC), 3, 60));
+      for (byte[] frame : frames) {
+        assertThat(sender.transmit(MemorySegment.ofArray(frame), 0, frame.length)).isTrue();
+      }
+      sender.flushTransmit();
+
+      FrameCollector received = receiveUntil(port, EXPERIMENTAL, 3);
+      receiveInto(port, received, 0x8100, 1);
+      assertThat(
+              received.all().stream()
+                  .filter(f -> outerEtherType(f) == EXPERIMENTAL || outerEtherType(f) == 0x8100)
+                  .map(TestFrames::hex))
+          .containsExactlyElementsOf(frames.stream().map(TestFrames::hex).toList());
+      assertThat(port.counters().rxTruncated()).isZero();
+    }
+  }
+
+  @Test
+  void dropsAndCountsAFrameLongerThanItsV3RingBlockAndKeepsReceiving(NetworkLab lab) {
+    RingVersion ringVersion = RingVersion.TPACKET_V3;
     NetNamespace peer = lab.namespace("peer");
     Veth veth = lab.attach(peer, "h", "p", PEER_MAC, "10.77.0.2/24");
     io.kvswitch.dataplane.testing.Commands.runOk(
@@ -150,6 +188,47 @@ class AfPacketPortIT {
       FrameCollector received = receiveUntil(port, EXPERIMENTAL, 1);
       assertThat(received.withEtherType(EXPERIMENTAL).stream().map(TestFrames::hex))
           .containsExactly(hex(small));
+      assertThat(port.counters().rxTruncated()).isEqualTo(1);
+    }
+  }
+
+  /**
+   * A V2 frame too long for its slot goes through the socket's receive queue only while the socket
+   * buffer has room: with the smallest buffer the kernel allows, the second of two jumbo frames
+   * sent back to back finds the first still queued, is cut to its slot, dropped and counted.
+   */
+  @Test
+  void aV2FrameTheSocketBufferHasNoRoomForIsDroppedAndCounted(NetworkLab lab) {
+    NetNamespace peer = lab.namespace("peer");
+    Veth veth = lab.attach(peer, "h", "p", PEER_MAC, "10.77.0.2/24");
+    io.kvswitch.dataplane.testing.Commands.runOk(
+        "ip", "link", "set", veth.hostName(), "mtu", "9000");
+    peer.execOk("ip", "link", "set", veth.peerName(), "mtu", "9000");
+    AfPacketOptions d = AfPacketOptions.perFrame().withRing(4096, 4);
+    AfPacketOptions tinySocketBuffer =
+        new AfPacketOptions(
+            d.ringVersion(),
+            d.offloads(),
+            d.blockSize(),
+            d.blockCount(),
+            d.blockTimeoutMillis(),
+            d.transmitBatch(),
+            d.transmitBufferBytes(),
+            1, // the kernel raises it to its minimum, about 2 KiB
+            d.slotSize());
+    try (AfPacketPort port = AfPacketPort.open(veth.hostName(), tinySocketBuffer);
+        AfPacketPort sender = openInside(peer, veth.peerName(), false)) {
+      byte[] first = TestFrames.numbered(HOST_SIDE_MAC, mac(PEER_MAC), 1, 6000);
+      byte[] second = TestFrames.numbered(HOST_SIDE_MAC, mac(PEER_MAC), 2, 6000);
+      byte[] small = TestFrames.numbered(HOST_SIDE_MAC, mac(PEER_MAC), 3, 60);
+      for (byte[] frame : List.of(first, second, small)) {
+        assertThat(sender.transmit(MemorySegment.ofArray(frame), 0, frame.length)).isTrue();
+      }
+      sender.flushTransmit();
+
+      FrameCollector received = receiveUntil(port, EXPERIMENTAL, 2);
+      assertThat(received.withEtherType(EXPERIMENTAL).stream().map(TestFrames::hex))
+          .containsExactly(hex(first), hex(small));
       assertThat(port.counters().rxTruncated()).isEqualTo(1);
     }
   }
@@ -256,6 +335,10 @@ class AfPacketPortIT {
       assertThat(port.counters().lastTxErrno()).isEqualTo(22); // EINVAL
       assertThat(port.counters().txFrames()).isEqualTo(2);
     }
+  }
+
+  private static int outerEtherType(byte[] frame) {
+    return (frame[12] & 0xff) << 8 | frame[13] & 0xff;
   }
 
   /** A port opened from inside {@code namespace}: a raw socket on the peer end. */

@@ -58,6 +58,23 @@ class AfPacketRelayIT {
   }
 
   /**
+   * TPACKET_V2 with 2 KiB slots: GSO frames do not fit a slot, so they come through the socket's
+   * queue; the byte stream must still arrive intact and nothing may be cut.
+   */
+  @Test
+  void pingAndTcpCrossARelayOfPerFramePortsWithGsoFramesThroughTheSocket(
+      NetworkLab lab, @TempDir Path dir) {
+    try (Wire wire = Wire.build(lab, AfPacketOptions.perFrame())) {
+      Traffic.assertPingSucceeds(wire.left, "10.78.0.2", 5);
+      Traffic.assertTcpTransferIntact(lab, wire.left, wire.right, "10.78.0.2", TRANSFER_BYTES, dir);
+      assertThat(wire.relay.largestFrame()).isGreaterThan(2048);
+      assertThat(wire.relay.refused()).isZero();
+      assertThat(wire.leftPort.counters().rxTruncated()).isZero();
+      assertThat(wire.rightPort.counters().rxTruncated()).isZero();
+    }
+  }
+
+  /**
    * Without offload headers TCP only works when the namespaces' interfaces do segmentation and
    * checksums themselves: {@link InterfaceOffloads} switches that on, from inside the namespace.
    */

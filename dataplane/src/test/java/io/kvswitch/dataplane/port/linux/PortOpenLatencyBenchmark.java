@@ -34,7 +34,8 @@ class PortOpenLatencyBenchmark {
   void openOnAFreshVeth(NetworkLab lab) {
     Map<String, AfPacketOptions> variants = new LinkedHashMap<>();
     variants.put("defaults (V3, 32 x 256 KiB = 8 MiB)", AfPacketOptions.defaults());
-    variants.put("pod port (V3, 8 x 256 KiB = 2 MiB)", AfPacketOptions.podPort());
+    variants.put("pod port (V2, 2 KiB slots, 8 x 256 KiB = 2 MiB)", AfPacketOptions.podPort());
+    variants.put("V3, 8 x 256 KiB = 2 MiB", AfPacketOptions.defaults().withRing(256 * 1024, 8));
     variants.put("V3, 4 x 256 KiB = 1 MiB", AfPacketOptions.defaults().withRing(256 * 1024, 4));
     variants.put("lowLatency (V2, 128 x 68 KiB = 8.5 MiB)", AfPacketOptions.lowLatency());
     List<String> names = List.copyOf(variants.keySet());
