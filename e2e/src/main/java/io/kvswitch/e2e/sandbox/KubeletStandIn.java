@@ -164,8 +164,12 @@ final class KubeletStandIn implements AutoCloseable {
       this.podStarted = podStarted;
     }
 
+    /**
+     * Whether the process ran when the sync last looked ({@link #noteExit}): status and restarts
+     * within one sync then agree, even if it exits meanwhile.
+     */
     boolean alive() {
-      return process != null && process.isAlive();
+      return process != null && exitedAt == null;
     }
   }
 
