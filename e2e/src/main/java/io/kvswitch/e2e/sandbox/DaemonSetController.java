@@ -1,6 +1,11 @@
 package io.kvswitch.e2e.sandbox;
 
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeAffinity;
+import io.fabric8.kubernetes.api.model.NodeAffinityBuilder;
+import io.fabric8.kubernetes.api.model.NodeSelectorBuilder;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirementBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -8,6 +13,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -126,25 +132,37 @@ final class DaemonSetController implements AutoCloseable {
         .withSpec(ds.getSpec().getTemplate().getSpec())
         .editSpec()
         .withNodeName(node)
-        .withNewAffinity()
-        .withNewNodeAffinity()
-        .withNewRequiredDuringSchedulingIgnoredDuringExecution()
-        .addNewNodeSelectorTerm()
-        .withMatchFields(
-            new NodeSelectorRequirementBuilder()
-                .withKey("metadata.name")
-                .withOperator("In")
-                .withValues(node)
-                .build())
-        .endNodeSelectorTerm()
-        .endRequiredDuringSchedulingIgnoredDuringExecution()
-        .endNodeAffinity()
-        .endAffinity()
+        .withAffinity(affinityFor(ds.getSpec().getTemplate().getSpec().getAffinity(), node))
         .endSpec()
         .withNewStatus()
         .withPhase("Pending")
         .endStatus()
         .build();
+  }
+
+  /**
+   * The template's affinity with its required node affinity replaced by the one term naming the
+   * node, as the DaemonSet controller does; pod (anti-)affinity and preferred node affinity stay.
+   */
+  static Affinity affinityFor(Affinity template, String node) {
+    AffinityBuilder affinity =
+        template == null ? new AffinityBuilder() : new AffinityBuilder(template);
+    NodeAffinity nodeAffinity =
+        template == null || template.getNodeAffinity() == null
+            ? new NodeAffinity()
+            : new NodeAffinityBuilder(template.getNodeAffinity()).build();
+    nodeAffinity.setRequiredDuringSchedulingIgnoredDuringExecution(
+        new NodeSelectorBuilder()
+            .addNewNodeSelectorTerm()
+            .withMatchFields(
+                new NodeSelectorRequirementBuilder()
+                    .withKey("metadata.name")
+                    .withOperator("In")
+                    .withValues(node)
+                    .build())
+            .endNodeSelectorTerm()
+            .build());
+    return affinity.withNodeAffinity(nodeAffinity).build();
   }
 
   static Optional<OwnerReference> daemonSetOwner(Pod pod) {
@@ -161,8 +179,9 @@ final class DaemonSetController implements AutoCloseable {
     return Optional.ofNullable(pod.getMetadata().getLabels()).orElse(Map.of());
   }
 
+  /** Stops the loop once a sync under way is done, so none creates a Pod after this. */
   @Override
   public void close() {
-    loop.shutdownNow();
+    ScheduledLoops.shutDownAndAwait(loop, Duration.ofSeconds(30), "DaemonSet controller");
   }
 }

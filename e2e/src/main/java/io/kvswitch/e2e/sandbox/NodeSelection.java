@@ -1,6 +1,8 @@
 package io.kvswitch.e2e.sandbox;
 
+import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeAffinity;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
 import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -22,19 +24,8 @@ final class NodeSelection {
     if (spec.getNodeName() != null && !spec.getNodeName().isEmpty()) {
       return Optional.of(spec.getNodeName());
     }
-    if (spec.getAffinity() == null
-        || spec.getAffinity().getNodeAffinity() == null
-        || spec.getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
-            == null) {
-      return Optional.empty();
-    }
     List<String> named =
-        spec
-            .getAffinity()
-            .getNodeAffinity()
-            .getRequiredDuringSchedulingIgnoredDuringExecution()
-            .getNodeSelectorTerms()
-            .stream()
+        requiredTerms(spec).orElse(List.of()).stream()
             .flatMap(t -> Optional.ofNullable(t.getMatchFields()).orElse(List.of()).stream())
             .filter(r -> "metadata.name".equals(r.getKey()) && "In".equals(r.getOperator()))
             .filter(r -> r.getValues() != null && r.getValues().size() == 1)
@@ -42,6 +33,14 @@ final class NodeSelection {
             .distinct()
             .toList();
     return named.size() == 1 ? Optional.of(named.getFirst()) : Optional.empty();
+  }
+
+  /** The terms of the spec's required node affinity; empty when it has none. */
+  static Optional<List<NodeSelectorTerm>> requiredTerms(PodSpec spec) {
+    return Optional.ofNullable(spec.getAffinity())
+        .map(Affinity::getNodeAffinity)
+        .map(NodeAffinity::getRequiredDuringSchedulingIgnoredDuringExecution)
+        .map(s -> Optional.ofNullable(s.getNodeSelectorTerms()).orElse(List.of()));
   }
 
   static boolean matches(PodSpec spec, Node node) {
@@ -53,17 +52,11 @@ final class NodeSelection {
         return false;
       }
     }
-    if (spec.getAffinity() == null
-        || spec.getAffinity().getNodeAffinity() == null
-        || spec.getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
-            == null) {
+    Optional<List<NodeSelectorTerm>> required = requiredTerms(spec);
+    if (required.isEmpty()) {
       return true;
     }
-    List<NodeSelectorTerm> terms =
-        spec.getAffinity()
-            .getNodeAffinity()
-            .getRequiredDuringSchedulingIgnoredDuringExecution()
-            .getNodeSelectorTerms();
+    List<NodeSelectorTerm> terms = required.get();
     // Terms are ORed; the expressions and fields of one term are ANDed. An empty term matches
     // nothing. The only field a node selector may name is metadata.name.
     Map<String, String> fields = Map.of("metadata.name", node.getMetadata().getName());

@@ -74,6 +74,12 @@ final class NodeVerbs {
                         SimulatedNodes.SANDBOX_LABEL,
                         names.id()))
                 .endMetadata()
+                .withNewSpec()
+                .withTaints(
+                    state.record().external()
+                        ? List.of(SimulatedNodes.taint(names.id()))
+                        : List.of())
+                .endSpec()
                 .build())
         .create();
     out.println("node " + node + ": created Node " + node);

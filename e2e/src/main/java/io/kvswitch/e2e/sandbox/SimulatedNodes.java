@@ -2,9 +2,14 @@ package io.kvswitch.e2e.sandbox;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.NodeSpec;
 import io.fabric8.kubernetes.api.model.NodeStatus;
 import io.fabric8.kubernetes.api.model.NodeStatusBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Taint;
+import io.fabric8.kubernetes.api.model.TaintBuilder;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kvswitch.e2e.sandbox.net.Ip;
 import io.kvswitch.e2e.sandbox.net.SandboxNames;
@@ -14,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,7 +46,16 @@ final class SimulatedNodes implements AutoCloseable {
   private final SandboxNames names;
   private final PrintStream out;
   private final NodeHeartbeat heartbeat;
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(40);
+
+  /** Follows Node objects; removing a node waits for its pods, up to {@link #POD_STOP_TIMEOUT}. */
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
+
+  /**
+   * Heartbeats on their own thread: a node removal blocking the loop above must not delay them past
+   * the node grace period ({@link NodeHeartbeat}).
+   */
+  private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor();
 
   SimulatedNodes(KubernetesClient client, SandboxState state, SandboxNames names, PrintStream out) {
     this.client = client;
@@ -116,6 +131,9 @@ final class SimulatedNodes implements AutoCloseable {
                   .withName(node)
                   .withLabels(labels(node))
                   .endMetadata()
+                  .withNewSpec()
+                  .withTaints(state.record().external() ? List.of(taint(names.id())) : List.of())
+                  .endSpec()
                   .withStatus(status)
                   .build())
           .create();
@@ -128,7 +146,52 @@ final class SimulatedNodes implements AutoCloseable {
                 n.setStatus(status);
                 return n;
               });
+      if (state.record().external() && !tainted(existing)) {
+        client
+            .nodes()
+            .withName(node)
+            .edit(
+                n -> {
+                  List<Taint> taints =
+                      new ArrayList<>(
+                          n.getSpec() == null || n.getSpec().getTaints() == null
+                              ? List.of()
+                              : n.getSpec().getTaints());
+                  taints.add(taint(names.id()));
+                  if (n.getSpec() == null) {
+                    n.setSpec(new NodeSpec());
+                  }
+                  n.getSpec().setTaints(taints);
+                  return n;
+                });
+      }
     }
+  }
+
+  private boolean tainted(Node node) {
+    return node.getSpec() != null
+        && node.getSpec().getTaints() != null
+        && node.getSpec().getTaints().contains(taint(names.id()));
+  }
+
+  /**
+   * The taint on every simulated Node in an existing cluster: its capacity and Ready condition
+   * would otherwise let the cluster's scheduler place users' Pods there, where nothing runs them.
+   * The agent DaemonSet tolerates every taint; the sandbox's own workload Pods name their node and
+   * tolerate it too.
+   */
+  static Taint taint(String id) {
+    return new TaintBuilder().withKey(SANDBOX_LABEL).withValue(id).withEffect("NoSchedule").build();
+  }
+
+  /** The toleration of {@link #taint(String)}, for the sandbox's workload Pods. */
+  static Toleration toleration(String id) {
+    return new TolerationBuilder()
+        .withKey(SANDBOX_LABEL)
+        .withOperator("Equal")
+        .withValue(id)
+        .withEffect("NoSchedule")
+        .build();
   }
 
   Map<String, String> labels(String node) {
@@ -152,7 +215,7 @@ final class SimulatedNodes implements AutoCloseable {
    */
   void start() {
     loop.scheduleWithFixedDelay(this::sync, 1, 1, TimeUnit.SECONDS);
-    loop.scheduleWithFixedDelay(
+    heartbeats.scheduleWithFixedDelay(
         this::heartbeats, 0, NodeHeartbeat.INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
   }
 
@@ -209,8 +272,13 @@ final class SimulatedNodes implements AutoCloseable {
     LOG.info("node {}: removed namespace {}", node, namespace);
   }
 
+  /**
+   * Stops following nodes and beating: a heartbeat under way is awaited, so none recreates a Lease
+   * after the teardown deleted it.
+   */
   @Override
   public void close() {
-    loop.shutdownNow();
+    ScheduledLoops.shutDownAndAwait(heartbeats, CLOSE_TIMEOUT, "node heartbeats");
+    ScheduledLoops.shutDownAndAwait(loop, CLOSE_TIMEOUT, "simulated nodes");
   }
 }

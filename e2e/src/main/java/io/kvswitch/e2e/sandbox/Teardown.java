@@ -98,6 +98,10 @@ public final class Teardown {
                   ? null
                   : current.getMetadata().getLabels().get(SimulatedNodes.SANDBOX_LABEL))) {
             out.println("left " + object + " alone: it no longer carries this sandbox's label");
+          } else if ("Pod".equals(object.kind) && onSandboxNode(current, record)) {
+            // The sandbox's kubelet stand-in is gone: nothing would confirm a graceful deletion.
+            resource.withGracePeriod(0).delete();
+            out.println("deleted " + object + " from the cluster");
           } else {
             resource.delete();
             out.println("deleted " + object + " from the cluster");
@@ -107,6 +111,11 @@ public final class Teardown {
         }
       }
     }
+  }
+
+  private static boolean onSandboxNode(GenericKubernetesResource pod, SandboxState.Record record) {
+    Object node = pod.get("spec", "nodeName");
+    return node instanceof String name && record.nodes.contains(name);
   }
 
   /**

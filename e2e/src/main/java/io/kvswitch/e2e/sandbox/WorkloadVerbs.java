@@ -164,7 +164,10 @@ final class WorkloadVerbs {
       labels.put(WorkloadLabels.KUBEVIRT_DOMAIN, name);
       podName = launcherPodName(name);
     }
-    Pod pod = create(workloadPod(podName, network.namespace(), node, labels, List.of(network)));
+    Pod pod =
+        create(
+            workloadPod(
+                state.record().id, podName, network.namespace(), node, labels, List.of(network)));
     out.println(
         kind
             + " "
@@ -205,7 +208,12 @@ final class WorkloadVerbs {
     return client.resource(pod).create();
   }
 
+  /**
+   * A workload Pod, bound to its node by name; it tolerates the simulated nodes' taint ({@link
+   * SimulatedNodes#taint}), which keeps the cluster's scheduler from placing other Pods there.
+   */
   private static Pod workloadPod(
+      String sandboxId,
       String podName,
       String namespace,
       String node,
@@ -220,6 +228,7 @@ final class WorkloadVerbs {
         .endMetadata()
         .withNewSpec()
         .withNodeName(node)
+        .withTolerations(SimulatedNodes.toleration(sandboxId))
         .addNewContainer()
         .withName("workload")
         // Nothing runs this image: the sandbox's workloads are network namespaces.
@@ -440,6 +449,7 @@ final class WorkloadVerbs {
     Pod targetPod =
         create(
             workloadPod(
+                state.record().id,
                 launcherPodName(name),
                 source.getMetadata().getNamespace(),
                 target,

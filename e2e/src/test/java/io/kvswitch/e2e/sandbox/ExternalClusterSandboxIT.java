@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -18,7 +19,6 @@ import io.kvswitch.e2e.sandbox.api.ServingCertificates;
 import io.kvswitch.e2e.testing.Command;
 import io.kvswitch.e2e.testing.RequiredTool;
 import io.kvswitch.e2e.testing.RootOnly;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,16 +102,13 @@ class ExternalClusterSandboxIT {
    * certificate for {@code localhost} only, and returns its kubeconfig.
    */
   private Path startExistingCluster(boolean tls) throws Exception {
-    int port;
-    try (ServerSocket probe = new ServerSocket(0)) {
-      port = probe.getLocalPort();
-    }
     Path kubeconfig = clusterDir.resolve("kubeconfig");
     List<String> command =
         sandboxCommand(
             "api-server",
             "--listen",
-            "127.0.0.1:" + port,
+            // Any free port: the server writes the one it got into the kubeconfig.
+            "127.0.0.1:0",
             "--kubeconfig-out",
             kubeconfig.toString());
     if (tls) {
@@ -192,6 +189,44 @@ class ExternalClusterSandboxIT {
           .extracting(Node::getMetadata)
           .extracting(m -> m.getLabels().get("kvswitch.io/sandbox"))
           .containsOnly(state.id);
+      // The cluster's scheduler must not place users' Pods on nodes where nothing runs them.
+      assertThat(existing.nodes().list().getItems())
+          .hasSize(2)
+          .allSatisfy(
+              n -> assertThat(n.getSpec().getTaints()).contains(SimulatedNodes.taint(state.id)));
+      // A DaemonSet of the cluster's own (kube-proxy, a monitoring agent) gets Pods for the
+      // simulated nodes too; the stand-in must never run them.
+      existing
+          .apps()
+          .daemonSets()
+          .inNamespace("monitoring")
+          .resource(
+              new DaemonSetBuilder()
+                  .withNewMetadata()
+                  .withName("node-exporter")
+                  .endMetadata()
+                  .withNewSpec()
+                  .withNewSelector()
+                  .addToMatchLabels("app", "node-exporter")
+                  .endSelector()
+                  .withNewTemplate()
+                  .withNewMetadata()
+                  .addToLabels("app", "node-exporter")
+                  .endMetadata()
+                  .withNewSpec()
+                  .addNewToleration()
+                  .withOperator("Exists")
+                  .endToleration()
+                  .addNewContainer()
+                  .withName("exporter")
+                  .withImage("example.org/node-exporter:1")
+                  .withCommand("sleep", "600")
+                  .endContainer()
+                  .endSpec()
+                  .endTemplate()
+                  .endSpec()
+                  .build())
+          .create();
 
       existing
           .load(Files.newInputStream(Path.of("../crds/examples/01-virtualswitch.yaml")))
@@ -203,6 +238,14 @@ class ExternalClusterSandboxIT {
       // The agents run in the nodes' namespaces and reach the API only through the relay.
       awaitSwitchReady(existing);
       assertAgentPodsAdopted(existing, state.id);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(existing.pods().inNamespace("monitoring").list().getItems())
+                      .as("the cluster DaemonSet's Pods for the simulated nodes, never run")
+                      .hasSize(2)
+                      .allSatisfy(p -> assertThat(p.getStatus().getPhase()).isEqualTo("Pending")));
       assertThat(SandboxState.load(dir).record().clusterObjects)
           .extracting(Object::toString)
           .contains("Lease kube-node-lease/node-1", "Lease kube-node-lease/node-2");

@@ -5,18 +5,34 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.http.BasicBuilder;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.Interceptor;
 import io.kvswitch.e2e.sandbox.api.SandboxApiServer;
 import io.kvswitch.e2e.sandbox.net.SandboxNames;
+import io.kvswitch.operator.Labels;
+import io.kvswitch.operator.switches.AgentDaemonSet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,6 +55,31 @@ class KubeletStandInTest {
   private KubeletStandIn kubelet;
   private final List<PodProcess> launched = new CopyOnWriteArrayList<>();
   private final List<Process> processes = new CopyOnWriteArrayList<>();
+  private final SteppedClock clock = new SteppedClock();
+
+  /** A clock the test moves on, so a back-off ends when the test says, not after a wait. */
+  private static final class SteppedClock extends Clock {
+    volatile Instant now = Instant.parse("2026-11-21T10:00:00Z");
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    void advance(Duration by) {
+      now = now.plus(by);
+    }
+  }
 
   @BeforeEach
   void start() {
@@ -80,19 +121,31 @@ class KubeletStandInTest {
   }
 
   private KubeletStandIn kubelet(Path kubeconfig) {
+    return kubelet(kubeconfig, client, this::launch);
+  }
+
+  private KubeletStandIn kubelet(
+      Path kubeconfig, KubernetesClient using, KubeletStandIn.Launcher launcher) {
     kubelet =
-        new KubeletStandIn(client, state, new SandboxNames("t3st"), dir, kubeconfig, this::launch);
+        new KubeletStandIn(
+            using, state, new SandboxNames("t3st"), dir, kubeconfig, launcher, clock);
     kubelet.start();
     return kubelet;
   }
 
+  /** The operator's agent DaemonSet, as {@code AgentDaemonSet} labels it. */
   private DaemonSet daemonSet() {
+    return daemonSet("agent", Labels.of(AgentDaemonSet.COMPONENT, "sw1"));
+  }
+
+  private DaemonSet daemonSet(String name, Map<String, String> labels) {
     return client
         .resource(
             new DaemonSetBuilder()
                 .withNewMetadata()
-                .withName("agent")
+                .withName(name)
                 .withNamespace(NAMESPACE)
+                .withLabels(labels)
                 .endMetadata()
                 .withNewSpec()
                 .withNewSelector()
@@ -157,6 +210,21 @@ class KubeletStandInTest {
     return pod.getStatus().getContainerStatuses().getFirst();
   }
 
+  private Pod pod(String name) {
+    return client.pods().inNamespace(NAMESPACE).withName(name).get();
+  }
+
+  private static String condition(Pod pod, String type) {
+    if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
+      return "absent";
+    }
+    return pod.getStatus().getConditions().stream()
+        .filter(c -> c.getType().equals(type))
+        .map(PodCondition::getStatus)
+        .findFirst()
+        .orElse("absent");
+  }
+
   @Test
   void inAnExistingClusterItAdoptsTheControllersPodAndReportsItsStatusAndRestarts()
       throws Exception {
@@ -178,8 +246,13 @@ class KubeletStandInTest {
               assertThat(pod.getStatus().getPhase()).isEqualTo("Running");
               assertThat(pod.getStatus().getHostIP()).isEqualTo("198.18.1.1");
               assertThat(pod.getStatus().getPodIP()).isEqualTo("198.18.1.1");
+              assertThat(condition(pod, "Ready")).isEqualTo("True");
               assertThat(containerStatus(pod).getRestartCount()).isZero();
             });
+    assertThat(condition(pod(name), "PodScheduled"))
+        .as("the scheduler has not bound it")
+        .isEqualTo("absent");
+    String startTime = pod(name).getStatus().getStartTime();
     assertThat(launched).hasSize(1);
     assertThat(launched.getFirst().namespace()).isEqualTo("kvst3st-node-1");
     assertThat(launched.getFirst().env())
@@ -192,14 +265,37 @@ class KubeletStandInTest {
 
     processes.getFirst().destroyForcibly().waitFor();
 
+    // The clock stands still: the back-off holds the restart, and the Pod says so.
     await()
         .atMost(WAIT)
         .untilAsserted(
             () -> {
-              assertThat(containerStatus(pods().getFirst()).getRestartCount()).isEqualTo(1);
+              Pod pod = pod(name);
+              assertThat(condition(pod, "Ready")).isEqualTo("False");
+              assertThat(containerStatus(pod).getReady()).isFalse();
+              assertThat(waitingReason(pod)).isEqualTo("CrashLoopBackOff");
+              assertThat(containerStatus(pod).getLastState().getTerminated())
+                  .extracting(t -> t.getExitCode())
+                  .isEqualTo(137);
+            });
+    assertThat(launched).hasSize(1);
+
+    clock.advance(KubeletStandIn.INITIAL_BACKOFF);
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              Pod pod = pod(name);
+              assertThat(containerStatus(pod).getRestartCount()).isEqualTo(1);
+              assertThat(containerStatus(pod).getState().getRunning()).isNotNull();
+              assertThat(condition(pod, "Ready")).isEqualTo("True");
               assertThat(launched).hasSize(2);
             });
     assertThat(pods()).hasSize(1);
+    assertThat(pod(name).getStatus().getStartTime())
+        .as("a container restart is not a new Pod")
+        .isEqualTo(startTime);
 
     client.pods().inNamespace(NAMESPACE).withName(name).delete();
 
@@ -208,21 +304,209 @@ class KubeletStandInTest {
   }
 
   @Test
-  void aPodBeingDeletedGracefullyHasItsProcessStoppedAndIsNotRestarted() throws Exception {
+  void aStatusOverwrittenByOthersIsCorrectedOnALaterSync() throws Exception {
     state.update(r -> r.externalServer = "https://localhost:6443");
-    Pod controllers = DaemonSetController.podFor(daemonSet(), "node-1");
-    // A finalizer keeps the Pod, marked for deletion, where the test can see it.
-    controllers.getMetadata().setFinalizers(List.of("kvswitch.io/test-hold"));
-    String name = client.resource(controllers).create().getMetadata().getName();
+    String name =
+        client
+            .resource(DaemonSetController.podFor(daemonSet(), "node-1"))
+            .create()
+            .getMetadata()
+            .getName();
     kubelet(kubeconfig(null));
-    await().atMost(WAIT).until(() -> !processes.isEmpty());
+    await().atMost(WAIT).until(() -> "True".equals(condition(pod(name), "Ready")));
+    assertThat(condition(pod(name), "PodScheduled")).isEqualTo("True");
 
-    client.pods().inNamespace(NAMESPACE).withName(name).delete();
+    client
+        .pods()
+        .inNamespace(NAMESPACE)
+        .withName(name)
+        .editStatus(
+            p -> {
+              p.getStatus().setPhase("Pending");
+              p.getStatus().setConditions(List.of());
+              p.getStatus().setContainerStatuses(List.of());
+              return p;
+            });
 
-    await().atMost(WAIT).until(() -> !processes.getFirst().isAlive());
-    assertThat(client.pods().inNamespace(NAMESPACE).withName(name).get().getMetadata())
-        .satisfies(m -> assertThat(m.getDeletionTimestamp()).isNotNull());
-    assertThat(launched).hasSize(1);
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(pod(name).getStatus().getPhase()).isEqualTo("Running");
+              assertThat(condition(pod(name), "Ready")).isEqualTo("True");
+            });
+    assertThat(launched).as("the process was never stopped").hasSize(1);
+  }
+
+  private static String waitingReason(Pod pod) {
+    if (pod.getStatus().getContainerStatuses() == null
+        || pod.getStatus().getContainerStatuses().isEmpty()
+        || containerStatus(pod).getState().getWaiting() == null) {
+      return null;
+    }
+    return containerStatus(pod).getState().getWaiting().getReason();
+  }
+
+  private String waiting(String name) {
+    Pod pod = pod(name);
+    if (pod.getStatus().getContainerStatuses() == null
+        || pod.getStatus().getContainerStatuses().isEmpty()
+        || containerStatus(pod).getState().getWaiting() == null) {
+      return null;
+    }
+    return containerStatus(pod).getState().getWaiting().getMessage();
+  }
+
+  @Test
+  void aProcessThatRanLongEnoughIsRestartedAfterTheFirstBackOffAgain() throws Exception {
+    state.update(r -> r.externalServer = "https://localhost:6443");
+    String name =
+        client
+            .resource(DaemonSetController.podFor(daemonSet(), "node-1"))
+            .create()
+            .getMetadata()
+            .getName();
+    kubelet(kubeconfig(null));
+    await().atMost(WAIT).until(() -> processes.size() == 1);
+    processes.getFirst().destroyForcibly().waitFor();
+    await()
+        .atMost(WAIT)
+        .until(() -> "back-off 1s restarting failed container".equals(waiting(name)));
+    clock.advance(KubeletStandIn.INITIAL_BACKOFF);
+    await().atMost(WAIT).until(() -> processes.size() == 2);
+    await().atMost(WAIT).until(() -> "True".equals(condition(pod(name), "Ready")));
+
+    // A quick second exit doubles the delay ...
+    processes.get(1).destroyForcibly().waitFor();
+    await()
+        .atMost(WAIT)
+        .until(() -> "back-off 2s restarting failed container".equals(waiting(name)));
+    clock.advance(Duration.ofSeconds(2));
+    await().atMost(WAIT).until(() -> processes.size() == 3);
+    await().atMost(WAIT).until(() -> "True".equals(condition(pod(name), "Ready")));
+
+    // ... one after a long run starts over.
+    clock.advance(KubeletStandIn.BACKOFF_RESET);
+    processes.get(2).destroyForcibly().waitFor();
+
+    await()
+        .atMost(WAIT)
+        .until(() -> "back-off 1s restarting failed container".equals(waiting(name)));
+    assertThat(containerStatus(pod(name)).getRestartCount()).isEqualTo(2);
+  }
+
+  @Test
+  void aProcessThatCannotBeRestartedLeavesThePodNotReady() throws Exception {
+    state.update(r -> r.externalServer = "https://localhost:6443");
+    String name =
+        client
+            .resource(DaemonSetController.podFor(daemonSet(), "node-1"))
+            .create()
+            .getMetadata()
+            .getName();
+    AtomicBoolean failing = new AtomicBoolean();
+    kubelet(
+        kubeconfig(null),
+        client,
+        pod -> {
+          if (failing.get()) {
+            throw new IOException("no such file");
+          }
+          return launch(pod);
+        });
+    await().atMost(WAIT).until(() -> "True".equals(condition(pod(name), "Ready")));
+    failing.set(true);
+    processes.getFirst().destroyForcibly().waitFor();
+    await().atMost(WAIT).until(() -> "CrashLoopBackOff".equals(waitingReason(pod(name))));
+    clock.advance(KubeletStandIn.INITIAL_BACKOFF);
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              Pod pod = pod(name);
+              assertThat(waitingReason(pod)).isEqualTo("RunContainerError");
+              assertThat(condition(pod, "Ready")).isEqualTo("False");
+            });
+  }
+
+  @Test
+  void aClusterDaemonSetThatTheOperatorDidNotMakeIsNeverRun() throws Exception {
+    state.update(r -> r.externalServer = "https://localhost:6443");
+    DaemonSet kubeProxy = daemonSet("kube-proxy", Map.of("k8s-app", "kube-proxy"));
+    String foreign =
+        client
+            .resource(DaemonSetController.podFor(kubeProxy, "node-1"))
+            .create()
+            .getMetadata()
+            .getName();
+    String agent =
+        client
+            .resource(DaemonSetController.podFor(daemonSet(), "node-1"))
+            .create()
+            .getMetadata()
+            .getName();
+
+    kubelet(kubeconfig(null));
+
+    await().atMost(WAIT).until(() -> "True".equals(condition(pod(agent), "Ready")));
+    assertThat(launched).extracting(p -> p.env().get("POD_NAME")).containsExactly(agent);
+    assertThat(pod(foreign).getStatus().getPhase()).isEqualTo("Pending");
+  }
+
+  @Test
+  void withItsOwnApiServerOnlyTheOperatorsDaemonSetsAreRun() throws Exception {
+    daemonSet("kube-proxy", Map.of("k8s-app", "kube-proxy"));
+    DaemonSet owned = daemonSet("owned", Map.of());
+    owned
+        .getMetadata()
+        .setOwnerReferences(
+            List.of(
+                new OwnerReferenceBuilder()
+                    .withApiVersion("kvswitch.io/v1alpha1")
+                    .withKind("VirtualSwitch")
+                    .withName("sw2")
+                    .withUid("uid-sw2")
+                    .build()));
+    client.resource(owned).update();
+    daemonSet();
+
+    kubelet(kubeconfig(null));
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(pods())
+                    .extracting(p -> p.getMetadata().getName())
+                    .containsExactlyInAnyOrder("agent-node-1", "owned-node-1"));
+    assertThat(launched).hasSize(2);
+  }
+
+  /** Counts the grace-period-0 DELETEs of Pods a client sends, and can fail the first ones. */
+  private static final class DeleteCounter implements Interceptor {
+    final AtomicInteger confirmations = new AtomicInteger();
+    final AtomicInteger toFail = new AtomicInteger();
+
+    @Override
+    public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
+      if ("DELETE".equals(request.method())
+          && request.uri().getPath().contains("/pods/")
+          && request.bodyString() != null
+          && request.bodyString().contains("\"gracePeriodSeconds\":0")) {
+        confirmations.incrementAndGet();
+        if (toFail.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+          throw new IllegalStateException("the API server is unreachable");
+        }
+      }
+    }
+  }
+
+  private KubernetesClient counting(DeleteCounter counter) {
+    return new KubernetesClientBuilder()
+        .withConfig(client.getConfiguration())
+        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("deletes", counter))
+        .build();
   }
 
   @Test
@@ -252,6 +536,113 @@ class KubeletStandInTest {
         .filteredOn(p -> p.getSpec().getNodeName().equals("node-of-the-cluster"))
         .extracting(p -> p.getStatus().getPhase())
         .containsExactly("Pending");
+  }
+
+  @Test
+  void aPodBeingDeletedGracefullyIsStoppedAndItsDeletionConfirmedOnceEvenAfterAFailure()
+      throws Exception {
+    state.update(r -> r.externalServer = "https://localhost:6443");
+    Pod controllers = DaemonSetController.podFor(daemonSet(), "node-1");
+    // A finalizer keeps the Pod, marked for deletion, where the test can see it.
+    controllers.getMetadata().setFinalizers(List.of("kvswitch.io/test-hold"));
+    String name = client.resource(controllers).create().getMetadata().getName();
+    DeleteCounter counter = new DeleteCounter();
+    counter.toFail.set(1);
+    try (KubernetesClient counted = counting(counter)) {
+      kubelet(kubeconfig(null), counted, this::launch);
+      await().atMost(WAIT).until(() -> !processes.isEmpty());
+
+      client.pods().inNamespace(NAMESPACE).withName(name).delete();
+
+      await().atMost(WAIT).until(() -> !processes.getFirst().isAlive());
+      // The first confirmation fails; the next sync sends it again, and then no more.
+      await().atMost(WAIT).until(() -> counter.confirmations.get() == 2);
+      assertThat(pod(name).getMetadata().getDeletionTimestamp()).isNotNull();
+      assertThat(launched).hasSize(1);
+      kubelet.close();
+      kubelet = null;
+      assertThat(counter.confirmations.get()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aPodWhoseDaemonSetIsGoneHasItsDeletionConfirmed() throws Exception {
+    state.update(r -> r.externalServer = "https://localhost:6443");
+    DaemonSet ds = daemonSet();
+    Pod controllers = DaemonSetController.podFor(ds, "node-1");
+    controllers.getMetadata().setFinalizers(List.of("kvswitch.io/test-hold"));
+    String name = client.resource(controllers).create().getMetadata().getName();
+    DeleteCounter counter = new DeleteCounter();
+    try (KubernetesClient counted = counting(counter)) {
+      kubelet(kubeconfig(null), counted, this::launch);
+      await().atMost(WAIT).until(() -> !processes.isEmpty());
+
+      // As `kubectl delete ds` does: the DaemonSet goes first, the garbage collector marks its
+      // Pods.
+      client.resource(ds).delete();
+      client.pods().inNamespace(NAMESPACE).withName(name).delete();
+
+      await().atMost(WAIT).until(() -> !processes.getFirst().isAlive());
+      await().atMost(WAIT).until(() -> counter.confirmations.get() == 1);
+      client
+          .pods()
+          .inNamespace(NAMESPACE)
+          .withName(name)
+          .edit(
+              p -> {
+                p.getMetadata().setFinalizers(List.of());
+                return p;
+              });
+      await().atMost(WAIT).until(() -> pod(name) == null);
+      kubelet.close();
+      kubelet = null;
+      assertThat(counter.confirmations.get()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void closeWaitsForASyncThatIsStartingAProcessAndThenStopsIt() throws Exception {
+    state.update(r -> r.externalServer = "https://localhost:6443");
+    client.resource(DaemonSetController.podFor(daemonSet(), "node-1")).create();
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    kubelet(
+        kubeconfig(null),
+        client,
+        pod -> {
+          entered.countDown();
+          boolean interrupted = false;
+          while (true) {
+            try {
+              release.await();
+              break;
+            } catch (InterruptedException e) {
+              interrupted = true;
+            }
+          }
+          if (interrupted) {
+            Thread.currentThread().interrupt();
+          }
+          return launch(pod);
+        });
+    entered.await();
+    KubeletStandIn closing = kubelet;
+    kubelet = null;
+    Thread closer = Thread.ofPlatform().start(closing::close);
+    // Either close returned at once, or it waits for the sync: only then is the launch let go.
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                closer.getState() == Thread.State.TERMINATED
+                    || closer.getState() == Thread.State.TIMED_WAITING);
+    release.countDown();
+    closer.join();
+
+    await().atMost(WAIT).until(() -> processes.size() == 1);
+    assertThat(processes.getFirst().isAlive())
+        .as("the process the last sync started is stopped by close")
+        .isFalse();
   }
 
   @Test

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -159,5 +160,60 @@ class NodeHeartbeatTest {
     assertThat(lease()).isNotNull();
     assertThat(client.leases().inNamespace("kube-node-lease").withName("node-2").get()).isNull();
     assertThat(state.record().clusterObjects).isEmpty();
+  }
+
+  private String condition(String node, String type) {
+    return client.nodes().withName(node).get().getStatus().getConditions().stream()
+        .filter(c -> c.getType().equals(type))
+        .map(NodeCondition::getStatus)
+        .findFirst()
+        .orElse("absent");
+  }
+
+  @Test
+  void theLifecycleControllersUnknownPressureConditionsAreSetFalseAsAKubeletReportsThem() {
+    client
+        .nodes()
+        .withName("node-1")
+        .editStatus(
+            n -> {
+              for (String type : List.of("MemoryPressure", "DiskPressure", "PIDPressure")) {
+                NodeCondition condition = new NodeCondition();
+                condition.setType(type);
+                condition.setStatus("Unknown");
+                condition.setReason("NodeStatusUnknown");
+                n.getStatus().getConditions().add(condition);
+              }
+              return n;
+            });
+
+    new NodeHeartbeat(client, state, new SteppedClock()).beat("node-1");
+
+    assertThat(condition("node-1", "MemoryPressure")).isEqualTo("False");
+    assertThat(condition("node-1", "DiskPressure")).isEqualTo("False");
+    assertThat(condition("node-1", "PIDPressure")).isEqualTo("False");
+    assertThat(condition("node-1", "Ready")).isEqualTo("True");
+    assertThat(client.nodes().withName("node-1").get().getStatus().getConditions())
+        .filteredOn(c -> c.getType().equals("PIDPressure"))
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.getReason()).isEqualTo("KubeletHasSufficientPID");
+              assertThat(c.getLastHeartbeatTime()).isEqualTo("2026-11-21T10:00:00Z");
+            });
+  }
+
+  @Test
+  void aNodeWithoutStatusGetsTheConditionsOfAHealthyKubelet() {
+    client
+        .nodes()
+        .resource(new NodeBuilder().withNewMetadata().withName("bare").endMetadata().build())
+        .create();
+
+    new NodeHeartbeat(client, state, new SteppedClock()).beat("bare");
+
+    assertThat(condition("bare", "Ready")).isEqualTo("True");
+    assertThat(condition("bare", "MemoryPressure")).isEqualTo("False");
+    assertThat(client.leases().inNamespace("kube-node-lease").withName("bare").get()).isNotNull();
   }
 }
