@@ -138,7 +138,7 @@ final class NodeVerbs {
     client.nodes().withName(node).delete();
     out.println("node " + node + ": deleted Node " + node);
     String namespace = names.nodeNamespace(node);
-    if (Waits.forLocal(() -> !WorkloadVerbs.namespaceExists(namespace), timeout)) {
+    if (Waits.forNamespaceGone(namespace, timeout)) {
       out.println("node " + node + ": its agents stopped and namespace " + namespace + " is gone");
       return 0;
     }

@@ -262,8 +262,9 @@ final class SimulatedNodes implements AutoCloseable {
           r.nodeIndexes.remove(node);
         });
     try {
-      Waits.forLocal(
-          () -> Ip.tryRun("netns", "pids", namespace).output().isBlank(), POD_STOP_TIMEOUT);
+      Waits.forProcessesGone(
+          () -> Ip.tryRun("netns", "pids", namespace).output().lines().map(Long::valueOf).toList(),
+          POD_STOP_TIMEOUT);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return;

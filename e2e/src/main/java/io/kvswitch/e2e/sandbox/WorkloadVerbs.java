@@ -391,11 +391,7 @@ final class WorkloadVerbs {
   }
 
   private static boolean awaitGone(String netns, Duration timeout) throws InterruptedException {
-    return Waits.forLocal(() -> !namespaceExists(netns), timeout);
-  }
-
-  static boolean namespaceExists(String netns) {
-    return Ip.tryRun("netns", "list").output().lines().anyMatch(l -> l.split(" ")[0].equals(netns));
+    return Waits.forNamespaceGone(netns, timeout);
   }
 
   int exec(List<String> words) throws UsageException, IOException, InterruptedException {
