@@ -18,12 +18,10 @@ import io.kvswitch.api.v1alpha1.VirtualSwitch;
 import io.kvswitch.e2e.sandbox.api.ServingCertificates;
 import io.kvswitch.e2e.testing.Command;
 import io.kvswitch.e2e.testing.RequiredTool;
-import io.kvswitch.e2e.testing.RootOnly;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -46,50 +44,21 @@ class ExternalClusterSandboxIT {
 
   @TempDir Path dir;
   @TempDir Path clusterDir;
-  private Path javaBinary;
-  private String classpath;
+  private SandboxCommandLine sandbox;
   private Process cluster;
 
   @BeforeEach
   void requirements() {
-    RootOnly.require("the sandbox creates network namespaces");
-    RequiredTool.require("ip", "install iproute2");
-    RequiredTool.require("setsid", "install util-linux");
-    assertThat(SandboxState.fileIn(SandboxMain.DEFAULT_DIR))
-        .as("a sandbox is running on this machine; stop it with ./kvswitch sandbox down first")
-        .doesNotExist();
-    javaBinary = Path.of(ProcessHandle.current().info().command().orElse("java"));
-    classpath = System.getProperty("java.class.path");
+    sandbox = SandboxCommandLine.in(dir);
   }
 
   @AfterEach
   void down() throws Exception {
-    if (Files.exists(SandboxState.fileIn(dir))) {
-      sandbox("down");
-    }
+    sandbox.downIfUp();
     if (cluster != null) {
       cluster.destroy();
       cluster.waitFor();
     }
-  }
-
-  private List<String> sandboxCommand(String... args) {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                javaBinary.toString(),
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                classpath,
-                SandboxMain.class.getName()));
-    command.addAll(List.of(args));
-    return command;
-  }
-
-  private Command.Result sandbox(String... args) throws Exception {
-    List<String> command = sandboxCommand(args);
-    command.addAll(List.of("--dir", dir.toString()));
-    return Command.run(command, null, 240);
   }
 
   /** Starts the stand-in for an existing cluster and returns its kubeconfig. */
@@ -104,7 +73,7 @@ class ExternalClusterSandboxIT {
   private Path startExistingCluster(boolean tls) throws Exception {
     Path kubeconfig = clusterDir.resolve("kubeconfig");
     List<String> command =
-        sandboxCommand(
+        sandbox.command(
             "api-server",
             "--listen",
             // Any free port: the server writes the one it got into the kubeconfig.
@@ -158,7 +127,7 @@ class ExternalClusterSandboxIT {
                   .build())
           .create();
 
-      Command.Result up = sandbox("up", "--nodes", "2", "--kubeconfig", kubeconfig.toString());
+      Command.Result up = sandbox.run("up", "--nodes", "2", "--kubeconfig", kubeconfig.toString());
       assertThat(up.exitCode()).as(up.output()).isZero();
       assertThat(up.stdout())
           .contains("relaying 198.18.0.1:6443 to http://127.0.0.1:")
@@ -253,9 +222,9 @@ class ExternalClusterSandboxIT {
           .isNotNull();
 
       // Workload Pods are the sandbox's: labelled and recorded before they are made.
-      Command.Result added = sandbox(addPod("web-1", "node-1"));
+      Command.Result added = sandbox.run(addPod("web-1", "node-1"));
       assertThat(added.exitCode()).as(added.output()).isZero();
-      Command.Result kept = sandbox(addPod("web-2", "node-2"));
+      Command.Result kept = sandbox.run(addPod("web-2", "node-2"));
       assertThat(kept.exitCode()).as(kept.output()).isZero();
       assertThat(existing.pods().inNamespace("default").withName("web-1").get())
           .extracting(p -> p.getMetadata().getLabels().get("kvswitch.io/sandbox"))
@@ -263,11 +232,11 @@ class ExternalClusterSandboxIT {
       assertThat(SandboxState.load(dir).record().clusterObjects)
           .extracting(Object::toString)
           .contains("Pod default/web-1", "Pod default/web-2");
-      Command.Result deleted = sandbox("pod", "del", "web-1");
+      Command.Result deleted = sandbox.run("pod", "del", "web-1");
       assertThat(deleted.exitCode()).as(deleted.output()).isZero();
       assertThat(existing.pods().inNamespace("default").withName("web-1").get()).isNull();
 
-      Command.Result down = sandbox("down");
+      Command.Result down = sandbox.run("down");
 
       assertThat(down.exitCode()).as(down.output()).isZero();
       assertThat(existing.pods().inNamespace("default").withName("web-2").get()).isNull();
@@ -370,7 +339,7 @@ class ExternalClusterSandboxIT {
             .build()) {
       assertThat(existing.getMasterUrl().toString()).startsWith("https://localhost:");
 
-      Command.Result up = sandbox("up", "--nodes", "2", "--kubeconfig", kubeconfig.toString());
+      Command.Result up = sandbox.run("up", "--nodes", "2", "--kubeconfig", kubeconfig.toString());
       assertThat(up.exitCode()).as(up.output()).isZero();
       assertThat(up.stdout()).contains("relaying 198.18.0.1:6443 to https://localhost:");
       SandboxState.Record state = SandboxState.load(dir).record();
@@ -419,7 +388,7 @@ class ExternalClusterSandboxIT {
           .load(Files.newInputStream(Path.of("../crds/examples/02-vlannetwork-web.yaml")))
           .inNamespace("default")
           .create();
-      Command.Result added = sandbox(addPod("web-1", "node-1"));
+      Command.Result added = sandbox.run(addPod("web-1", "node-1"));
       assertThat(added.exitCode()).as(added.output()).isZero();
       assertThat(SandboxState.load(dir).record().clusterObjects)
           .extracting(Object::toString)
@@ -429,7 +398,7 @@ class ExternalClusterSandboxIT {
       ProcessHandle supervisor = ProcessHandle.of(state.supervisorPid).orElseThrow();
       supervisor.destroyForcibly();
       supervisor.onExit().get();
-      Command.Result down = sandbox("down");
+      Command.Result down = sandbox.run("down");
 
       assertThat(down.exitCode()).as(down.output()).isZero();
       assertThat(down.stdout()).contains("deleted Pod default/web-1");
@@ -468,7 +437,7 @@ class ExternalClusterSandboxIT {
                     + Base64.getEncoder()
                         .encodeToString(otherAuthority.getBytes(StandardCharsets.UTF_8))));
 
-    Command.Result up = sandbox("up", "--kubeconfig", wrong.toString());
+    Command.Result up = sandbox.run("up", "--kubeconfig", wrong.toString());
 
     assertThat(up.exitCode()).as(up.output()).isEqualTo(1);
     assertThat(up.stderr())
@@ -498,7 +467,7 @@ class ExternalClusterSandboxIT {
         current-context: gone
         """);
 
-    Command.Result up = sandbox("up", "--kubeconfig", kubeconfig.toString());
+    Command.Result up = sandbox.run("up", "--kubeconfig", kubeconfig.toString());
 
     assertThat(up.exitCode()).isEqualTo(1);
     assertThat(up.stderr())

@@ -11,12 +11,9 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kvswitch.api.v1alpha1.VirtualSwitch;
 import io.kvswitch.api.v1alpha1.VlanNetwork;
 import io.kvswitch.e2e.testing.Command;
-import io.kvswitch.e2e.testing.RequiredTool;
-import io.kvswitch.e2e.testing.RootOnly;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -31,45 +28,21 @@ import org.junit.jupiter.api.io.TempDir;
 class SandboxLifecycleIT {
 
   @TempDir Path dir;
-  private Path javaBinary;
-  private String classpath;
+  private SandboxCommandLine sandbox;
 
   @BeforeEach
   void requirements() {
-    RootOnly.require("the sandbox creates network namespaces");
-    RequiredTool.require("ip", "install iproute2");
-    RequiredTool.require("setsid", "install util-linux");
-    assertThat(SandboxState.fileIn(SandboxMain.DEFAULT_DIR))
-        .as("a sandbox is running on this machine; stop it with ./kvswitch sandbox down first")
-        .doesNotExist();
-    javaBinary = Path.of(ProcessHandle.current().info().command().orElse("java"));
-    classpath = System.getProperty("java.class.path");
+    sandbox = SandboxCommandLine.in(dir);
   }
 
   @AfterEach
   void down() throws Exception {
-    if (Files.exists(SandboxState.fileIn(dir))) {
-      sandbox("down");
-    }
-  }
-
-  private Command.Result sandbox(String... args) throws Exception {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                javaBinary.toString(),
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                classpath,
-                SandboxMain.class.getName()));
-    command.addAll(List.of(args));
-    command.addAll(List.of("--dir", dir.toString()));
-    return Command.run(command, null, 240);
+    sandbox.downIfUp();
   }
 
   @Test
   void upBuildsNodesAndRunsTheOperatorAndDownRemovesEverything() throws Exception {
-    Command.Result up = sandbox("up", "--nodes", "2");
+    Command.Result up = sandbox.run("up", "--nodes", "2");
     assertThat(up.exitCode()).as(up.output()).isZero();
     assertThat(up.stdout()).contains("sandbox: ready");
     SandboxState.Record state = SandboxState.load(dir).record();
@@ -156,7 +129,7 @@ class SandboxLifecycleIT {
               });
     }
 
-    Command.Result down = sandbox("down");
+    Command.Result down = sandbox.run("down");
 
     assertThat(down.exitCode()).as(down.output()).isZero();
     String namespaces = Command.run(List.of("ip", "netns", "list"), null, 30).stdout();

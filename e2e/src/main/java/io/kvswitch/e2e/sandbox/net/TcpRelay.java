@@ -113,19 +113,7 @@ public final class TcpRelay implements AutoCloseable {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object data) {
-      // Read the next chunk only once this one is written: a slow server slows the client down
-      // instead of filling this process's memory.
-      outbound
-          .writeAndFlush(data)
-          .addListener(
-              (ChannelFutureListener)
-                  written -> {
-                    if (written.isSuccess()) {
-                      ctx.channel().read();
-                    } else {
-                      written.channel().close();
-                    }
-                  });
+      forwardThenRead(ctx, outbound, data);
     }
 
     @Override
@@ -154,17 +142,7 @@ public final class TcpRelay implements AutoCloseable {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object data) {
-      inbound
-          .writeAndFlush(data)
-          .addListener(
-              (ChannelFutureListener)
-                  written -> {
-                    if (written.isSuccess()) {
-                      ctx.channel().read();
-                    } else {
-                      written.channel().close();
-                    }
-                  });
+      forwardThenRead(ctx, inbound, data);
     }
 
     @Override
@@ -176,6 +154,23 @@ public final class TcpRelay implements AutoCloseable {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       closeAfterFlush(ctx.channel());
     }
+  }
+
+  /**
+   * Writes {@code data} to the other side and reads the next chunk only once it is written: a slow
+   * peer slows the sender down instead of filling this process's memory.
+   */
+  private static void forwardThenRead(ChannelHandlerContext ctx, Channel to, Object data) {
+    to.writeAndFlush(data)
+        .addListener(
+            (ChannelFutureListener)
+                written -> {
+                  if (written.isSuccess()) {
+                    ctx.channel().read();
+                  } else {
+                    written.channel().close();
+                  }
+                });
   }
 
   private static void closeAfterFlush(Channel channel) {
