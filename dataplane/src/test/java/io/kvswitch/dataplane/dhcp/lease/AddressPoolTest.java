@@ -267,23 +267,8 @@ class AddressPoolTest {
 
   @Test
   void claimingANewBlockDoesNotSearchTheFullOnesAgain() {
-    DhcpNetworkConfig config = net().range("10.0.0.10", "10.0.0.49").build();
     CountingStore counting = new CountingStore(store);
-    AddressPool pool =
-        new AddressPool(
-            config,
-            counting,
-            new BlockAllocator(config.range(), 4, ledger, "node-a"),
-            clock,
-            PoolStatusListener.NONE);
-    for (int i = 0; i < 32; i++) {
-      bind(
-          pool.choose(key("c" + i), mac(i), Optional.empty()).orElseThrow(),
-          "c" + i,
-          i,
-          Duration.ofHours(1));
-    }
-
+    AddressPool pool = filledPool(net().range("10.0.0.10", "10.0.0.49").build(), 4, counting, 32);
     counting.lookups = 0;
     Optional<Ipv4Address> chosen = pool.choose(key("new"), mac(500), Optional.empty());
 
@@ -296,29 +281,37 @@ class AddressPoolTest {
 
   @Test
   void choosingInAFillingBlockLooksAtTheNextAddressesOnlyNotTheWholeBlock() {
-    DhcpNetworkConfig config = net().range("10.0.0.2", "10.0.0.254").build();
     CountingStore counting = new CountingStore(store);
     AddressPool pool =
-        new AddressPool(
-            config,
-            counting,
-            new BlockAllocator(config.range(), 256, ledger, "node-a"),
-            clock,
-            PoolStatusListener.NONE);
-    for (int i = 0; i < 200; i++) {
-      bind(
-          pool.choose(key("c" + i), mac(i), Optional.empty()).orElseThrow(),
-          "c" + i,
-          i,
-          Duration.ofHours(1));
-    }
-
+        filledPool(net().range("10.0.0.2", "10.0.0.254").build(), 256, counting, 200);
     counting.lookups = 0;
     Optional<Ipv4Address> chosen = pool.choose(key("new"), mac(500), Optional.empty());
 
     assertThat(chosen).contains(parse("10.0.0.202"));
     // The last address leased (which joins the prefix now), then the first one after it.
     assertThat(counting.lookups).isEqualTo(2);
+  }
+
+  /**
+   * A pool on {@code store} with blocks of {@code blockSize}, after {@code leases} clients bound.
+   */
+  private AddressPool filledPool(
+      DhcpNetworkConfig config, int blockSize, LeaseStore store, int leases) {
+    AddressPool pool =
+        new AddressPool(
+            config,
+            store,
+            new BlockAllocator(config.range(), blockSize, ledger, "node-a"),
+            clock,
+            PoolStatusListener.NONE);
+    for (int i = 0; i < leases; i++) {
+      bind(
+          pool.choose(key("c" + i), mac(i), Optional.empty()).orElseThrow(),
+          "c" + i,
+          i,
+          Duration.ofHours(1));
+    }
+    return pool;
   }
 
   /** Counts the address lookups the pool makes, which is what a choice costs. */
