@@ -3,6 +3,7 @@ package io.kvswitch.e2e.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -306,12 +307,7 @@ class KubeletStandInTest {
   @Test
   void aStatusOverwrittenByOthersIsCorrectedOnALaterSync() throws Exception {
     state.update(r -> r.externalServer = "https://localhost:6443");
-    String name =
-        client
-            .resource(DaemonSetController.podFor(daemonSet(), "node-1"))
-            .create()
-            .getMetadata()
-            .getName();
+    String name = controllerPod("node-1");
     kubelet(kubeconfig(null));
     await().atMost(WAIT).until(() -> "True".equals(condition(pod(name), "Ready")));
     assertThat(condition(pod(name), "PodScheduled")).isEqualTo("True");
@@ -339,33 +335,37 @@ class KubeletStandInTest {
   }
 
   private static String waitingReason(Pod pod) {
-    if (pod.getStatus().getContainerStatuses() == null
-        || pod.getStatus().getContainerStatuses().isEmpty()
-        || containerStatus(pod).getState().getWaiting() == null) {
-      return null;
-    }
-    return containerStatus(pod).getState().getWaiting().getReason();
+    ContainerStateWaiting waiting = waitingState(pod);
+    return waiting == null ? null : waiting.getReason();
   }
 
   private String waiting(String name) {
-    Pod pod = pod(name);
+    ContainerStateWaiting waiting = waitingState(pod(name));
+    return waiting == null ? null : waiting.getMessage();
+  }
+
+  /** The container's waiting state, or null when it has none (yet). */
+  private static ContainerStateWaiting waitingState(Pod pod) {
     if (pod.getStatus().getContainerStatuses() == null
-        || pod.getStatus().getContainerStatuses().isEmpty()
-        || containerStatus(pod).getState().getWaiting() == null) {
+        || pod.getStatus().getContainerStatuses().isEmpty()) {
       return null;
     }
-    return containerStatus(pod).getState().getWaiting().getMessage();
+    return containerStatus(pod).getState().getWaiting();
+  }
+
+  /** Creates the Pod the DaemonSet controller would make for {@code node}; returns its name. */
+  private String controllerPod(String node) {
+    return client
+        .resource(DaemonSetController.podFor(daemonSet(), node))
+        .create()
+        .getMetadata()
+        .getName();
   }
 
   @Test
   void aProcessThatRanLongEnoughIsRestartedAfterTheFirstBackOffAgain() throws Exception {
     state.update(r -> r.externalServer = "https://localhost:6443");
-    String name =
-        client
-            .resource(DaemonSetController.podFor(daemonSet(), "node-1"))
-            .create()
-            .getMetadata()
-            .getName();
+    String name = controllerPod("node-1");
     kubelet(kubeconfig(null));
     await().atMost(WAIT).until(() -> processes.size() == 1);
     processes.getFirst().destroyForcibly().waitFor();
@@ -398,12 +398,7 @@ class KubeletStandInTest {
   @Test
   void aProcessThatCannotBeRestartedLeavesThePodNotReady() throws Exception {
     state.update(r -> r.externalServer = "https://localhost:6443");
-    String name =
-        client
-            .resource(DaemonSetController.podFor(daemonSet(), "node-1"))
-            .create()
-            .getMetadata()
-            .getName();
+    String name = controllerPod("node-1");
     AtomicBoolean failing = new AtomicBoolean();
     kubelet(
         kubeconfig(null),
@@ -440,12 +435,7 @@ class KubeletStandInTest {
             .create()
             .getMetadata()
             .getName();
-    String agent =
-        client
-            .resource(DaemonSetController.podFor(daemonSet(), "node-1"))
-            .create()
-            .getMetadata()
-            .getName();
+    String agent = controllerPod("node-1");
 
     kubelet(kubeconfig(null));
 
