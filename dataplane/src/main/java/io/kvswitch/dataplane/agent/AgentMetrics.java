@@ -60,6 +60,13 @@ public final class AgentMetrics {
         overlay.txSegmentedFrames());
     sample(
         out,
+        "kvswitch_vxlan_tx_gso_fallbacks_total",
+        "Times the kernel refused a UDP GSO send to a peer, which then gets one datagram per"
+            + " system call message.",
+        "counter",
+        overlay.txGsoFallbacks());
+    sample(
+        out,
         "kvswitch_vxlan_rx_coalesced_frames_total",
         "GSO frames joined from TCP segments received through the tunnel.",
         "counter",

@@ -187,6 +187,7 @@ public final class OverlayAttachment implements AutoCloseable {
         tunnel.txDatagrams(),
         tunnel.txDropped(),
         tunnel.txSegmentedFrames(),
+        tunnel.txGsoFallbacks(),
         tunnel.rxCoalescedFrames(),
         offloadDrops);
   }

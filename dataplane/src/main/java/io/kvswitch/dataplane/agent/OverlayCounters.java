@@ -15,6 +15,8 @@ import java.util.Map;
  * @param txDatagrams datagrams the kernel took
  * @param txDropped encapsulated frames the kernel did not take (socket buffer full, no route)
  * @param txSegmentedFrames TCP GSO frames from local pods cut into segments for the tunnel
+ * @param txGsoFallbacks times the kernel refused a UDP GSO send to a peer, which then got one
+ *     datagram per message
  * @param rxCoalescedFrames GSO frames joined from TCP segments received through the tunnel
  * @param txOffloadDrops frames with an offload header the tunnel could not make complete, by reason
  *     (every reason present, zeros included)
@@ -26,11 +28,12 @@ public record OverlayCounters(
     long txDatagrams,
     long txDropped,
     long txSegmentedFrames,
+    long txGsoFallbacks,
     long rxCoalescedFrames,
     Map<VxlanTxDrop, Long> txOffloadDrops) {
 
   public static final OverlayCounters NONE =
-      new OverlayCounters(0, 0, Map.of(), 0, 0, 0, 0, Map.of());
+      new OverlayCounters(0, 0, Map.of(), 0, 0, 0, 0, 0, Map.of());
 
   public OverlayCounters {
     EnumMap<VxlanRxDrop, Long> all = new EnumMap<>(VxlanRxDrop.class);
@@ -53,6 +56,7 @@ public record OverlayCounters(
         && txDatagrams == 0
         && txDropped == 0
         && txSegmentedFrames == 0
+        && txGsoFallbacks == 0
         && rxCoalescedFrames == 0
         && txOffloadDrops.values().stream().allMatch(count -> count == 0);
   }
@@ -79,6 +83,7 @@ public record OverlayCounters(
         txDatagrams + other.txDatagrams,
         txDropped + other.txDropped,
         txSegmentedFrames + other.txSegmentedFrames,
+        txGsoFallbacks + other.txGsoFallbacks,
         rxCoalescedFrames + other.rxCoalescedFrames,
         offload);
   }

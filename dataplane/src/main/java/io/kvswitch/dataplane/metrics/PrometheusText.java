@@ -78,6 +78,15 @@ public final class PrometheusText {
     }
     header(
         out,
+        "kvswitch_vxlan_tx_gso_fallbacks_total",
+        "Times the kernel refused a UDP GSO send to a peer, which then gets one datagram per"
+            + " system call message, per peer.",
+        "counter");
+    for (VxlanPeerPort peer : tunnel.ports()) {
+      peerSample(out, "kvswitch_vxlan_tx_gso_fallbacks_total", peer, peer.txGsoFallbacks());
+    }
+    header(
+        out,
         "kvswitch_vxlan_rx_coalesced_frames_total",
         "GSO frames joined from TCP segments received through the tunnel, per peer.",
         "counter");

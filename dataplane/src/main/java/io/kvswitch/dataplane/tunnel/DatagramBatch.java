@@ -32,6 +32,12 @@ interface DatagramBatch extends AutoCloseable {
    */
   int send(int[] lengths, int[] runs, int count);
 
+  /**
+   * How many times the kernel refused a run sent as one UDP GSO send, so that runs went (and go on
+   * going) datagram by datagram; read from any thread, exact on the sending one.
+   */
+  long gsoFallbacks();
+
   @Override
   void close();
 }

@@ -20,9 +20,16 @@ import java.nio.ByteOrder;
  * <p>A run of slots (the datagrams of one cut GSO frame) goes as one message: its iovecs are the
  * run's slots, and a {@code UDP_SEGMENT} control message tells the kernel the datagram size, so the
  * kernel builds one large UDP packet and segments it late (in the NIC, or in software just before
- * the device): one trip through the stack instead of one per datagram. A kernel or route that
- * refuses UDP GSO ({@code EIO}: no checksum offload on the underlay device; {@code EINVAL}: too
- * old) turns it off for this batch, and runs go as single datagrams from then on.
+ * the device): one trip through the stack instead of one per datagram.
+ *
+ * <p>A kernel, route or socket that refuses UDP GSO turns it off for this batch: the refused run
+ * and every later one go datagram by datagram, in the same call, so nothing of the run is lost or
+ * reordered. {@code udp_send_skb} refuses with {@code EINVAL} a socket that sends without UDP
+ * checksums ({@code SO_NO_CHECK}) or a run of more segments than it allows, and with {@code EIO}
+ * one whose checksum cannot be left to the device (UDP-Lite, IPsec, and on older kernels an
+ * underlay device without checksum offload). Those conditions last as long as the socket or the
+ * route, so the batch does not try again: a retry would cost a refused system call per batch.
+ * {@link #gsoFallbacks()} counts the turn (0 or 1).
  */
 final class SendmmsgDatagramBatch implements DatagramBatch {
 
@@ -61,6 +68,7 @@ final class SendmmsgDatagramBatch implements DatagramBatch {
   private boolean segmentationOffload = true;
   private long kernelRefusals;
   private long offloadedSends;
+  private long gsoFallbacks;
 
   SendmmsgDatagramBatch(int fd, Inet4Address peer, int udpPort, int slots, int slotSize) {
     this.fd = fd;
@@ -135,6 +143,7 @@ final class SendmmsgDatagramBatch implements DatagramBatch {
         // The kernel cannot segment for us here: send this and every later run datagram by
         // datagram.
         segmentationOffload = false;
+        gsoFallbacks++;
         int firstSlot = firstSlotOf(next);
         messageCount = describe(lengths, runs, firstSlot, count, next);
       } else {
@@ -199,6 +208,11 @@ final class SendmmsgDatagramBatch implements DatagramBatch {
   /** Whether runs still go as UDP GSO sends (false once the kernel refused one). */
   boolean segmentationOffload() {
     return segmentationOffload;
+  }
+
+  @Override
+  public long gsoFallbacks() {
+    return gsoFallbacks;
   }
 
   @Override

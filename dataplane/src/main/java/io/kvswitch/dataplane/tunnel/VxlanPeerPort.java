@@ -298,6 +298,14 @@ public final class VxlanPeerPort implements Port {
     return txSegmentedFrames;
   }
 
+  /**
+   * Times the kernel refused a UDP GSO run to this peer, after which runs go datagram by datagram
+   * (0 or 1: the send batch does not try again).
+   */
+  public long txGsoFallbacks() {
+    return outbound.gsoFallbacks();
+  }
+
   /** Frames whose L4 checksum was finished here before they were sent. */
   public long txChecksumsFinished() {
     return txChecksumsFinished;

@@ -73,6 +73,7 @@ public final class VxlanTunnel implements AutoCloseable {
   private final AtomicLong retiredTxDropped = new AtomicLong();
   private final AtomicLong retiredRingOverflows = new AtomicLong();
   private final AtomicLong retiredTxSegmentedFrames = new AtomicLong();
+  private final AtomicLong retiredTxGsoFallbacks = new AtomicLong();
   private final AtomicLong retiredRxCoalescedFrames = new AtomicLong();
   private final AtomicLong[] retiredTxDrops = new AtomicLong[VxlanTxDrop.values().length];
   private volatile List<VxlanPeerPort> ports = List.of();
@@ -252,6 +253,7 @@ public final class VxlanTunnel implements AutoCloseable {
           retiredTxDropped.addAndGet(port.txDropped());
           retiredRingOverflows.addAndGet(port.ringOverflows());
           retiredTxSegmentedFrames.addAndGet(port.txSegmentedFrames());
+          retiredTxGsoFallbacks.addAndGet(port.txGsoFallbacks());
           retiredRxCoalescedFrames.addAndGet(port.rxCoalescedFrames());
           for (VxlanTxDrop reason : VxlanTxDrop.values()) {
             retiredTxDrops[reason.ordinal()].addAndGet(port.txDrops(reason));
@@ -326,6 +328,15 @@ public final class VxlanTunnel implements AutoCloseable {
   public long txSegmentedFrames() {
     return retiredTxSegmentedFrames.get()
         + ports.stream().mapToLong(VxlanPeerPort::txSegmentedFrames).sum();
+  }
+
+  /**
+   * Peers whose UDP GSO sends the kernel refused, so that their runs go datagram by datagram, for
+   * every peer this tunnel ever had.
+   */
+  public long txGsoFallbacks() {
+    return retiredTxGsoFallbacks.get()
+        + ports.stream().mapToLong(VxlanPeerPort::txGsoFallbacks).sum();
   }
 
   /** GSO frames joined from received TCP segments, for every peer this tunnel ever had. */

@@ -94,6 +94,7 @@ class AgentMetricsTest {
               "kvswitch_vxlan_peers 0",
               "kvswitch_vxlan_rx_drops_total{reason=\"unknown_vni\"} 0",
               "kvswitch_vxlan_tx_segmented_frames_total 0",
+              "kvswitch_vxlan_tx_gso_fallbacks_total 0",
               "kvswitch_vxlan_rx_coalesced_frames_total 0",
               "kvswitch_vxlan_tx_offload_drops_total{reason=\"segment_exceeds_underlay_mtu\"} 0",
               "kvswitch_dhcp_served_vlans 1",

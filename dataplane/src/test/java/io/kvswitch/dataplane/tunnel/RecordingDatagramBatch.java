@@ -48,6 +48,12 @@ final class RecordingDatagramBatch implements DatagramBatch {
     return count;
   }
 
+  /** Everything is taken as it comes: nothing to fall back from. */
+  @Override
+  public long gsoFallbacks() {
+    return 0;
+  }
+
   /** The size of every run sent so far (1 for a datagram of its own), oldest first; clears it. */
   List<Integer> takeRuns() {
     List<Integer> taken = List.copyOf(sentRuns);
