@@ -210,8 +210,170 @@ class TcpCoalescerTest {
     assertThat(total).isEqualTo(49 * 1398);
   }
 
+  @Test
+  void theSegmentsOfOneIpv6TsoFrameBecomeThatFrameAgain() {
+    int flags = GsoFrames.TCP_ACK | GsoFrames.TCP_PSH;
+    GsoFrames.Offloaded original = GsoFrames.tcp(true, 10, 60_000, 1378, flags);
+    List<byte[]> segments = segmentsOf(original, 4);
+    assertThat(segments).hasSize(44);
+
+    segments.forEach(this::offer);
+    assertThat(delivered).isEmpty();
+    coalescer.flush(sink);
+
+    assertThat(delivered).hasSize(1);
+    // GSO_TCPV6, hdr_len 18 + 40 + 32, gso_size 1378, csum_start 58, csum_offset 16; the payload
+    // length and the pseudo-header sum over the whole are exactly what the sender's stack wrote.
+    assertThat(headerOf(delivered.get(0))).isEqualTo(original.header());
+    assertThat(headerOf(delivered.get(0))[1]).isEqualTo((byte) VirtioNetHeader.GSO_TCPV6);
+    assertThat(frameOf(delivered.get(0))).isEqualTo(original.frame());
+    assertThat(coalescer.joinedFrames()).isEqualTo(1);
+    assertThat(coalescer.joinedSegments()).isEqualTo(44);
+  }
+
+  @Test
+  void aJoinedIpv6FrameCarriesAPseudoHeaderSumThatFinishesToAValidChecksum() {
+    List<byte[]> segments =
+        segmentsOf(GsoFrames.tcp(true, -1, 5 * 1200 + 345, 1200, GsoFrames.TCP_ACK), 0);
+    segments.forEach(this::offer);
+    coalescer.flush(sink);
+
+    assertThat(delivered).hasSize(1);
+    byte[] header = headerOf(delivered.get(0));
+    byte[] joined = frameOf(delivered.get(0));
+    assertThat(header[0]).isEqualTo((byte) VirtioNetHeader.FLAG_NEEDS_CSUM);
+    int start = u16le(header, 6);
+    int field = start + u16le(header, 8);
+    assertThat(start).isEqualTo(14 + 40);
+    assertThat(field).isEqualTo(14 + 40 + 16);
+    assertThat(u16le(header, 4)).as("gso_size").isEqualTo(1200);
+    assertThat(u16le(header, 2)).as("hdr_len").isEqualTo(14 + 40 + 32);
+    assertThat(u16be(joined, 14 + 4)).as("payload length").isEqualTo(32 + 6345);
+    // What a receiver with checksum offload does: sum from csum_start on, the field included (it
+    // holds the pseudo-header sum), and store the complement. The result must be the checksum of
+    // the whole segment, pseudo-header included, checked word by word by GsoFrames.read.
+    int sum = GsoFrames.fold(GsoFrames.sumWords(joined, start, joined.length - start));
+    joined[field] = (byte) (~sum >> 8);
+    joined[field + 1] = (byte) ~sum;
+    GsoFrames.Segment whole = GsoFrames.read(joined);
+    assertThat(whole.tcpChecksumValid()).isTrue();
+    assertThat(whole.payload()).hasSize(6345);
+    for (int i = 0; i < 6345; i++) {
+      assertThat(whole.payload()[i]).isEqualTo(GsoFrames.payloadByte(i));
+    }
+  }
+
+  @Test
+  void ipv6SegmentsWithAnExtensionHeaderAreNeverJoined() {
+    List<byte[]> segments = segmentsOf(GsoFrames.tcp(true, -1, 3000, 1000, 0x10), 0);
+    List<byte[]> withOptions = new ArrayList<>();
+    for (byte[] segment : segments) {
+      withOptions.add(withDestinationOptions(segment));
+    }
+
+    withOptions.forEach(this::offer);
+    coalescer.flush(sink);
+
+    assertThat(delivered).hasSize(3);
+    for (int i = 0; i < 3; i++) {
+      assertThat(headerOf(delivered.get(i))).containsOnly(0);
+      assertThat(frameOf(delivered.get(i))).isEqualTo(withOptions.get(i));
+    }
+    assertThat(coalescer.joinedFrames()).isZero();
+  }
+
+  @Test
+  void ipv6SegmentsThatDifferInFlowLabelOrHopLimitAreNotJoined() {
+    List<byte[]> segments = segmentsOf(GsoFrames.tcp(true, -1, 3000, 1000, 0x10), 0);
+    byte[] otherLabel = segments.get(1).clone();
+    otherLabel[14 + 3] = 0x21; // flow label
+    byte[] otherHopLimit = segments.get(2).clone();
+    otherHopLimit[14 + 7] = 63;
+
+    offer(segments.get(0));
+    offer(otherLabel);
+    offer(otherHopLimit);
+    coalescer.flush(sink);
+
+    assertThat(delivered).hasSize(3);
+    assertThat(coalescer.joinedFrames()).isZero();
+  }
+
+  @Test
+  void ipv4AndIpv6SegmentsOfTheSamePortsAreKeptApartAndInOrder() {
+    List<byte[]> v4 = segmentsOf(GsoFrames.tcp(false, -1, 2000, 1000, 0x10), 0);
+    List<byte[]> v6 = segmentsOf(GsoFrames.tcp(true, -1, 2000, 1000, 0x10), 0);
+
+    offer(v4.get(0));
+    offer(v4.get(1));
+    offer(v6.get(0));
+    offer(v6.get(1));
+    coalescer.flush(sink);
+
+    assertThat(delivered).hasSize(2);
+    assertThat(headerOf(delivered.get(0))[1]).isEqualTo((byte) VirtioNetHeader.GSO_TCPV4);
+    assertThat(frameOf(delivered.get(0))).hasSize(66 + 2000);
+    assertThat(headerOf(delivered.get(1))[1]).isEqualTo((byte) VirtioNetHeader.GSO_TCPV6);
+    assertThat(frameOf(delivered.get(1))).hasSize(86 + 2000);
+  }
+
+  @Test
+  void aJoinedIpv6FrameStopsBeforeThePayloadLengthLimit() {
+    // 50 segments of 1378 bytes: 68,900 bytes would not fit one IPv6 packet of 64 KiB.
+    List<byte[]> first = segmentsOf(GsoFrames.tcp(true, -1, 60_000, 1378, 0x10), 0);
+    List<byte[]> second = segmentsOf(GsoFrames.tcp(true, -1, 9_900, 1378, 0x10), 0);
+    first.subList(0, 43).forEach(this::offer); // 43 full segments, the 44th is short
+    for (byte[] segment : second.subList(0, 7)) {
+      byte[] shifted = segment.clone();
+      setSequence(shifted, readSequence(segment) + 43 * 1378, 14 + 40 + 4);
+      offer(shifted);
+    }
+    coalescer.flush(sink);
+
+    assertThat(delivered).hasSize(2);
+    byte[] firstFrame = frameOf(delivered.get(0));
+    assertThat(firstFrame.length - 14).isLessThanOrEqualTo(65_535);
+    assertThat(u16be(firstFrame, 14 + 4)).isEqualTo(firstFrame.length - 14 - 40);
+    int total = 0;
+    for (byte[] frame : delivered) {
+      total += frameOf(frame).length - 86;
+    }
+    assertThat(total).isEqualTo(50 * 1378);
+  }
+
+  /**
+   * The segment with an 8-byte destination options header (PadN only) between the IPv6 header and
+   * TCP, as a stack would send it.
+   */
+  private static byte[] withDestinationOptions(byte[] segment) {
+    int tcp = 14 + 40;
+    byte[] result = new byte[segment.length + 8];
+    System.arraycopy(segment, 0, result, 0, tcp);
+    result[14 + 6] = 60; // next header: destination options
+    int payloadLength = u16be(segment, 14 + 4) + 8;
+    result[14 + 4] = (byte) (payloadLength >> 8);
+    result[14 + 5] = (byte) payloadLength;
+    result[tcp] = 6; // then TCP
+    result[tcp + 1] = 0; // 8 bytes in all
+    result[tcp + 2] = 1; // PadN
+    result[tcp + 3] = 4;
+    System.arraycopy(segment, tcp, result, tcp + 8, segment.length - tcp);
+    return result;
+  }
+
+  private static int u16be(byte[] bytes, int at) {
+    return (bytes[at] & 0xff) << 8 | (bytes[at + 1] & 0xff);
+  }
+
+  private static int u16le(byte[] bytes, int at) {
+    return (bytes[at] & 0xff) | (bytes[at + 1] & 0xff) << 8;
+  }
+
   private static void setSequence(byte[] frame, long sequence) {
-    int at = 14 + 20 + 4;
+    setSequence(frame, sequence, 14 + 20 + 4);
+  }
+
+  private static void setSequence(byte[] frame, long sequence, int at) {
     frame[at] = (byte) (sequence >>> 24);
     frame[at + 1] = (byte) (sequence >>> 16);
     frame[at + 2] = (byte) (sequence >>> 8);

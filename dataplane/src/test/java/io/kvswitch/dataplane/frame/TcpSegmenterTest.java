@@ -149,6 +149,57 @@ class TcpSegmenterTest {
   }
 
   @Test
+  void ipv6SegmentsOfATaggedFrameKeepFlagsWhereTheyBelongAndMatchTheUntaggedOnes() {
+    int flags = GsoFrames.TCP_ACK | GsoFrames.TCP_PSH | GsoFrames.TCP_FIN | GsoFrames.TCP_CWR;
+    GsoFrames.Offloaded tagged = GsoFrames.tcp(true, 20, 4000, 1300, flags);
+    tagged.header()[1] = (byte) (VirtioNetHeader.GSO_TCPV6 | VirtioNetHeader.GSO_ECN);
+    List<byte[]> fromTagged = cut(tagged, 4);
+    List<byte[]> untagged = cut(GsoFrames.tcp(true, -1, 4000, 1300, flags), 0);
+    List<byte[]> keptTag = cut(GsoFrames.tcp(true, 20, 4000, 1300, flags), 4, false);
+
+    assertThat(fromTagged).hasSize(4).hasSameSizeAs(untagged).hasSameSizeAs(keptTag);
+    assertThat(fromTagged)
+        .extracting(segment -> GsoFrames.read(segment).tcpFlags())
+        .containsExactly(
+            GsoFrames.TCP_ACK | GsoFrames.TCP_CWR,
+            GsoFrames.TCP_ACK,
+            GsoFrames.TCP_ACK,
+            GsoFrames.TCP_ACK | GsoFrames.TCP_PSH | GsoFrames.TCP_FIN);
+    for (int i = 0; i < fromTagged.size(); i++) {
+      GsoFrames.Segment segment = GsoFrames.read(fromTagged.get(i));
+      assertThat(segment.ipv6()).isTrue();
+      assertThat(segment.tcpChecksumValid()).as("TCP checksum of segment %d", i).isTrue();
+      assertThat(segment.ipTotalLength()).isEqualTo(40 + 32 + (i == 3 ? 100 : 1300));
+      assertThat(fromTagged.get(i)).isEqualTo(untagged.get(i));
+      byte[] segmentWithTag = keptTag.get(i);
+      assertThat(Arrays.copyOfRange(segmentWithTag, 12, 18))
+          .containsExactly(0x81, 0, 0, 20, 0x86, 0xdd);
+    }
+  }
+
+  @Test
+  void ipv6FramesWithExtensionHeadersOrTheWrongGsoTypeAreRefusedAsMalformed() {
+    List<GsoFrames.Offloaded> malformed = new ArrayList<>();
+    GsoFrames.Offloaded hopByHop = GsoFrames.tcp(true, -1, 3000, 1000, GsoFrames.TCP_ACK);
+    hopByHop.frame()[14 + 6] = 0; // next header: hop-by-hop options, not TCP
+    malformed.add(hopByHop);
+    GsoFrames.Offloaded destinationOptions = GsoFrames.tcp(true, -1, 3000, 1000, GsoFrames.TCP_ACK);
+    destinationOptions.frame()[14 + 6] = 60;
+    malformed.add(destinationOptions);
+    GsoFrames.Offloaded v4TypeOnV6 = GsoFrames.tcp(true, -1, 3000, 1000, GsoFrames.TCP_ACK);
+    v4TypeOnV6.header()[1] = VirtioNetHeader.GSO_TCPV4;
+    malformed.add(v4TypeOnV6);
+    GsoFrames.Offloaded notVersion6 = GsoFrames.tcp(true, -1, 3000, 1000, GsoFrames.TCP_ACK);
+    notVersion6.frame()[14] = 0x40;
+    malformed.add(notVersion6);
+
+    for (GsoFrames.Offloaded frame : malformed) {
+      assertThat(prepare(frame, 0, NO_LIMIT)).isEqualTo(-1);
+      assertThat(segmenter.refusal()).isEqualTo(TcpSegmenter.Refusal.MALFORMED_OFFLOAD_HEADER);
+    }
+  }
+
+  @Test
   void aSegmentLongerThanTheLimitIsRefused() {
     // 14 + 20 + 32 + 1398 = 1464 bytes: the longest inner frame a 1500-byte underlay carries.
     GsoFrames.Offloaded fits = GsoFrames.tcp(false, -1, 10_000, 1398, GsoFrames.TCP_ACK);
