@@ -70,7 +70,8 @@ public final class Traffic {
                 .redirectError(ProcessBuilder.Redirect.DISCARD));
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> server.execOk("ss", "-ltnH").stdout().contains(serverAddress + ":" + port));
+        .until(
+            () -> server.execOk("ss", "-ltnH").stdout().contains(listening(serverAddress, port)));
 
     CommandResult send =
         client.exec(
@@ -80,6 +81,11 @@ public final class Traffic {
 
     assertThat(size(received)).isEqualTo(bytes);
     assertThat(sha256(received)).isEqualTo(sha256(sent));
+  }
+
+  /** How {@code ss} shows a listening socket: IPv6 addresses in brackets. */
+  private static String listening(String address, int port) {
+    return (address.contains(":") ? "[" + address + "]" : address) + ":" + port;
   }
 
   private static long size(Path file) {

@@ -71,6 +71,19 @@ final class TwoNodeOverlay {
     return new Pod(pod, veth.hostName(), veth.peerName(), mac, address);
   }
 
+  /**
+   * Turns IPv6 on for {@code pod}'s interface (off for every pod otherwise, to keep captures free
+   * of router solicitations) with {@code address}/64, usable at once (no duplicate address
+   * detection), and returns the address.
+   */
+  static String addIpv6(Pod pod, String address) {
+    pod.namespace()
+        .execOk("sysctl", "-q", "-w", "net/ipv6/conf/" + pod.podDevice() + "/disable_ipv6=0");
+    pod.namespace()
+        .execOk("ip", "-6", "addr", "add", address + "/64", "dev", pod.podDevice(), "nodad");
+    return address;
+  }
+
   private void start(
       NetNamespace node,
       Path workDir,

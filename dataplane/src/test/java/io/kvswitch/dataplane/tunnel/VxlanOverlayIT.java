@@ -159,6 +159,8 @@ class VxlanOverlayIT {
    * TCP between pods on two nodes with the pods' offloads on (as a CNI leaves them): their 64 KiB
    * GSO frames with unfinished checksums are cut into segments that fit the underlay, sent as UDP
    * GSO runs, and the byte stream arrives intact. Pod MTU 1450 leaves room for VXLAN's 50 bytes.
+   * Then the same over IPv6: TCPv6 GSO frames are cut on node A and the segments joined into TCPv6
+   * GSO frames on node B, counted apart from the IPv4 ones by reading the counters in between.
    */
   @Test
   void tcpWithThePodsOffloadsOnCrossesTheTunnelIntact(NetworkLab lab, @TempDir Path work) {
@@ -192,5 +194,34 @@ class VxlanOverlayIT {
                 net.nodeA,
                 "kvswitch_port_drops_total{port=\"vxlan:node-b\",reason=\"transmit_refused\"}"))
         .isZero();
+
+    String a6 = TwoNodeOverlay.addIpv6(net.a10, "fd00:10::1");
+    String b6 = TwoNodeOverlay.addIpv6(net.b10, "fd00:10::2");
+    assertThat(net.a10.namespace().execOk("ethtool", "-k", net.a10.podDevice()).stdout())
+        .contains("tx-tcp6-segmentation: on");
+    long segmentedBefore =
+        TwoNodeOverlay.sample(net.nodeA, "kvswitch_vxlan_tx_segmented_frames_total" + peerB);
+    long coalescedBefore =
+        TwoNodeOverlay.sample(net.nodeB, "kvswitch_vxlan_rx_coalesced_frames_total" + peerA);
+
+    Traffic.assertTcpTransferIntact(
+        lab, net.a10.namespace(), net.b10.namespace(), b6, 16 << 20, work);
+
+    assertThat(TwoNodeOverlay.sample(net.nodeA, "kvswitch_vxlan_tx_segmented_frames_total" + peerB))
+        .as("TCPv6 GSO frames cut on node A")
+        .isGreaterThan(segmentedBefore);
+    assertThat(TwoNodeOverlay.sample(net.nodeB, "kvswitch_vxlan_rx_coalesced_frames_total" + peerA))
+        .as("TCPv6 segments joined on node B")
+        .isGreaterThan(coalescedBefore);
+    Traffic.assertTcpTransferIntact(
+        lab, net.b10.namespace(), net.a10.namespace(), a6, 4 << 20, work);
+    for (VxlanTxDrop reason : VxlanTxDrop.values()) {
+      assertThat(
+              TwoNodeOverlay.sample(
+                  net.nodeA,
+                  "kvswitch_vxlan_tx_offload_drops_total{reason=\"" + reason.label() + "\"}"))
+          .as(reason.label())
+          .isZero();
+    }
   }
 }
