@@ -68,7 +68,12 @@ class BondFailoverIT {
             + second.hostName()
             + "}\n");
     DataplaneProcess dataplane = network.start(dir);
+    // The path works (each ping answered, however slow a busy machine makes the first ones) and it
+    // runs over m1: no member has taken over yet, so the failover below is the first.
     Traffic.assertPingSucceeds(pod.namespace(), "10.84.0.100", 3);
+    assertThat(dataplane.metric("kvswitch_bond_failovers_total{bond=\"uplink\"}")).isZero();
+    assertThat(dataplane.metric("kvswitch_bond_member_up{bond=\"uplink\",member=\"m1\"}"))
+        .isEqualTo(1);
 
     Path output = dir.resolve("ping.txt");
     Process ping =

@@ -15,6 +15,14 @@ import java.util.concurrent.locks.StampedLock;
  * and its wait are never slept through. Descriptors may be added and removed from any thread while
  * another waits (the kernel allows it); the eventfd is drained by {@link #await} itself.
  *
+ * <p>A socket with a pending error polls as {@code EPOLLERR} until someone reads the error, and
+ * epoll reports that whatever events were asked for. A packet socket gets one ({@code ENETDOWN})
+ * each time its interface is set down, and keeps it after the interface is up again; nothing on the
+ * ring path reads it, so every later wait would return at once and the thread would spin for as
+ * long as the port lives. {@link #await} therefore reads ({@code SO_ERROR}) and so clears the error
+ * of every socket reported with one: the error itself means nothing to a forwarding thread, which
+ * learns a port's link state from the port.
+ *
  * <p>{@link #await} and {@link #signal} allocate nothing.
  */
 public final class EpollWaiter implements AutoCloseable {
@@ -32,6 +40,9 @@ public final class EpollWaiter implements AutoCloseable {
   private static final long EVENT_SIZE = PACKED_EVENT ? 12 : 16;
   private static final long EVENT_DATA = PACKED_EVENT ? 4 : 8;
   private static final int MAX_EVENTS = 16;
+  private static final int EPOLLERR = 0x8;
+  private static final int SOL_SOCKET = 1;
+  private static final int SO_ERROR = 4;
 
   private static final ValueLayout.OfInt UNALIGNED_INT = ValueLayout.JAVA_INT_UNALIGNED;
 
@@ -41,6 +52,8 @@ public final class EpollWaiter implements AutoCloseable {
   private final MemorySegment events;
   private final MemorySegment one;
   private final MemorySegment drain;
+  private final MemorySegment socketError;
+  private final MemorySegment socketErrorLength;
 
   /**
    * Keeps {@link #close()} from closing the eventfd under a {@link #signal()} in progress: a port's
@@ -58,6 +71,8 @@ public final class EpollWaiter implements AutoCloseable {
     this.one = arena.allocate(ValueLayout.JAVA_LONG);
     one.set(ValueLayout.JAVA_LONG, 0, 1L);
     this.drain = arena.allocate(ValueLayout.JAVA_LONG);
+    this.socketError = arena.allocate(ValueLayout.JAVA_INT);
+    this.socketErrorLength = arena.allocate(ValueLayout.JAVA_INT);
   }
 
   /** A new epoll set that holds only its own eventfd. */
@@ -118,22 +133,30 @@ public final class EpollWaiter implements AutoCloseable {
   }
 
   /**
-   * Blocks until a watched descriptor is readable, {@link #signal()} was called since the last
-   * wait, or {@code timeoutMillis} passed (-1: no timeout). Returns early on a signal to the
-   * process too; callers poll their ports after every return either way.
+   * Blocks until a watched descriptor is readable or has a pending error (which it clears), {@link
+   * #signal()} was called since the last wait, or {@code timeoutMillis} passed (-1: no timeout).
+   * Returns early on a signal to the process too; callers poll their ports after every return
+   * either way.
    *
    * @return whether the wait ended because of {@link #signal()}
    */
   public boolean await(int timeoutMillis) {
     int ready = Libc.epollWaitNoErrno(epollFd, events, MAX_EVENTS, timeoutMillis);
+    boolean signalled = false;
     for (int i = 0; i < ready; i++) {
-      if (events.get(UNALIGNED_INT, i * EVENT_SIZE + EVENT_DATA) == eventFd) {
+      long event = i * EVENT_SIZE;
+      int fd = events.get(UNALIGNED_INT, event + EVENT_DATA);
+      if (fd == eventFd) {
         // Non-blocking read: resets the counter, so the next wait blocks again.
         Libc.readNoErrno(eventFd, drain, Long.BYTES);
-        return true;
+        signalled = true;
+      } else if ((events.get(UNALIGNED_INT, event) & EPOLLERR) != 0) {
+        // Reading SO_ERROR clears it. A descriptor that is no socket has nothing to clear.
+        socketErrorLength.set(ValueLayout.JAVA_INT, 0, Integer.BYTES);
+        Libc.getsockoptNoErrno(fd, SOL_SOCKET, SO_ERROR, socketError, socketErrorLength);
       }
     }
-    return false;
+    return signalled;
   }
 
   /**

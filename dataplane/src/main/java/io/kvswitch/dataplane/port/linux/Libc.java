@@ -148,6 +148,11 @@ public final class Libc {
   private static final MethodHandle EPOLL_WAIT_NO_ERRNO =
       withoutErrno(
           "epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+  // Only to clear a socket's pending error after epoll reported it; the caller needs no reason.
+  private static final MethodHandle GETSOCKOPT_NO_ERRNO =
+      withoutErrno(
+          "getsockopt",
+          FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
   private static final MethodHandle SETNS =
       withErrno("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
   private static final MethodHandle STRERROR =
@@ -538,6 +543,19 @@ public final class Libc {
       int epollFd, MemorySegment events, int maxEvents, int timeoutMillis) {
     try {
       return (int) EPOLL_WAIT_NO_ERRNO.invokeExact(epollFd, events, maxEvents, timeoutMillis);
+    } catch (Throwable t) {
+      throw new AssertionError(t);
+    }
+  }
+
+  /**
+   * Reads a socket option into {@code value}, {@code length} holding its size in and the written
+   * size out; returns 0, or -1 on failure without saying why. Allocates nothing.
+   */
+  public static int getsockoptNoErrno(
+      int fd, int level, int option, MemorySegment value, MemorySegment length) {
+    try {
+      return (int) GETSOCKOPT_NO_ERRNO.invokeExact(fd, level, option, value, length);
     } catch (Throwable t) {
       throw new AssertionError(t);
     }

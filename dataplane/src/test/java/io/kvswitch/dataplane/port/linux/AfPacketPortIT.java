@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.kvswitch.dataplane.port.VirtioNetHeader;
 import io.kvswitch.dataplane.port.linux.AfPacketOptions.RingVersion;
+import io.kvswitch.dataplane.testing.Commands;
 import io.kvswitch.dataplane.testing.NetNamespace;
 import io.kvswitch.dataplane.testing.NetworkLab;
 import io.kvswitch.dataplane.testing.NetworkLabExtension;
@@ -126,6 +127,50 @@ class AfPacketPortIT {
       peer.execOk("ip", "link", "set", veth.peerName(), "up");
       await().atMost(DEADLINE).until(port::isLinkUp);
     }
+  }
+
+  /**
+   * Setting a port's own interface down posts an error (ENETDOWN) on its packet socket that stays
+   * after the interface is up again and makes the descriptor poll as an error; the forwarding
+   * thread's wait reads it, or every later wait would end at once and the thread would spin. The
+   * port still receives afterwards.
+   */
+  @ParameterizedTest
+  @EnumSource(RingVersion.class)
+  void anInterfaceSetDownAndUpLeavesNoErrorThatWouldEndEveryWait(
+      RingVersion ringVersion, NetworkLab lab) {
+    NetNamespace peer = lab.namespace("peer");
+    Veth veth = lab.attach(peer, "h", "p", PEER_MAC, "10.77.0.2/24");
+    try (AfPacketPort port =
+            AfPacketPort.open(
+                veth.hostName(), AfPacketOptions.defaults().withRingVersion(ringVersion));
+        AfPacketPort sender = openInside(peer, veth.peerName(), false);
+        EpollWaiter waiter = EpollWaiter.open();
+        java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+      waiter.watch(port.pollFd());
+      MemorySegment pollfd = arena.allocate(Libc.POLLFD_SIZE, 4);
+      pollfd.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, port.pollFd());
+
+      Commands.runOk("ip", "link", "set", veth.hostName(), "down");
+      Commands.runOk("ip", "link", "set", veth.hostName(), "up");
+      assertThat(pollEvents(pollfd) & Libc.POLLERR).as("the kernel posted ENETDOWN").isNotZero();
+
+      assertThat(waiter.await(-1)).isFalse();
+      assertThat(pollEvents(pollfd) & Libc.POLLERR).as("read by the wait").isZero();
+
+      await().atMost(DEADLINE).until(port::isLinkUp);
+      byte[] frame = TestFrames.numbered(HOST_SIDE_MAC, mac(PEER_MAC), 1, 60);
+      assertThat(sender.transmit(MemorySegment.ofArray(frame), 0, frame.length)).isTrue();
+      sender.flushTransmit();
+      FrameCollector received = receiveUntil(port, EXPERIMENTAL, 1);
+      assertThat(hex(received.withEtherType(EXPERIMENTAL).getFirst())).isEqualTo(hex(frame));
+    }
+  }
+
+  private static int pollEvents(MemorySegment pollfd) {
+    pollfd.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 6, (short) 0);
+    assertThat(Libc.poll(pollfd, 1, 0)).isNotNegative();
+    return pollfd.get(java.lang.foreign.ValueLayout.JAVA_SHORT, 6);
   }
 
   /**

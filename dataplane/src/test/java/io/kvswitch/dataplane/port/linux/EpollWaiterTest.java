@@ -3,6 +3,9 @@ package io.kvswitch.dataplane.port.linux;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -47,6 +50,49 @@ class EpollWaiterTest {
     } finally {
       Libc.close(readable);
     }
+  }
+
+  /**
+   * A socket's pending error polls as an error until it is read; the wait it ends reads it, so it
+   * does not end every later wait too. A UDP socket connected to a port nobody listens on gets one
+   * (ECONNREFUSED, from the ICMP port unreachable) without root.
+   */
+  @Test
+  void aSocketErrorEndsOneWaitAndIsClearedByIt() throws Exception {
+    int closedPort;
+    try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0)) {
+      closedPort = probe.getLocalPort();
+    }
+    int socket = Libc.socket(Libc.AF_INET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0);
+    try (Arena arena = Arena.ofConfined();
+        EpollWaiter waiter = EpollWaiter.open()) {
+      MemorySegment address = arena.allocate(16);
+      address.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_INET);
+      address.set(ValueLayout.JAVA_BYTE, 2, (byte) (closedPort >> 8));
+      address.set(ValueLayout.JAVA_BYTE, 3, (byte) closedPort);
+      address.set(ValueLayout.JAVA_INT, 4, 0x0100_007f); // 127.0.0.1 in network order
+      Libc.connect(socket, address);
+      waiter.watch(socket);
+      MemorySegment pollfd = arena.allocate(Libc.POLLFD_SIZE, 4);
+      pollfd.set(ValueLayout.JAVA_INT, 0, socket);
+
+      Libc.write(socket, arena.allocate(8), 8);
+      // The refusal comes back as an error on the socket: wait for the kernel to post it.
+      while ((pollOnce(pollfd) & Libc.POLLERR) == 0) {
+        Thread.onSpinWait();
+      }
+
+      assertThat(waiter.await(-1)).as("ended by the socket, not a signal").isFalse();
+      assertThat(pollOnce(pollfd) & Libc.POLLERR).as("the error was read and is gone").isZero();
+    } finally {
+      Libc.close(socket);
+    }
+  }
+
+  private static int pollOnce(MemorySegment pollfd) {
+    pollfd.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
+    assertThat(Libc.poll(pollfd, 1, 0)).isNotNegative();
+    return pollfd.get(ValueLayout.JAVA_SHORT, 6);
   }
 
   @Test
