@@ -10,6 +10,11 @@ import java.util.List;
  * whose link is up takes over and keeps the traffic after the old one recovers (no failback).
  * Frames arriving on the other members are read and discarded, as a Linux active-backup bond does,
  * so the peer switch's floods are not seen twice.
+ *
+ * <p>Until the active member has been seen up once, moving to another member is the initial choice,
+ * not a failover: a bond that starts while its first member's link is still coming up (or with that
+ * cable unplugged) starts on the first member that is up and counts nothing, as a Linux bond picks
+ * its first active slave.
  */
 public final class ActiveBackupBond extends Bond {
 
@@ -18,6 +23,9 @@ public final class ActiveBackupBond extends Bond {
   private volatile int active;
   private volatile long failovers;
 
+  /** Whether a member has carried traffic with its link up; written once. */
+  private volatile boolean carrying;
+
   public ActiveBackupBond(String name, List<? extends Port> members) {
     super(name, members);
   }
@@ -25,7 +33,13 @@ public final class ActiveBackupBond extends Bond {
   /** The member now carrying traffic, re-chosen if its link has gone down. */
   public int activeMember() {
     int current = active;
-    return members[current].isLinkUp() ? current : failOver(current);
+    if (members[current].isLinkUp()) {
+      if (!carrying) {
+        carrying = true;
+      }
+      return current;
+    }
+    return failOver(current);
   }
 
   /**
@@ -40,7 +54,9 @@ public final class ActiveBackupBond extends Bond {
       if (members[i].isLinkUp()) {
         if (i != seen) {
           active = i;
-          failovers++;
+          if (carrying) {
+            failovers++;
+          }
         }
         return i;
       }

@@ -67,6 +67,39 @@ class ActiveBackupBondTest {
   }
 
   @Test
+  void startsOnTheFirstMemberThatIsUpWithoutCountingAFailover() {
+    first.setLinkUp(false);
+    host.inject(TestFrames.untagged(REMOTE, HOST, 46));
+    bridge.pollOnce();
+
+    assertThat(second.takeSent()).containsExactly(TestFrames.tagged(REMOTE, HOST, 10, 46));
+    assertThat(bond.activeMember()).isEqualTo(1);
+    assertThat(bond.failovers()).as("the first choice is no failover").isZero();
+
+    first.setLinkUp(true);
+    second.setLinkUp(false);
+    host.inject(TestFrames.untagged(REMOTE, HOST, 46));
+    bridge.pollOnce();
+
+    assertThat(first.takeSent()).containsExactly(TestFrames.tagged(REMOTE, HOST, 10, 46));
+    assertThat(bond.failovers()).as("the member that carried traffic went down").isEqualTo(1);
+  }
+
+  @Test
+  void everyMemberDownAtTheStartIsNoFailoverEither() {
+    first.setLinkUp(false);
+    second.setLinkUp(false);
+    host.inject(TestFrames.untagged(REMOTE, HOST, 46));
+    bridge.pollOnce();
+    second.setLinkUp(true);
+    host.inject(TestFrames.untagged(REMOTE, HOST, 46));
+    bridge.pollOnce();
+
+    assertThat(second.takeSent()).containsExactly(TestFrames.tagged(REMOTE, HOST, 10, 46));
+    assertThat(bond.failovers()).isZero();
+  }
+
+  @Test
   void isDownOnlyWhenEveryMemberIsDown() {
     first.setLinkUp(false);
     assertThat(bond.isLinkUp()).isTrue();
