@@ -16,6 +16,8 @@ import io.kvswitch.dataplane.port.linux.LinuxCallException;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -86,6 +88,12 @@ final class ForwardingWorker implements FrameSink, Runnable {
 
   /** Per owned port: the descriptors added to {@link #waiter} for it. */
   private final int[][] watchedFds;
+
+  /**
+   * How many owned ports watch each descriptor: the peer ports of one VXLAN tunnel share its
+   * socket, and epoll takes a descriptor once. Changed under the bridge's lock only.
+   */
+  private final Map<Integer, Integer> watchers = new HashMap<>();
 
   /** Per owned port: it announces nothing, so it must be polled on a timer. */
   private final boolean[] timerPolled;
@@ -176,7 +184,10 @@ final class ForwardingWorker implements FrameSink, Runnable {
   void disown(int port) {
     ownedPorts = Arrays.stream(ownedPorts).filter(owned -> owned != port).toArray();
     for (int fd : watchedFds[port]) {
-      waiter.unwatch(fd);
+      if (watchers.merge(fd, -1, Integer::sum) == 0) {
+        watchers.remove(fd);
+        waiter.unwatch(fd);
+      }
     }
     watchedFds[port] = null;
     timerPolled[port] = false;
@@ -191,8 +202,14 @@ final class ForwardingWorker implements FrameSink, Runnable {
     int watched = 0;
     boolean timer = !backend.announcesFrames();
     for (int fd : fds) {
+      if (watchers.containsKey(fd)) {
+        watchers.merge(fd, 1, Integer::sum);
+        added[watched++] = fd;
+        continue;
+      }
       try {
         waiter.watch(fd);
+        watchers.put(fd, 1);
         added[watched++] = fd;
       } catch (LinuxCallException e) {
         // A descriptor epoll cannot watch (it refuses regular files, for one) still works when

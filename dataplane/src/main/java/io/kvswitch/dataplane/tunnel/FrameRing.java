@@ -6,19 +6,20 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
 
 /**
- * A bounded single-producer, single-consumer ring of preallocated frame slots: how a decapsulated
- * frame crosses from the netty event loop (the one producer) to the forwarding thread that owns the
- * tunnel port (the one consumer).
+ * A bounded single-producer, single-consumer ring of preallocated frame slots: how a frame
+ * decapsulated by one forwarding thread crosses to the forwarding thread that owns the tunnel port
+ * of its peer (see {@link VxlanReceiver}). Producers take turns, never overlapping: only the thread
+ * that holds the tunnel's receive lock produces, and the lock orders one producer's writes before
+ * the next one's.
  *
- * <p>Every slot is a fixed piece of one native segment, with a {@link ByteBuffer} view made once,
- * so the producer copies a frame straight out of netty's buffer and the consumer hands the slot to
- * the switch in place: nothing is allocated per frame on either side. The producer publishes a slot
- * with a release store of {@code head}; the consumer frees it with a release store of {@code tail}
- * after the switch is done with it. A full ring drops the new frame and counts it: the event loop
- * never waits for a forwarding thread.
+ * <p>Every slot is a fixed piece of one native segment, so the producer copies a frame straight out
+ * of the receive buffer and the consumer hands the slot to the switch in place: nothing is
+ * allocated per frame on either side. The producer publishes a slot with a release store of {@code
+ * head}; the consumer frees it with a release store of {@code tail} after the switch is done with
+ * it. A full ring drops the new frame and counts it: the producer never waits for another
+ * forwarding thread.
  *
  * <p>Each slot has {@link #HEADROOM} bytes in front of its frame, where the consumer can write a
  * {@link VirtioNetHeader} before handing the frame on in place.
@@ -46,7 +47,6 @@ final class FrameRing {
   private final int slotSize;
   private final int stride;
   private final MemorySegment memory;
-  private final ByteBuffer[] views;
   private final int[] lengths;
 
   // Written by the producer only (release), read by the consumer (acquire).
@@ -72,28 +72,30 @@ final class FrameRing {
     this.slotSize = slotSize;
     this.stride = slotSize + HEADROOM;
     this.memory = arena.allocate((long) slots * stride, 64);
-    this.views = new ByteBuffer[slots];
     this.lengths = new int[slots];
-    for (int i = 0; i < slots; i++) {
-      views[i] = memory.asSlice((long) i * stride + HEADROOM, slotSize).asByteBuffer();
-    }
   }
 
   int slotSize() {
     return slotSize;
   }
 
+  /** The memory every slot lives in; {@link #claim()} gives offsets into it. */
+  MemorySegment memory() {
+    return memory;
+  }
+
   /**
-   * Producer: the next free slot's buffer, cleared, or null when the ring is full (the overflow is
-   * counted). Fill it, then {@link #publish(int)}.
+   * Producer: where the next free slot's frame starts in {@link #memory()}, or -1 when the ring is
+   * full (the overflow is counted). Write at most {@link #slotSize()} bytes there, then {@link
+   * #publish(int)}.
    */
-  ByteBuffer claim() {
+  long claim() {
     long h = (long) HEAD.getOpaque(this);
     if (h - (long) TAIL.getAcquire(this) >= slots) {
       overflows++;
-      return null;
+      return -1;
     }
-    return views[(int) (h & mask)].clear();
+    return (h & mask) * stride + HEADROOM;
   }
 
   /** Producer: makes the claimed slot, holding {@code length} bytes, visible to the consumer. */

@@ -51,7 +51,8 @@ public final class VxlanPeerPort implements Port {
   private final TcpSegmenter segmenter = new TcpSegmenter();
   private final TcpCoalescer coalescer;
   private final FrameSink coalescing;
-  private FrameSink receiver;
+  private FrameSink downstream;
+  private final VxlanReceiver socket;
   private final long[] txDrops = new long[VxlanTxDrop.values().length];
   private int queued;
   private volatile boolean closed;
@@ -69,7 +70,8 @@ public final class VxlanPeerPort implements Port {
       int vniBase,
       int maxInnerFrame,
       FrameRing inbound,
-      DatagramBatch outbound) {
+      DatagramBatch outbound,
+      VxlanReceiver socket) {
     this.name = portName(peerName);
     this.peerName = peerName;
     this.address = address;
@@ -78,11 +80,12 @@ public final class VxlanPeerPort implements Port {
     this.maxInnerFrame = maxInnerFrame;
     this.inbound = inbound;
     this.outbound = outbound;
+    this.socket = socket;
     this.lengths = new int[outbound.slots()];
     this.runs = new int[outbound.slots()];
     this.coalescer = new TcpCoalescer(Arena.ofAuto());
     this.coalescing =
-        (buffer, offset, length) -> coalescer.accept(buffer, offset, length, receiver);
+        (buffer, offset, length) -> coalescer.accept(buffer, offset, length, downstream);
   }
 
   /** The switch port name of the tunnel to {@code peerName}: {@code vxlan:<peer>}. */
@@ -121,15 +124,29 @@ public final class VxlanPeerPort implements Port {
     this.receiveWakeup = wakeup;
   }
 
-  /** Wakes the forwarding thread that drains this port; the event loop calls it after a read. */
+  /**
+   * Wakes the forwarding thread that drains this port; another peer's thread calls it after a read
+   * that put frames into this port's ring.
+   */
   void wakeReceiver() {
     receiveWakeup.run();
   }
 
+  /**
+   * Hands over the frames other peers' threads put into this port's ring, then reads the tunnel
+   * socket unless another thread is reading it ({@link VxlanReceiver}): this peer's frames of that
+   * read come straight from the receive buffer. Every TCP segment passes the coalescer on its way.
+   * One read is up to {@link RecvmmsgDatagramBatch#MESSAGES} runs of up to 64 datagrams each, so a
+   * call may hand over more than {@code maxFrames} frames; the count it returns includes datagrams
+   * it handed to other peers or dropped.
+   */
   @Override
   public int receiveBatch(FrameSink sink, int maxFrames) {
-    receiver = sink;
-    int frames = inbound.drain(coalescing, maxFrames);
+    downstream = sink;
+    int frames =
+        socket == null
+            ? inbound.drain(coalescing, maxFrames)
+            : socket.receive(this, coalescing, maxFrames);
     // Nothing waits for a later batch: a joined frame goes on before this call returns.
     coalescer.flush(sink);
     return frames;
@@ -325,12 +342,16 @@ public final class VxlanPeerPort implements Port {
     return !closed;
   }
 
+  /** The tunnel socket, shared by every peer port of the tunnel; -1 without one. */
   @Override
   public int pollFd() {
-    return -1;
+    return socket == null ? -1 : socket.fd();
   }
 
-  /** Frames come from the event loop, which runs the receive wake-up after each burst. */
+  /**
+   * The socket polls readable while datagrams wait, and frames another peer's thread puts into the
+   * ring come with a run of the receive wake-up.
+   */
   @Override
   public boolean announcesFrames() {
     return true;

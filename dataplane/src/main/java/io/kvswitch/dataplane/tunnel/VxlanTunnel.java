@@ -4,13 +4,11 @@ import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.socket.SocketProtocolFamily;
-import io.netty.util.concurrent.Future;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.net.Inet4Address;
@@ -27,27 +25,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * This node's VTEP: one UDP socket (netty epoll, one event-loop thread) on the local address, and
- * one {@link VxlanPeerPort} per peer for the switch to plug in.
+ * This node's VTEP: one UDP socket on the local address, which netty creates, binds, configures and
+ * closes (epoll, one event-loop thread, auto-read off), and one {@link VxlanPeerPort} per peer for
+ * the switch to plug in.
  *
- * <p>Receive: the event loop decapsulates each datagram into the sending peer's {@link FrameRing};
- * the forwarding thread that owns that peer's port drains the ring like any other port's receive
- * queue. Transmit: the forwarding thread encapsulates into the peer's preallocated batch and sends
- * it with {@code sendmmsg} on the same socket ({@link SendmmsgDatagramBatch} says why not through
- * netty). The socket sends from the VXLAN port itself, so every flow between two nodes has one
- * source port; RFC 7348 only recommends a per-flow source port for ECMP entropy in the underlay.
+ * <p>Receive: the forwarding threads read the socket themselves ({@link VxlanReceiver}): every peer
+ * port polls the socket's descriptor, and the thread that reads walks each coalesced read in place,
+ * its own peer's frames going straight into the switch and other peers' into their {@link
+ * FrameRing}s. Transmit: the forwarding thread encapsulates into the peer's preallocated batch and
+ * sends it with {@code sendmmsg} on the same socket ({@link SendmmsgDatagramBatch} says why not
+ * through netty). The socket sends from the VXLAN port itself, so every flow between two nodes has
+ * one source port; RFC 7348 only recommends a per-flow source port for ECMP entropy in the
+ * underlay.
  *
  * <p>Peers come and go while the tunnel runs ({@link #addPeer}, {@link #removePeer}, and {@link
  * VxlanPeerPort#setVlans} for a peer's VLANs); the socket stays open. The receive side's peer table
- * is changed on the event loop itself, between two datagrams, so the event loop never sees half a
- * change and never needs a lock; the forwarding threads learn of a port through the switch, which
- * adds and removes ports safely while it forwards. Each peer's ring and send batch are its own
- * memory, freed once neither side can reach them: after the event loop has let go of the peer and
- * the switch has closed its port.
+ * is changed under the receive lock, between two reads, so a read never sees half a change; the
+ * forwarding threads learn of a port through the switch, which adds and removes ports safely while
+ * it forwards. Each peer's ring and send batch are its own memory, freed once nothing can reach
+ * them: after the receive side has let go of the peer and the switch has closed its port.
  */
 public final class VxlanTunnel implements AutoCloseable {
 
-  /** Frames that can wait per peer between the event loop and the forwarding thread. */
+  /** Frames that can wait per peer for its forwarding thread, handed over by another's read. */
   private static final int RING_SLOTS = 4096;
 
   /** Datagrams per sendmmsg. */
@@ -55,14 +55,12 @@ public final class VxlanTunnel implements AutoCloseable {
 
   private static final int SOCKET_BUFFER_BYTES = 4 << 20;
 
-  /** The longest read with UDP_GRO on: one coalesced run is at most one 64 KiB UDP packet. */
-  private static final int COALESCED_READ_BYTES = 65_536;
-
   private static final Logger LOG = LoggerFactory.getLogger(VxlanTunnel.class);
 
   private final EventLoopGroup group;
   private final EpollDatagramChannel channel;
   private final VxlanDecapsulator decapsulator;
+  private final VxlanReceiver receiver;
   private final Inet4Address localAddress;
   private final int udpPort;
   private final int vniBase;
@@ -83,11 +81,13 @@ public final class VxlanTunnel implements AutoCloseable {
       EventLoopGroup group,
       EpollDatagramChannel channel,
       VxlanDecapsulator decapsulator,
+      VxlanReceiver receiver,
       VxlanSettings settings,
       int underlayMtu) {
     this.group = group;
     this.channel = channel;
     this.decapsulator = decapsulator;
+    this.receiver = receiver;
     this.localAddress = settings.localAddress();
     this.udpPort = settings.udpPort();
     this.vniBase = settings.vniBase();
@@ -110,26 +110,22 @@ public final class VxlanTunnel implements AutoCloseable {
     }
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
     EpollDatagramChannel channel = null;
+    VxlanReceiver receiver = null;
     VxlanTunnel tunnel = null;
     try {
       channel = new EpollDatagramChannel(SocketProtocolFamily.INET);
       VxlanDecapsulator decapsulator = new VxlanDecapsulator(settings.vniBase(), List.of());
-      int maxDatagram = VxlanHeader.LENGTH + maxInnerFrame;
       channel.config().setOption(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES);
       channel.config().setOption(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES);
-      boolean coalescing = enableReceiveCoalescing(channel);
-      // With UDP_GRO a read can return up to 64 KiB of equal-sized datagrams; a shorter buffer
-      // would cut it. Without, one byte over the longest datagram shows one the kernel cut short.
-      channel
-          .config()
-          .setRecvByteBufAllocator(
-              new FixedRecvByteBufAllocator(coalescing ? COALESCED_READ_BYTES : maxDatagram + 1));
-      channel.pipeline().addLast(new VxlanReceiveHandler(decapsulator, maxDatagram));
+      // The forwarding threads read the socket (VxlanReceiver); netty must never read it.
+      channel.config().setAutoRead(false);
+      enableReceiveCoalescing(channel);
       await(group.register(channel), "register the VXLAN socket");
       await(
           channel.bind(new InetSocketAddress(settings.localAddress(), settings.udpPort())),
           "bind " + settings.localAddress().getHostAddress() + ":" + settings.udpPort());
-      tunnel = new VxlanTunnel(group, channel, decapsulator, settings, mtu);
+      receiver = new VxlanReceiver(channel.fd().intValue(), decapsulator);
+      tunnel = new VxlanTunnel(group, channel, decapsulator, receiver, settings, mtu);
       for (VxlanPeer peer : settings.peers()) {
         tunnel.addPeer(peer);
       }
@@ -138,6 +134,9 @@ public final class VxlanTunnel implements AutoCloseable {
       if (tunnel != null) {
         tunnel.close();
       } else {
+        if (receiver != null) {
+          receiver.close();
+        }
         if (channel != null) {
           channel.unsafe().closeForcibly();
         }
@@ -150,18 +149,16 @@ public final class VxlanTunnel implements AutoCloseable {
   /**
    * Asks the kernel to hand over runs of datagrams from one peer as one buffer ({@code UDP_GRO}): a
    * peer that sends UDP GSO runs has them delivered whole instead of cut back into datagrams before
-   * the socket, and the event loop reads a run with one system call. netty's epoll channel reads
-   * the size of the run's datagrams from the {@code UDP_GRO} control message and splits the buffer
-   * into one {@code DatagramPacket} per datagram (slices of it) before the handler sees them, so
-   * decapsulation is unchanged. A kernel without it keeps datagram-by-datagram reads.
+   * the socket, and a forwarding thread reads a run with one system call and walks it in place, the
+   * datagram size taken from the {@code UDP_GRO} control message ({@link RecvmmsgDatagramBatch}). A
+   * kernel without it keeps datagram-by-datagram reads, which the same walk handles.
    */
-  private static boolean enableReceiveCoalescing(EpollDatagramChannel channel) {
+  private static void enableReceiveCoalescing(EpollDatagramChannel channel) {
     try {
-      return channel.config().setOption(EpollChannelOption.UDP_GRO, true);
+      channel.config().setOption(EpollChannelOption.UDP_GRO, true);
     } catch (ChannelException e) {
       LOG.info(
           "UDP_GRO is not available, the tunnel reads one datagram at a time: {}", e.getMessage());
-      return false;
     }
   }
 
@@ -218,8 +215,9 @@ public final class VxlanTunnel implements AutoCloseable {
               vniBase,
               maxInnerFrame,
               new FrameRing(RING_SLOTS, maxInnerFrame + 4, peerMemory.arena),
-              peerMemory.batch);
-      onEventLoop(() -> decapsulator.addPeer(port));
+              peerMemory.batch,
+              receiver);
+      receiver.change(() -> decapsulator.addPeer(port));
     } catch (RuntimeException e) {
       peerMemory.free();
       throw e;
@@ -233,8 +231,8 @@ public final class VxlanTunnel implements AutoCloseable {
 
   /**
    * Stops taking datagrams for {@code port}'s peer (from now on they count as {@code
-   * unknown_peer}); returns once the event loop has let go of it. Then unplug the port from the
-   * switch: its memory is freed when the switch closes it.
+   * unknown_peer}); returns once no read can hand it a frame any more. Then unplug the port from
+   * the switch: its memory is freed when the switch closes it.
    */
   public synchronized void removePeer(VxlanPeerPort port) {
     PeerMemory peerMemory = memory.remove(port);
@@ -245,7 +243,7 @@ public final class VxlanTunnel implements AutoCloseable {
     next.remove(port);
     ports = List.copyOf(next);
     if (!closed) {
-      onEventLoop(() -> decapsulator.removePeer(port));
+      receiver.change(() -> decapsulator.removePeer(port));
     }
     port.releaseOnClose(
         () -> {
@@ -260,19 +258,6 @@ public final class VxlanTunnel implements AutoCloseable {
           }
           peerMemory.free();
         });
-  }
-
-  /** Runs {@code change} on the event loop, between two datagrams, and waits for it. */
-  private void onEventLoop(Runnable change) {
-    Future<?> done = channel.eventLoop().submit(change);
-    done.awaitUninterruptibly();
-    if (!done.isSuccess()) {
-      Throwable cause = done.cause();
-      if (cause instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      throw new IllegalStateException("tunnel change failed", cause);
-    }
   }
 
   /** One port per peer, in the order they were added. */
@@ -306,6 +291,11 @@ public final class VxlanTunnel implements AutoCloseable {
   /** Datagrams turned into frames. */
   public long rxDecapsulated() {
     return decapsulator.decapsulated();
+  }
+
+  /** The socket's receive side, for tests. */
+  VxlanReceiver receiver() {
+    return receiver;
   }
 
   /** Datagrams the kernel took, to every peer this tunnel ever had. */
@@ -360,6 +350,7 @@ public final class VxlanTunnel implements AutoCloseable {
       return;
     }
     closed = true;
+    receiver.close();
     channel.close().awaitUninterruptibly();
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
     memory.values().forEach(PeerMemory::free);

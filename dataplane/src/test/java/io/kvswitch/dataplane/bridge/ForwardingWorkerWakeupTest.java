@@ -11,10 +11,12 @@ import io.kvswitch.dataplane.engine.StormControlSettings;
 import io.kvswitch.dataplane.port.FrameSink;
 import io.kvswitch.dataplane.port.InMemoryPort;
 import io.kvswitch.dataplane.port.Port;
+import io.kvswitch.dataplane.port.linux.Libc;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -129,6 +131,44 @@ class ForwardingWorkerWakeupTest {
     awaitBlockedInEpoll(); // without it the worker blocks again
   }
 
+  /**
+   * The peer ports of one VXLAN tunnel share its socket; epoll takes a descriptor once, so the
+   * worker watches it once for all of them and stops only when the last one goes. A second watch
+   * that failed would make the worker poll on a timer instead of blocking.
+   */
+  @Test
+  void portsSharingADescriptorAreWatchedOnceAndUntilTheLastOfThemIsDisowned() {
+    int eventFd = Libc.eventfd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
+    try {
+      SharedFdPort first = new SharedFdPort("s1", eventFd, "02:00:00:00:00:11");
+      SharedFdPort second = new SharedFdPort("s2", eventFd, "02:00:00:00:00:12");
+      plug(2, first);
+      plug(3, second);
+      awaitBlockedInEpoll();
+
+      signal(eventFd);
+      await().atMost(PATIENCE).until(() -> h1.sentCount() == 1 && h2.sentCount() == 1);
+      awaitBlockedInEpoll();
+      worker.disown(2);
+      core.removePort(2);
+      awaitBlockedInEpoll();
+      signal(eventFd);
+
+      await("woken by the descriptor the remaining port still shares")
+          .atMost(PATIENCE)
+          .until(() -> h1.sentCount() == 2 && h2.sentCount() == 2);
+      assertThat(first.delivered + second.delivered).isEqualTo(2);
+    } finally {
+      Libc.close(eventFd);
+    }
+  }
+
+  private void signal(int eventFd) {
+    MemorySegment one = arena.allocate(Long.BYTES);
+    one.set(ValueLayout.JAVA_LONG, 0, 1L);
+    Libc.write(eventFd, one, Long.BYTES);
+  }
+
   private void plug(int index, Port port) {
     ports[index] = port;
     core.setPort(index, PortVlanConfig.access(10), StormControlSettings.UNLIMITED, 0);
@@ -162,6 +202,57 @@ class ForwardingWorkerWakeupTest {
     } catch (IOException e) {
       return ""; // a thread that ended while the directory was read
     }
+  }
+
+  /** A port whose frames are announced by an eventfd it may share with others: one per signal. */
+  private final class SharedFdPort implements Port {
+    final String name;
+    final int fd;
+    final byte[] frame;
+    final MemorySegment counter = arena.allocate(Long.BYTES);
+    volatile int delivered;
+
+    SharedFdPort(String name, int fd, String mac) {
+      this.name = name;
+      this.fd = fd;
+      this.frame = TestFrames.untagged(BROADCAST, mac, 46);
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public int receiveBatch(FrameSink sink, int maxFrames) {
+      if (Libc.readNoErrno(fd, counter, Long.BYTES) != Long.BYTES) {
+        return 0;
+      }
+      sink.accept(MemorySegment.ofArray(frame), 0, frame.length);
+      delivered++;
+      return 1;
+    }
+
+    @Override
+    public boolean transmit(MemorySegment buffer, long offset, int length) {
+      return true;
+    }
+
+    @Override
+    public void flushTransmit() {}
+
+    @Override
+    public boolean isLinkUp() {
+      return true;
+    }
+
+    @Override
+    public int pollFd() {
+      return fd;
+    }
+
+    @Override
+    public void close() {}
   }
 
   /** A port that neither has a descriptor nor runs its receive wake-up. */

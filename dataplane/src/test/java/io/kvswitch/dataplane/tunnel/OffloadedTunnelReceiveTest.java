@@ -11,8 +11,6 @@ import io.kvswitch.dataplane.frame.GsoFrames;
 import io.kvswitch.dataplane.frame.TcpSegmenter;
 import io.kvswitch.dataplane.port.InMemoryPort;
 import io.kvswitch.dataplane.port.VirtioNetHeader;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
@@ -113,12 +111,10 @@ class OffloadedTunnelReceiveTest {
   }
 
   private void receive(int vni, byte[] inner) {
-    byte[] vxlan = {0x08, 0, 0, 0, (byte) (vni >>> 16), (byte) (vni >>> 8), (byte) vni, 0};
-    ByteBuf payload = Unpooled.buffer().writeBytes(vxlan).writeBytes(inner);
-    try {
-      assertThat(decapsulator.decapsulate(TunnelFixture.ipv4Int("198.18.0.2"), payload)).isNull();
-    } finally {
-      payload.release();
-    }
+    MemorySegment datagram = TunnelFixture.datagram(TunnelFixture.header(0x08, vni), inner);
+    assertThat(
+            decapsulator.decapsulate(
+                TunnelFixture.ipv4Int("198.18.0.2"), datagram, 0, (int) datagram.byteSize()))
+        .isNull();
   }
 }

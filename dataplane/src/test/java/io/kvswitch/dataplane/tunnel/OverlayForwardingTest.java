@@ -9,8 +9,7 @@ import io.kvswitch.dataplane.engine.PortVlanConfig;
 import io.kvswitch.dataplane.engine.StormControlSettings;
 import io.kvswitch.dataplane.frame.MacAddress;
 import io.kvswitch.dataplane.port.InMemoryPort;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -167,12 +166,11 @@ class OverlayForwardingTest {
   }
 
   private void receiveFrom(String peer, int vni, byte[] inner) {
-    ByteBuf payload = Unpooled.buffer().writeBytes(vxlan(vni)).writeBytes(inner);
-    try {
-      assertThat(decapsulator.decapsulate(TunnelFixture.ipv4Int(peer), payload)).isNull();
-    } finally {
-      payload.release();
-    }
+    MemorySegment datagram = TunnelFixture.datagram(vxlan(vni), inner);
+    assertThat(
+            decapsulator.decapsulate(
+                TunnelFixture.ipv4Int(peer), datagram, 0, (int) datagram.byteSize()))
+        .isNull();
   }
 
   private static byte[] vxlan(int vni) {

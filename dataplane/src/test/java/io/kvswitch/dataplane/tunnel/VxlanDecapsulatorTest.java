@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kvswitch.dataplane.TestFrames;
 import io.kvswitch.dataplane.engine.VlanSet;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import io.kvswitch.dataplane.port.VirtioNetHeader;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -137,21 +138,168 @@ class VxlanDecapsulatorTest {
     assertThat(decapsulate(PEER_B, header(0x08, 10_010), fits)).isNull();
   }
 
-  private VxlanRxDrop decapsulate(String source, byte[] header, byte[] inner) {
-    ByteBuf payload = Unpooled.directBuffer(header.length + inner.length + 5);
-    try {
-      // A reader index that is not 0, as after a decoder that consumed something.
-      payload.writeZero(5).skipBytes(5).writeBytes(header).writeBytes(inner);
-      return decapsulator.decapsulate(TunnelFixture.ipv4Int(source), payload);
-    } finally {
-      payload.release();
+  // ---- one read of several datagrams, walked in place ----
+
+  @Test
+  void aCoalescedRunIsWalkedInPlaceAndItsShorterLastDatagramIsAFrameToo() {
+    byte[] first = TestFrames.untagged("02:00:00:00:00:01", "02:00:00:00:00:02", 200);
+    byte[] second = TestFrames.untagged("02:00:00:00:00:03", "02:00:00:00:00:04", 200);
+    byte[] third = TestFrames.untagged("02:00:00:00:00:05", "02:00:00:00:00:06", 200);
+    byte[] last = TestFrames.untagged("02:00:00:00:00:07", "02:00:00:00:00:08", 61);
+    Read read =
+        new Read(
+            header(0x08, 10_010), first,
+            header(0x08, 10_020), second,
+            header(0x08, 10_010), third,
+            header(0x08, 10_010), last);
+
+    List<byte[]> direct = new ArrayList<>();
+    int walked = read.walk(PEER_B, b, direct);
+
+    assertThat(walked).isEqualTo(4);
+    assertThat(direct)
+        .containsExactly(
+            TestFrames.tagged("02:00:00:00:00:01", "02:00:00:00:00:02", 10, 200),
+            TestFrames.tagged("02:00:00:00:00:03", "02:00:00:00:00:04", 20, 200),
+            TestFrames.tagged("02:00:00:00:00:05", "02:00:00:00:00:06", 10, 200),
+            TestFrames.tagged("02:00:00:00:00:07", "02:00:00:00:00:08", 10, 61));
+    assertThat(decapsulator.decapsulated()).isEqualTo(4);
+    assertThat(received(b)).as("nothing went through the ring").isEmpty();
+  }
+
+  @Test
+  void aRunWhoseLastPieceIsTooShortForAFrameCountsItAsTruncated() {
+    byte[] inner = TestFrames.untagged("02:00:00:00:00:01", "02:00:00:00:00:02", 100);
+    Read read =
+        new Read(
+            header(0x08, 10_010), inner,
+            header(0x08, 10_010), inner,
+            header(0x08, 10_010), new byte[13]);
+
+    List<byte[]> direct = new ArrayList<>();
+    assertThat(read.walk(PEER_B, b, direct)).isEqualTo(3);
+
+    assertThat(direct).hasSize(2);
+    assertThat(decapsulator.drops(VxlanRxDrop.TRUNCATED)).isEqualTo(1);
+    assertThat(decapsulator.decapsulated()).isEqualTo(2);
+  }
+
+  @Test
+  void badDatagramsInTheMiddleOfARunAreCountedAndTheRestDelivered() {
+    byte[] inner = TestFrames.untagged("02:00:00:00:00:01", "02:00:00:00:00:02", 100);
+    byte[] taggedInner = TestFrames.tagged("02:00:00:00:00:01", "02:00:00:00:00:02", 10, 96);
+    Read read =
+        new Read(
+            header(0x08, 10_010), inner,
+            header(0x0C, 10_010), inner, // wrong flags
+            header(0x08, 10_030), inner, // VLAN 30 is node-c's, not node-b's
+            header(0x08, 10_010), taggedInner, // same length, tagged inside
+            header(0x08, 10_020), inner);
+
+    List<byte[]> direct = new ArrayList<>();
+    assertThat(read.walk(PEER_B, b, direct)).isEqualTo(5);
+
+    assertThat(direct)
+        .containsExactly(
+            TestFrames.tagged("02:00:00:00:00:01", "02:00:00:00:00:02", 10, 100),
+            TestFrames.tagged("02:00:00:00:00:01", "02:00:00:00:00:02", 20, 100));
+    assertThat(decapsulator.drops(VxlanRxDrop.BAD_FLAGS)).isEqualTo(1);
+    assertThat(decapsulator.drops(VxlanRxDrop.UNKNOWN_VNI)).isEqualTo(1);
+    assertThat(decapsulator.drops(VxlanRxDrop.INNER_VLAN_TAG)).isEqualTo(1);
+    assertThat(received(c)).isEmpty();
+  }
+
+  @Test
+  void aRunFromAnotherPeerGoesIntoThatPeersRingWhichIsWokenOnce() {
+    int[] wakeups = new int[2];
+    b.setReceiveWakeup(() -> wakeups[0]++);
+    c.setReceiveWakeup(() -> wakeups[1]++);
+    byte[] inner = TestFrames.untagged("02:00:00:00:00:01", "02:00:00:00:00:02", 100);
+    Read read = new Read(header(0x08, 10_030), inner, header(0x08, 10_030), inner);
+
+    List<byte[]> direct = new ArrayList<>();
+    assertThat(read.walk(PEER_C, b, direct)).isEqualTo(2);
+    decapsulator.wakeReceivers();
+
+    assertThat(direct).isEmpty();
+    byte[] tagged = TestFrames.tagged("02:00:00:00:00:01", "02:00:00:00:00:02", 30, 100);
+    assertThat(received(c)).containsExactly(tagged, tagged);
+    assertThat(wakeups).containsExactly(0, 1);
+  }
+
+  @Test
+  void aRunFromAnUnknownSenderIsCountedDatagramByDatagram() {
+    byte[] inner = TestFrames.untagged("02:00:00:00:00:01", "02:00:00:00:00:02", 100);
+    Read read =
+        new Read(
+            header(0x08, 10_010), inner, header(0x08, 10_010), inner, header(0x08, 10_010), inner);
+
+    List<byte[]> direct = new ArrayList<>();
+    assertThat(read.walk("198.18.0.9", b, direct)).isEqualTo(3);
+
+    assertThat(direct).isEmpty();
+    assertThat(decapsulator.drops(VxlanRxDrop.UNKNOWN_PEER)).isEqualTo(3);
+  }
+
+  /**
+   * One read as the socket returns it: datagrams laid end to end after {@link
+   * RecvmmsgDatagramBatch#HEADROOM} bytes, all as long as the first but the last.
+   */
+  private final class Read {
+    final MemorySegment buffer;
+    final int length;
+    final int segmentSize;
+
+    /** Header, inner frame, header, inner frame, ... */
+    Read(byte[]... parts) {
+      int total = 0;
+      for (byte[] part : parts) {
+        total += part.length;
+      }
+      this.length = total;
+      this.segmentSize = parts[0].length + parts[1].length;
+      this.buffer = Arena.ofAuto().allocate(RecvmmsgDatagramBatch.HEADROOM + total);
+      long at = RecvmmsgDatagramBatch.HEADROOM;
+      for (byte[] part : parts) {
+        MemorySegment.copy(part, 0, buffer, ValueLayout.JAVA_BYTE, at, part.length);
+        at += part.length;
+      }
+    }
+
+    /**
+     * Walks the read with {@code reader} reading; frames handed on in place are collected after
+     * their offload header was written in front of them, as the coalescer does, so a header that
+     * overwrote a frame still to come would show.
+     */
+    int walk(String source, VxlanPeerPort reader, List<byte[]> direct) {
+      return decapsulator.receive(
+          TunnelFixture.ipv4Int(source),
+          buffer,
+          RecvmmsgDatagramBatch.HEADROOM,
+          length,
+          segmentSize,
+          reader,
+          (frame, offset, frameLength) -> {
+            frame.asSlice(offset - VirtioNetHeader.LENGTH, VirtioNetHeader.LENGTH).fill((byte) -1);
+            direct.add(frame.asSlice(offset, frameLength).toArray(ValueLayout.JAVA_BYTE));
+          });
     }
   }
 
+  private VxlanRxDrop decapsulate(String source, byte[] header, byte[] inner) {
+    // At an offset that is not 0, as inside a read of several datagrams.
+    byte[] bytes = new byte[5 + header.length + inner.length];
+    System.arraycopy(header, 0, bytes, 5, header.length);
+    System.arraycopy(inner, 0, bytes, 5 + header.length, inner.length);
+    return decapsulator.decapsulate(
+        TunnelFixture.ipv4Int(source),
+        MemorySegment.ofArray(bytes),
+        5,
+        header.length + inner.length);
+  }
+
   private static byte[] header(int flags, int vni) {
-    return new byte[] {
-      (byte) flags, 0, 0, 0, (byte) (vni >>> 16), (byte) (vni >>> 8), (byte) vni, 0
-    };
+    return TunnelFixture.header(flags, vni);
   }
 
   private static List<byte[]> received(VxlanPeerPort port) {

@@ -136,6 +136,12 @@ public final class Libc {
   private static final MethodHandle SENDMMSG_NO_ERRNO =
       withoutErrno(
           "sendmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+  // Every failure of a non-blocking receive (EAGAIN above all) means the same to the caller:
+  // nothing to read now. errno is never needed.
+  private static final MethodHandle RECVMMSG_NO_ERRNO =
+      withoutErrno(
+          "recvmmsg",
+          FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
   private static final MethodHandle EPOLL_CREATE1 =
       withErrno("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
   private static final MethodHandle EPOLL_CTL =
@@ -479,6 +485,19 @@ public final class Libc {
       throw new AssertionError(t);
     }
     return n >= 0 ? n : sendmmsgCapturingErrno(fd, messages, flags);
+  }
+
+  /**
+   * Receives up to {@code count} {@code mmsghdr}s without a timeout; returns how many came, or -1
+   * when none did. With {@link #MSG_DONTWAIT} the usual reason is {@code EAGAIN} (nothing waiting);
+   * callers treat every failure as that and try again on their next poll, so errno is not read.
+   */
+  public static int recvmmsgNoErrno(int fd, MemorySegment messages, int count, int flags) {
+    try {
+      return (int) RECVMMSG_NO_ERRNO.invokeExact(fd, messages, count, flags, MemorySegment.NULL);
+    } catch (Throwable t) {
+      throw new AssertionError(t);
+    }
   }
 
   private static long writeCapturingErrno(int fd, MemorySegment buffer, long count) {
