@@ -226,7 +226,8 @@ class UdpGsoFallbackTest {
             TunnelFixture.VNI_BASE,
             maxInnerFrame,
             new FrameRing(16, maxInnerFrame + 4, Arena.ofAuto()),
-            batch);
+            batch,
+            null);
     GsoFrames.Offloaded frame =
         GsoFrames.tcp(false, 10, 65_000, 1398, GsoFrames.TCP_ACK | GsoFrames.TCP_PSH);
     MemorySegment buffer = MemorySegment.ofArray(frame.headerAndFrame());
