@@ -3,7 +3,6 @@ package io.kvswitch.dataplane.dhcp.lease;
 import io.kvswitch.dataplane.dhcp.net.Ipv4Address;
 import io.kvswitch.dataplane.dhcp.net.MacAddress;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -36,17 +35,38 @@ public final class InMemoryLeaseStore implements LeaseStore {
 
   @Override
   public synchronized Optional<Versioned<Lease>> byClient(ClientKey client) {
-    Set<Ipv4Address> addresses = addressesByClient.getOrDefault(client, Set.of());
-    return addresses.stream()
-        .map(records::get)
-        .max(
-            Comparator.comparing((Versioned<Lease> v) -> v.value().state() == LeaseState.BOUND)
-                .thenComparing(v -> v.value().expiresAt()));
+    Set<Ipv4Address> addresses = addressesByClient.get(client);
+    if (addresses == null) {
+      return Optional.empty();
+    }
+    // A bound record before any other, then the one that expires last.
+    Versioned<Lease> best = null;
+    for (Ipv4Address address : addresses) {
+      Versioned<Lease> record = records.get(address);
+      if (best == null || ranksAbove(record.value(), best.value())) {
+        best = record;
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
+  private static boolean ranksAbove(Lease a, Lease b) {
+    boolean aBound = a.state() == LeaseState.BOUND;
+    boolean bBound = b.state() == LeaseState.BOUND;
+    return aBound != bBound ? aBound : a.expiresAt().isAfter(b.expiresAt());
   }
 
   @Override
   public synchronized List<Versioned<Lease>> byMac(MacAddress mac) {
-    return addressesByMac.getOrDefault(mac, Set.of()).stream().map(records::get).toList();
+    Set<Ipv4Address> addresses = addressesByMac.get(mac);
+    if (addresses == null) {
+      return List.of();
+    }
+    List<Versioned<Lease>> found = new ArrayList<>(addresses.size());
+    for (Ipv4Address address : addresses) {
+      found.add(records.get(address));
+    }
+    return found;
   }
 
   @Override
