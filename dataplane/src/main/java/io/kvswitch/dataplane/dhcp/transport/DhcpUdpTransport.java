@@ -171,6 +171,11 @@ public final class DhcpUdpTransport implements AutoCloseable {
     private final ChannelFutureListener countFailure;
     private ChannelHandlerContext ctx;
 
+    /** The last reply's destination and its address; event loop only. */
+    private InetSocketAddress lastTarget;
+
+    private Ipv4Address lastTargetIp;
+
     /** Replies written during the current read batch and not flushed yet; event loop only. */
     private boolean unflushed;
 
@@ -258,9 +263,23 @@ public final class DhcpUdpTransport implements AutoCloseable {
           destination.kind() == ReplyDestination.Kind.CLIENT_HARDWARE
               ? Ipv4Address.BROADCAST
               : destination.ip();
-      InetSocketAddress target = new InetSocketAddress(ip.toInetAddress(), destination.port());
+      InetSocketAddress target = target(ip, destination.port());
       ctx.write(new DefaultAddressedEnvelope<>(reply, target)).addListener(countFailure);
       unflushed = true;
+    }
+
+    /**
+     * The socket address of a reply. Behind a relay every reply goes to the same one, so the last is
+     * kept rather than built again for each reply.
+     */
+    private InetSocketAddress target(Ipv4Address ip, int port) {
+      InetSocketAddress last = lastTarget;
+      if (last == null || !ip.equals(lastTargetIp) || last.getPort() != port) {
+        last = new InetSocketAddress(ip.toInetAddress(), port);
+        lastTarget = last;
+        lastTargetIp = ip;
+      }
+      return last;
     }
 
     private void failed(DhcpMessage request, Throwable failure) {
