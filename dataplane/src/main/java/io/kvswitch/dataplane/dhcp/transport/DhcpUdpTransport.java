@@ -269,8 +269,8 @@ public final class DhcpUdpTransport implements AutoCloseable {
     }
 
     /**
-     * The socket address of a reply. Behind a relay every reply goes to the same one, so the last is
-     * kept rather than built again for each reply.
+     * The socket address of a reply. Behind a relay every reply goes to the same one, so the last
+     * is kept rather than built again for each reply.
      */
     private InetSocketAddress target(Ipv4Address ip, int port) {
       InetSocketAddress last = lastTarget;
