@@ -81,6 +81,8 @@ cleanup() {
       kill -CONT "${pid[$s]}" 2>/dev/null || true
       kill "${pid[$s]}" 2>/dev/null || true
       wait "${pid[$s]}" 2>/dev/null || true
+      # A kvswitch server prints its counters (messages by type, drops by reason) on exit.
+      [ "$s" = kea ] || sed -n "s/^received/$s counters: received/p" "$work/$s.log" >&2 || true
     fi
     ip netns del "kdb$id${short[$s]}s" 2>/dev/null || true
     ip netns del "kdb$id${short[$s]}c" 2>/dev/null || true
