@@ -25,7 +25,8 @@
 #     plus its average REQUEST-ACK delay. p99: from the timestamps of perfdhcp -x t, each
 #     REQUEST-ACK joined to the DISCOVER-OFFER whose OFFER arrived last before that REQUEST.
 #   - Prints a table, then as the last line: kvswitch/kea exchanges/s ratio: X.XX
-#     (kvs-api peak over Kea's peak).
+#     (kvs-api peak over Kea's peak), after a line "kvs-mem/kea exchanges/s ratio: Y.YY" when
+#     kvs-mem runs.
 #
 # Requirements: root; iproute2; perfdhcp (Debian kea-admin) and kea-dhcp4 (kea-dhcp4-server);
 # JDK 25 (found as ./kvswitch finds it). The script compiles the project first (no install).
@@ -33,7 +34,9 @@
 # Knobs (environment): DURATION seconds per run (5), RATES the first rates tried
 # ("100 200 300 500 750 1000 1500 2000"), STEP rate step after those (1000), MAX_RATE highest
 # rate tried (30000), CLIENTS distinct client MACs (50000), WARMUP_RATE (200), SETTLE seconds a
-# server keeps running alone after each run to work off what is queued (3).
+# server keeps running alone after each run to work off what is queued (3), SERVERS the servers
+# to run, a subset of "kea kvs-api kvs-mem" (all three), KVS_JAVA_OPTS extra JVM options for the
+# kvswitch servers, e.g. "-XX:StartFlightRecording=filename=/tmp/kvs.jfr" to profile them (none).
 #
 # Reading the kvs-api column: the sandbox API server is fabric8's mock server (one event loop,
 # one global lock, a linear scan of every stored object per request), so it, not the lease
@@ -61,7 +64,13 @@ done
 
 id="$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')"
 work="$(mktemp -d "/tmp/kdb-$id.XXXXXX")"
-servers=(kea kvs-api kvs-mem)
+read -r -a servers <<<"${SERVERS:-kea kvs-api kvs-mem}"
+for s in "${servers[@]}"; do
+  case "$s" in
+    kea | kvs-api | kvs-mem) ;;
+    *) echo "dhcp.sh: unknown server '$s' in SERVERS (kea, kvs-api, kvs-mem)" >&2; exit 1 ;;
+  esac
+done
 declare -A short=([kea]=k [kvs-api]=a [kvs-mem]=m)
 declare -A pid=() ready=()
 
@@ -72,6 +81,8 @@ cleanup() {
       kill -CONT "${pid[$s]}" 2>/dev/null || true
       kill "${pid[$s]}" 2>/dev/null || true
       wait "${pid[$s]}" 2>/dev/null || true
+      # A kvswitch server prints its counters (messages by type, drops by reason) on exit.
+      [ "$s" = kea ] || sed -n "s/^received/$s counters: received/p" "$work/$s.log" >&2 || true
     fi
     ip netns del "kdb$id${short[$s]}s" 2>/dev/null || true
     ip netns del "kdb$id${short[$s]}c" 2>/dev/null || true
@@ -138,7 +149,8 @@ JSON
 
 start_kvswitch() {
   local s="$1" store="$2"
-  "$java_home/bin/java" -Xmx2g -cp "$classpath" io.kvswitch.e2e.bench.DhcpBenchServer \
+  # shellcheck disable=SC2086 # KVS_JAVA_OPTS holds several options
+  "$java_home/bin/java" -Xmx2g ${KVS_JAVA_OPTS:-} -cp "$classpath" io.kvswitch.e2e.bench.DhcpBenchServer \
     "$store" "$(srv_ns "$s")" "$(srv_if "$s")" 10.64.0.0/16 10.64.0.1 10.64.1.0 10.64.254.254 \
     "$root/crds/manifests" >"$work/$s.log" 2>&1 &
   pid[$s]=$!
@@ -249,10 +261,11 @@ PY
 }
 
 # --- run --------------------------------------------------------------------------------
+runs() { [[ " ${servers[*]} " == *" $1 "* ]]; }
 for s in "${servers[@]}"; do make_pair "$s"; done
-start_kea
-start_kvswitch kvs-api api
-start_kvswitch kvs-mem memory
+runs kea && start_kea
+runs kvs-api && start_kvswitch kvs-api api
+runs kvs-mem && start_kvswitch kvs-mem memory
 for s in "${servers[@]}"; do wait_ready "$s"; done
 
 echo "warming up (${DURATION}s at ${WARMUP_RATE}/s each)" >&2
@@ -311,5 +324,9 @@ done
 echo
 echo "kvs-api: Kubernetes lease store (sandbox API server), ACK after the lease's write returned;"
 echo "kvs-mem: in-memory store; kea: memfile, persist on. ${DURATION}s per run, ${CLIENTS} client MACs."
-awk -v a="${peak[kvs-api]}" -v k="${peak[kea]}" \
-  'BEGIN { if (k == 0) print "kvswitch/kea exchanges/s ratio: n/a"; else printf "kvswitch/kea exchanges/s ratio: %.2f\n", a / k }'
+ratio_line() {
+  awk -v a="${peak[$2]:-0}" -v k="${peak[kea]:-0}" -v label="$1" \
+    'BEGIN { if (k == 0) print label " exchanges/s ratio: n/a"; else printf "%s exchanges/s ratio: %.2f\n", label, a / k }'
+}
+runs kvs-mem && ratio_line "kvs-mem/kea" kvs-mem
+runs kvs-api && ratio_line "kvswitch/kea" kvs-api

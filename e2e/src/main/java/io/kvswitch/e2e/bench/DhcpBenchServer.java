@@ -3,6 +3,7 @@ package io.kvswitch.e2e.bench;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.kvswitch.dataplane.dhcp.codec.DhcpMessageType;
 import io.kvswitch.dataplane.dhcp.config.DhcpNetworkConfig;
 import io.kvswitch.dataplane.dhcp.config.RateLimits;
 import io.kvswitch.dataplane.dhcp.lease.AddressPool;
@@ -17,6 +18,8 @@ import io.kvswitch.dataplane.dhcp.lease.kubernetes.KubernetesBlockLedger;
 import io.kvswitch.dataplane.dhcp.lease.kubernetes.KubernetesLeaseStore;
 import io.kvswitch.dataplane.dhcp.lease.kubernetes.OwnerResolver;
 import io.kvswitch.dataplane.dhcp.server.DhcpServer;
+import io.kvswitch.dataplane.dhcp.server.DhcpServerCounters;
+import io.kvswitch.dataplane.dhcp.server.DropReason;
 import io.kvswitch.dataplane.dhcp.transport.DhcpUdpTransport;
 import io.kvswitch.e2e.sandbox.api.SandboxApiServer;
 import java.nio.file.Path;
@@ -59,6 +62,30 @@ public final class DhcpBenchServer {
       e.printStackTrace();
       System.exit(1);
     }
+  }
+
+  /** What the server did, printed on exit: where a run's lost exchanges went shows here. */
+  private static String summary(DhcpServer server, DhcpUdpTransport transport) {
+    StringBuilder text = new StringBuilder("received");
+    DhcpServerCounters counters = server.counters();
+    for (DhcpMessageType type : DhcpMessageType.values()) {
+      text.append(' ').append(type).append('=').append(counters.received(type));
+    }
+    text.append("; sent");
+    for (DhcpMessageType type : DhcpMessageType.values()) {
+      text.append(' ').append(type).append('=').append(counters.sent(type));
+    }
+    text.append("; dropped");
+    for (DropReason reason : DropReason.values()) {
+      text.append(' ').append(reason).append('=').append(counters.dropped(reason));
+    }
+    return text.append("; conflicts=")
+        .append(counters.conflicts())
+        .append(" malformed=")
+        .append(transport.malformedDatagrams())
+        .append(" failed replies=")
+        .append(transport.failedReplies())
+        .toString();
   }
 
   private static void run(String[] args) throws Exception {
@@ -137,6 +164,7 @@ public final class DhcpBenchServer {
                           System.err.println("closing " + resource + ": " + e.getMessage());
                         }
                       }
+                      System.out.println(summary(server, transport));
                       stopped.countDown();
                     }));
     System.out.println("ready");

@@ -69,7 +69,8 @@ public final class DhcpMessage {
     this.yiaddr = b.yiaddr;
     this.siaddr = b.siaddr;
     this.giaddr = b.giaddr;
-    this.chaddr = b.chaddr.clone();
+    // The builder replaces its array on every change and never writes into it: no copy needed.
+    this.chaddr = b.chaddr;
     this.sname = b.sname;
     this.file = b.file;
     this.options = b.options;
@@ -155,6 +156,11 @@ public final class DhcpMessage {
   /** All 16 bytes of {@code chaddr}; only the first {@link #hlen()} are meaningful. */
   public byte[] chaddr() {
     return chaddr.clone();
+  }
+
+  /** {@code chaddr} itself, for the encoder, which only reads it. */
+  byte[] chaddrArray() {
+    return chaddr;
   }
 
   /** The client's Ethernet address, when {@code htype} and {@code hlen} say it has one. */
@@ -308,6 +314,15 @@ public final class DhcpMessage {
         throw new IllegalArgumentException("chaddr is at most 16 bytes");
       }
       this.chaddr = Arrays.copyOf(chaddr, 16);
+      return this;
+    }
+
+    /** Takes a 16-byte array the caller will not change again, without copying it. */
+    Builder ownChaddr(byte[] chaddr) {
+      if (chaddr.length != 16) {
+        throw new IllegalArgumentException("chaddr is 16 bytes");
+      }
+      this.chaddr = chaddr;
       return this;
     }
 

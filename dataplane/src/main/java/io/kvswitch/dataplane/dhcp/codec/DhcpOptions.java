@@ -27,9 +27,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -45,12 +45,20 @@ import java.util.Set;
  */
 public final class DhcpOptions {
 
-  private static final DhcpOptions EMPTY = new DhcpOptions(new LinkedHashMap<>());
+  private static final DhcpOptions EMPTY = new DhcpOptions(new byte[0], new byte[0][]);
 
-  private final Map<Integer, byte[]> values;
+  /*
+   * Parallel arrays in wire order instead of a map: a message has a few dozen options at most, so a
+   * scan is as fast as a hash lookup and the whole set costs three objects. The value arrays are
+   * never written after they are stored, by this class or by its builder, so one array may be
+   * shared by a builder and the options it built, and by options built from other options.
+   */
+  private final byte[] codes;
+  private final byte[][] values;
 
-  private DhcpOptions(LinkedHashMap<Integer, byte[]> values) {
-    this.values = Collections.unmodifiableMap(values);
+  private DhcpOptions(byte[] codes, byte[][] values) {
+    this.codes = codes;
+    this.values = values;
   }
 
   public static DhcpOptions empty() {
@@ -64,33 +72,63 @@ public final class DhcpOptions {
   /** A builder that starts with these options, in this order. */
   public Builder toBuilder() {
     Builder builder = new Builder();
-    values.forEach(builder::raw);
+    for (int i = 0; i < codes.length; i++) {
+      builder.put(codes[i] & 0xff, values[i]);
+    }
     return builder;
   }
 
   /** Option codes in wire order (PAD and END are never stored). */
   public Set<Integer> codes() {
-    return values.keySet();
+    Set<Integer> set = new LinkedHashSet<>();
+    for (byte code : codes) {
+      set.add(code & 0xff);
+    }
+    return Collections.unmodifiableSet(set);
   }
 
   public boolean contains(int code) {
-    return values.containsKey(code);
+    return indexOf(codes, codes.length, code) >= 0;
   }
 
   /** A copy of the raw value of an option. */
   public Optional<byte[]> raw(int code) {
-    byte[] value = values.get(code);
+    byte[] value = value(code);
     return value == null ? Optional.empty() : Optional.of(value.clone());
   }
 
   /** The number of options. */
   public int size() {
-    return values.size();
+    return codes.length;
+  }
+
+  /** The code of the {@code i}th option in wire order. */
+  int codeAt(int i) {
+    return codes[i] & 0xff;
+  }
+
+  /** The value of the {@code i}th option, not copied: the codec only reads it. */
+  byte[] valueAt(int i) {
+    return values[i];
+  }
+
+  private byte[] value(int code) {
+    int i = indexOf(codes, codes.length, code);
+    return i < 0 ? null : values[i];
+  }
+
+  private static int indexOf(byte[] codes, int size, int code) {
+    for (int i = 0; i < size; i++) {
+      if ((codes[i] & 0xff) == code) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** Option 53. Empty when absent or when the value is not one this server speaks. */
   public Optional<DhcpMessageType> messageType() {
-    byte[] value = values.get(MESSAGE_TYPE);
+    byte[] value = value(MESSAGE_TYPE);
     return value == null ? Optional.empty() : DhcpMessageType.of(value[0] & 0xff);
   }
 
@@ -123,7 +161,7 @@ public final class DhcpOptions {
 
   /** Option 55: the codes the client asked for, in its order of preference. */
   public List<Integer> parameterRequestList() {
-    byte[] value = values.get(PARAMETER_REQUEST_LIST);
+    byte[] value = value(PARAMETER_REQUEST_LIST);
     if (value == null) {
       return List.of();
     }
@@ -134,13 +172,30 @@ public final class DhcpOptions {
     return List.copyOf(codes);
   }
 
+  /**
+   * Whether option 55 lists {@code code}; false when the client sent no list. Reads the raw value,
+   * so the reply path asks once per option without building a list.
+   */
+  public boolean requests(int code) {
+    byte[] value = value(PARAMETER_REQUEST_LIST);
+    if (value == null) {
+      return false;
+    }
+    for (byte requested : value) {
+      if ((requested & 0xff) == code) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   public OptionalInt maxMessageSize() {
-    byte[] value = values.get(MAX_MESSAGE_SIZE);
+    byte[] value = value(MAX_MESSAGE_SIZE);
     return value == null ? OptionalInt.empty() : OptionalInt.of(unsigned16(value));
   }
 
   public OptionalInt interfaceMtu() {
-    byte[] value = values.get(INTERFACE_MTU);
+    byte[] value = value(INTERFACE_MTU);
     return value == null ? OptionalInt.empty() : OptionalInt.of(unsigned16(value));
   }
 
@@ -171,7 +226,7 @@ public final class DhcpOptions {
   }
 
   public List<ClasslessRoute> classlessStaticRoutes() {
-    byte[] value = values.get(CLASSLESS_STATIC_ROUTES);
+    byte[] value = value(CLASSLESS_STATIC_ROUTES);
     return value == null ? List.of() : ClasslessRoute.decode(value);
   }
 
@@ -181,12 +236,12 @@ public final class DhcpOptions {
   }
 
   private Optional<Ipv4Address> address(int code) {
-    byte[] value = values.get(code);
+    byte[] value = value(code);
     return value == null ? Optional.empty() : Optional.of(Ipv4Address.of(value, 0));
   }
 
   private List<Ipv4Address> addresses(int code) {
-    byte[] value = values.get(code);
+    byte[] value = value(code);
     if (value == null) {
       return List.of();
     }
@@ -198,14 +253,14 @@ public final class DhcpOptions {
   }
 
   private OptionalLong seconds(int code) {
-    byte[] value = values.get(code);
+    byte[] value = value(code);
     return value == null
         ? OptionalLong.empty()
         : OptionalLong.of(Integer.toUnsignedLong(Ipv4Address.of(value, 0).value()));
   }
 
   private Optional<String> text(int code) {
-    byte[] value = values.get(code);
+    byte[] value = value(code);
     if (value == null) {
       return Optional.empty();
     }
@@ -282,15 +337,11 @@ public final class DhcpOptions {
 
   @Override
   public boolean equals(Object o) {
-    if (!(o instanceof DhcpOptions other) || other.values.size() != values.size()) {
+    if (!(o instanceof DhcpOptions other) || !Arrays.equals(codes, other.codes)) {
       return false;
     }
-    var mine = values.entrySet().iterator();
-    var theirs = other.values.entrySet().iterator();
-    while (mine.hasNext()) {
-      var a = mine.next();
-      var b = theirs.next();
-      if (!a.getKey().equals(b.getKey()) || !Arrays.equals(a.getValue(), b.getValue())) {
+    for (int i = 0; i < values.length; i++) {
+      if (!Arrays.equals(values[i], other.values[i])) {
         return false;
       }
     }
@@ -300,9 +351,9 @@ public final class DhcpOptions {
   @Override
   public int hashCode() {
     int hash = 1;
-    for (var entry : values.entrySet()) {
-      hash = 31 * hash + entry.getKey();
-      hash = 31 * hash + Arrays.hashCode(entry.getValue());
+    for (int i = 0; i < codes.length; i++) {
+      hash = 31 * hash + (codes[i] & 0xff);
+      hash = 31 * hash + Arrays.hashCode(values[i]);
     }
     return hash;
   }
@@ -310,20 +361,21 @@ public final class DhcpOptions {
   @Override
   public String toString() {
     StringBuilder text = new StringBuilder("{");
-    values.forEach(
-        (code, value) -> {
-          if (text.length() > 1) {
-            text.append(", ");
-          }
-          text.append(code).append('=').append(java.util.HexFormat.of().formatHex(value));
-        });
+    for (int i = 0; i < codes.length; i++) {
+      if (i > 0) {
+        text.append(", ");
+      }
+      text.append(codes[i] & 0xff).append('=').append(HexFormat.of().formatHex(values[i]));
+    }
     return text.append('}').toString();
   }
 
   /** Collects options in insertion order; setting a code again replaces its value in place. */
   public static final class Builder {
 
-    private final LinkedHashMap<Integer, byte[]> values = new LinkedHashMap<>();
+    private byte[] codes = new byte[16];
+    private byte[][] values = new byte[16][];
+    private int size;
 
     private Builder() {}
 
@@ -334,94 +386,147 @@ public final class DhcpOptions {
      *     option this server interprets
      */
     public Builder raw(int code, byte[] value) {
-      if (code <= PAD || code >= END) {
-        throw new IllegalArgumentException("option code " + code + " cannot carry a value");
-      }
       byte[] copy = value.clone();
-      validate(code, copy);
-      values.put(code, copy);
-      return this;
+      validate(checkedCode(code), copy);
+      return put(code, copy);
+    }
+
+    /**
+     * Sets an option to the value it has in {@code source}, without copying (both are immutable).
+     * For options a server computes once per network and sends in every reply.
+     *
+     * @return false when {@code source} does not have the option; nothing is set then
+     */
+    public boolean copy(DhcpOptions source, int code) {
+      byte[] value = source.value(code);
+      if (value == null) {
+        return false;
+      }
+      put(code, value);
+      return true;
     }
 
     /**
      * Appends to an option already present: RFC 3396 says a code seen twice is one value split in
-     * parts, concatenated in order. The combined value is checked when {@link #build()} runs.
+     * parts, concatenated in order. The combined value is checked when {@link #build()} runs. Takes
+     * ownership of {@code part}: the caller must not change it afterwards.
      */
     Builder append(int code, byte[] part) {
-      byte[] previous = values.get(code);
-      if (previous == null) {
-        values.put(code, part.clone());
+      int i = indexOf(codes, size, checkedCode(code));
+      if (i < 0) {
+        add(code, part);
       } else {
+        byte[] previous = values[i];
         byte[] joined = Arrays.copyOf(previous, previous.length + part.length);
         System.arraycopy(part, 0, joined, previous.length, part.length);
-        values.put(code, joined);
+        values[i] = joined;
       }
       return this;
     }
 
+    /** Checks and stores a value this builder made itself, so nobody else can change it. */
+    private Builder set(int code, byte[] value) {
+      validate(code, value);
+      return put(code, value);
+    }
+
+    /** Stores a value this builder owns from now on; valid values only. */
+    private Builder put(int code, byte[] value) {
+      int i = indexOf(codes, size, code);
+      if (i < 0) {
+        add(code, value);
+      } else {
+        values[i] = value;
+      }
+      return this;
+    }
+
+    private void add(int code, byte[] value) {
+      if (size == codes.length) {
+        codes = Arrays.copyOf(codes, size * 2);
+        values = Arrays.copyOf(values, size * 2);
+      }
+      codes[size] = (byte) code;
+      values[size] = value;
+      size++;
+    }
+
+    private static int checkedCode(int code) {
+      if (code <= PAD || code >= END) {
+        throw new IllegalArgumentException("option code " + code + " cannot carry a value");
+      }
+      return code;
+    }
+
     public Builder remove(int code) {
-      values.remove(code);
+      int i = indexOf(codes, size, code);
+      if (i >= 0) {
+        System.arraycopy(codes, i + 1, codes, i, size - i - 1);
+        System.arraycopy(values, i + 1, values, i, size - i - 1);
+        size--;
+        values[size] = null;
+      }
       return this;
     }
 
     public boolean contains(int code) {
-      return values.containsKey(code);
+      return indexOf(codes, size, code) >= 0;
     }
 
     public Builder messageType(DhcpMessageType type) {
-      return raw(MESSAGE_TYPE, new byte[] {(byte) type.code()});
+      return put(MESSAGE_TYPE, new byte[] {(byte) type.code()});
     }
 
     public Builder requestedIp(Ipv4Address address) {
-      return raw(REQUESTED_IP, address.toBytes());
+      return set(REQUESTED_IP, address.toBytes());
     }
 
     public Builder serverId(Ipv4Address address) {
-      return raw(SERVER_ID, address.toBytes());
+      return set(SERVER_ID, address.toBytes());
     }
 
     public Builder subnetMask(Ipv4Address mask) {
-      return raw(SUBNET_MASK, mask.toBytes());
+      return set(SUBNET_MASK, mask.toBytes());
     }
 
     public Builder leaseTime(long seconds) {
-      return raw(LEASE_TIME, seconds32(seconds));
+      return set(LEASE_TIME, seconds32(seconds));
     }
 
     public Builder renewalTime(long seconds) {
-      return raw(RENEWAL_TIME, seconds32(seconds));
+      return set(RENEWAL_TIME, seconds32(seconds));
     }
 
     public Builder rebindingTime(long seconds) {
-      return raw(REBINDING_TIME, seconds32(seconds));
+      return set(REBINDING_TIME, seconds32(seconds));
     }
 
     public Builder routers(List<Ipv4Address> routers) {
-      return raw(ROUTER, addresses(routers));
+      return set(ROUTER, addresses(routers));
     }
 
     public Builder dnsServers(List<Ipv4Address> servers) {
-      return raw(DNS_SERVERS, addresses(servers));
+      return set(DNS_SERVERS, addresses(servers));
     }
 
     public Builder hostname(String hostname) {
-      return raw(HOSTNAME, hostname.getBytes(StandardCharsets.US_ASCII));
+      return set(HOSTNAME, hostname.getBytes(StandardCharsets.US_ASCII));
     }
 
     public Builder domainName(String domain) {
-      return raw(DOMAIN_NAME, domain.getBytes(StandardCharsets.US_ASCII));
+      return set(DOMAIN_NAME, domain.getBytes(StandardCharsets.US_ASCII));
     }
 
     public Builder message(String message) {
-      return raw(MESSAGE, message.getBytes(StandardCharsets.US_ASCII));
+      return set(MESSAGE, message.getBytes(StandardCharsets.US_ASCII));
     }
 
     public Builder interfaceMtu(int mtu) {
-      return raw(INTERFACE_MTU, new byte[] {(byte) (mtu >>> 8), (byte) mtu});
+      return set(INTERFACE_MTU, new byte[] {(byte) (mtu >>> 8), (byte) mtu});
     }
 
     public Builder maxMessageSize(int size) {
-      return raw(MAX_MESSAGE_SIZE, new byte[] {(byte) (size >>> 8), (byte) size});
+      return set(MAX_MESSAGE_SIZE, new byte[] {(byte) (size >>> 8), (byte) size});
     }
 
     public Builder parameterRequestList(List<Integer> codes) {
@@ -429,7 +534,7 @@ public final class DhcpOptions {
       for (int i = 0; i < value.length; i++) {
         value[i] = (byte) (int) codes.get(i);
       }
-      return raw(PARAMETER_REQUEST_LIST, value);
+      return set(PARAMETER_REQUEST_LIST, value);
     }
 
     public Builder clientId(byte[] clientId) {
@@ -446,10 +551,10 @@ public final class DhcpOptions {
      * @throws IllegalArgumentException when an option assembled from parts is invalid
      */
     public DhcpOptions build() {
-      values.forEach(DhcpOptions::validate);
-      LinkedHashMap<Integer, byte[]> copy = new LinkedHashMap<>();
-      values.forEach((code, value) -> copy.put(code, value.clone()));
-      return new DhcpOptions(copy);
+      for (int i = 0; i < size; i++) {
+        validate(codes[i] & 0xff, values[i]);
+      }
+      return new DhcpOptions(Arrays.copyOf(codes, size), Arrays.copyOf(values, size));
     }
 
     private static byte[] seconds32(long seconds) {

@@ -92,7 +92,7 @@ public final class DhcpWireFormat {
           .yiaddr(new Ipv4Address(in.getInt(start + 16)))
           .siaddr(new Ipv4Address(in.getInt(start + 20)))
           .giaddr(new Ipv4Address(in.getInt(start + 24)))
-          .chaddr(chaddr)
+          .ownChaddr(chaddr)
           .sname(snameHoldsOptions ? "" : text(in, start + SNAME_OFFSET, SNAME_LENGTH))
           .file(fileHoldsOptions ? "" : text(in, start + FILE_OFFSET, FILE_LENGTH))
           .options(options.build())
@@ -164,8 +164,8 @@ public final class DhcpWireFormat {
   public static int encodedLength(DhcpMessage message) {
     int length = MIN_LENGTH + 1;
     DhcpOptions options = message.options();
-    for (int code : options.codes()) {
-      int valueLength = options.raw(code).orElseThrow().length;
+    for (int i = 0; i < options.size(); i++) {
+      int valueLength = options.valueAt(i).length;
       int parts = Math.max(1, (valueLength + 254) / 255);
       length += 2 * parts + valueLength;
     }
@@ -189,13 +189,14 @@ public final class DhcpWireFormat {
     out.writeInt(message.yiaddr().value());
     out.writeInt(message.siaddr().value());
     out.writeInt(message.giaddr().value());
-    out.writeBytes(message.chaddr());
+    out.writeBytes(message.chaddrArray());
     writeText(out, message.sname(), SNAME_LENGTH);
     writeText(out, message.file(), FILE_LENGTH);
     out.writeInt(MAGIC_COOKIE);
     DhcpOptions options = message.options();
-    for (int code : options.codes()) {
-      byte[] value = options.raw(code).orElseThrow();
+    for (int i = 0; i < options.size(); i++) {
+      int code = options.codeAt(i);
+      byte[] value = options.valueAt(i);
       int offset = 0;
       do {
         int part = Math.min(255, value.length - offset);
@@ -215,6 +216,10 @@ public final class DhcpWireFormat {
   }
 
   private static void writeText(ByteBuf out, String text, int fieldLength) {
+    if (text.isEmpty()) {
+      out.writeZero(fieldLength);
+      return;
+    }
     byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
     out.writeBytes(bytes);
     out.writeZero(fieldLength - bytes.length);

@@ -1,7 +1,6 @@
 package io.kvswitch.dataplane.dhcp.lease;
 
 import io.kvswitch.dataplane.dhcp.codec.DhcpMessage;
-import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
@@ -27,7 +26,7 @@ public record ClientKey(String value) {
                     "hw-"
                         + message.htype()
                         + "-"
-                        + HEX.formatHex(Arrays.copyOf(message.chaddr(), message.hlen()))));
+                        + HEX.formatHex(message.chaddr(), 0, message.hlen())));
   }
 
   @Override

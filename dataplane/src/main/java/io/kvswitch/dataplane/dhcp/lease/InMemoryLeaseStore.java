@@ -3,13 +3,10 @@ package io.kvswitch.dataplane.dhcp.lease;
 import io.kvswitch.dataplane.dhcp.net.Ipv4Address;
 import io.kvswitch.dataplane.dhcp.net.MacAddress;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -20,8 +17,8 @@ import java.util.function.Consumer;
 public final class InMemoryLeaseStore implements LeaseStore {
 
   private final Map<Ipv4Address, Versioned<Lease>> records = new HashMap<>();
-  private final Map<ClientKey, Set<Ipv4Address>> addressesByClient = new HashMap<>();
-  private final Map<MacAddress, Set<Ipv4Address>> addressesByMac = new HashMap<>();
+  private final AddressIndex<ClientKey> addressesByClient = new AddressIndex<>();
+  private final AddressIndex<MacAddress> addressesByMac = new AddressIndex<>();
   private long nextVersion = 1;
   private int conflictsToSimulate;
   private boolean available = true;
@@ -36,17 +33,31 @@ public final class InMemoryLeaseStore implements LeaseStore {
 
   @Override
   public synchronized Optional<Versioned<Lease>> byClient(ClientKey client) {
-    Set<Ipv4Address> addresses = addressesByClient.getOrDefault(client, Set.of());
-    return addresses.stream()
-        .map(records::get)
-        .max(
-            Comparator.comparing((Versioned<Lease> v) -> v.value().state() == LeaseState.BOUND)
-                .thenComparing(v -> v.value().expiresAt()));
+    // A bound record before any other, then the one that expires last.
+    Versioned<Lease> best = null;
+    for (Ipv4Address address : addressesByClient.get(client)) {
+      Versioned<Lease> record = records.get(address);
+      if (best == null || ranksAbove(record.value(), best.value())) {
+        best = record;
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
+  private static boolean ranksAbove(Lease a, Lease b) {
+    boolean aBound = a.state() == LeaseState.BOUND;
+    boolean bBound = b.state() == LeaseState.BOUND;
+    return aBound != bBound ? aBound : a.expiresAt().isAfter(b.expiresAt());
   }
 
   @Override
   public synchronized List<Versioned<Lease>> byMac(MacAddress mac) {
-    return addressesByMac.getOrDefault(mac, Set.of()).stream().map(records::get).toList();
+    Ipv4Address[] addresses = addressesByMac.get(mac);
+    List<Versioned<Lease>> found = new ArrayList<>(addresses.length);
+    for (Ipv4Address address : addresses) {
+      found.add(records.get(address));
+    }
+    return found;
   }
 
   @Override
@@ -84,24 +95,14 @@ public final class InMemoryLeaseStore implements LeaseStore {
       return new WriteOutcome.Conflict(Optional.ofNullable(current));
     }
     if (current != null) {
-      unindex(addressesByClient, current.value().client(), address);
-      unindex(addressesByMac, current.value().mac(), address);
+      addressesByClient.remove(current.value().client(), address);
+      addressesByMac.remove(current.value().mac(), address);
     }
     Versioned<Lease> stored = new Versioned<>(write.lease(), nextVersion++);
     records.put(address, stored);
-    addressesByClient.computeIfAbsent(write.lease().client(), c -> new HashSet<>()).add(address);
-    addressesByMac.computeIfAbsent(write.lease().mac(), m -> new HashSet<>()).add(address);
+    addressesByClient.add(write.lease().client(), address);
+    addressesByMac.add(write.lease().mac(), address);
     return new WriteOutcome.Committed(stored);
-  }
-
-  private static <K> void unindex(Map<K, Set<Ipv4Address>> index, K key, Ipv4Address address) {
-    Set<Ipv4Address> addresses = index.get(key);
-    if (addresses != null) {
-      addresses.remove(address);
-      if (addresses.isEmpty()) {
-        index.remove(key);
-      }
-    }
   }
 
   /**
@@ -111,8 +112,8 @@ public final class InMemoryLeaseStore implements LeaseStore {
   public synchronized void forget(Ipv4Address address) {
     Versioned<Lease> current = records.remove(address);
     if (current != null) {
-      unindex(addressesByClient, current.value().client(), address);
-      unindex(addressesByMac, current.value().mac(), address);
+      addressesByClient.remove(current.value().client(), address);
+      addressesByMac.remove(current.value().mac(), address);
     }
   }
 

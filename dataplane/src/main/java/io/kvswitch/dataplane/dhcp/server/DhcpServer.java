@@ -59,6 +59,7 @@ public final class DhcpServer {
   private final InstantSource clock;
   private final String node;
   private final List<ReplyOptionHandler> optionHandlers;
+  private final DhcpOptions networkOptions;
   private final KeyedRateLimiter<String> portLimiter;
   private final KeyedRateLimiter<MacAddress> macLimiter;
   private final int maxLeasesPerMac;
@@ -78,6 +79,7 @@ public final class DhcpServer {
     this.clock = clock;
     this.node = node;
     this.optionHandlers = StandardOptionHandlers.chain();
+    this.networkOptions = NetworkOptions.of(config);
     this.portLimiter =
         new KeyedRateLimiter<>(
             limits.portMessagesPerSecond(), limits.portBurst(), limits.maxTrackedKeys(), clock);
@@ -398,7 +400,8 @@ public final class DhcpServer {
       OptionalLong leaseSeconds,
       String nakReason) {
     ReplyContext context =
-        new ReplyContext(request, type, config, leaseSeconds, Optional.ofNullable(nakReason));
+        new ReplyContext(
+            request, type, config, networkOptions, leaseSeconds, Optional.ofNullable(nakReason));
     DhcpOptions.Builder options = DhcpOptions.builder().messageType(type);
     for (ReplyOptionHandler handler : optionHandlers) {
       handler.addOptions(context, options);
@@ -434,6 +437,9 @@ public final class DhcpServer {
         Math.max(MIN_MAX_MESSAGE_SIZE, request.options().maxMessageSize().orElse(0))
             - IP_UDP_HEADERS;
     DhcpMessage message = reply.options(options.build()).build();
+    if (DhcpWireFormat.encodedLength(message) <= limit) {
+      return message;
+    }
     List<Integer> droppable = new ArrayList<>(message.options().codes());
     droppable.removeAll(
         List.of(
@@ -462,12 +468,18 @@ public final class DhcpServer {
    * identifiers; a client that changes its identifier on every attempt cannot drain the pool.
    */
   private boolean overLeaseLimit(Client client) {
+    List<Versioned<Lease>> records = store.byMac(client.mac);
+    if (records.size() < maxLeasesPerMac) {
+      return false;
+    }
     Instant now = clock.instant();
-    long others =
-        store.byMac(client.mac).stream()
-            .map(Versioned::value)
-            .filter(l -> l.isBoundAt(now) && !l.client().equals(client.key))
-            .count();
+    int others = 0;
+    for (Versioned<Lease> record : records) {
+      Lease lease = record.value();
+      if (lease.isBoundAt(now) && !lease.client().equals(client.key)) {
+        others++;
+      }
+    }
     return others >= maxLeasesPerMac;
   }
 

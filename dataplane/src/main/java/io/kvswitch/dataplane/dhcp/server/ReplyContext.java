@@ -2,8 +2,9 @@ package io.kvswitch.dataplane.dhcp.server;
 
 import io.kvswitch.dataplane.dhcp.codec.DhcpMessage;
 import io.kvswitch.dataplane.dhcp.codec.DhcpMessageType;
+import io.kvswitch.dataplane.dhcp.codec.DhcpOptionCodes;
+import io.kvswitch.dataplane.dhcp.codec.DhcpOptions;
 import io.kvswitch.dataplane.dhcp.config.DhcpNetworkConfig;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -13,6 +14,7 @@ import java.util.OptionalLong;
  * @param request the client's message
  * @param type OFFER, ACK or NAK
  * @param config the network
+ * @param network the options that follow from {@code config} alone, encoded once per server
  * @param leaseSeconds the lease time granted, empty for NAK and for the ACK of an INFORM
  * @param nakReason the text of option 56 in a NAK
  */
@@ -20,6 +22,7 @@ public record ReplyContext(
     DhcpMessage request,
     DhcpMessageType type,
     DhcpNetworkConfig config,
+    DhcpOptions network,
     OptionalLong leaseSeconds,
     Optional<String> nakReason) {
 
@@ -28,8 +31,8 @@ public record ReplyContext(
    * gets everything the network configures).
    */
   public boolean wants(int code) {
-    List<Integer> requested = request.options().parameterRequestList();
-    return requested.isEmpty() || requested.contains(code);
+    DhcpOptions options = request.options();
+    return !options.contains(DhcpOptionCodes.PARAMETER_REQUEST_LIST) || options.requests(code);
   }
 
   public boolean isNak() {

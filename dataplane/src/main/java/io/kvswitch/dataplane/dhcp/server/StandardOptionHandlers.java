@@ -1,17 +1,14 @@
 package io.kvswitch.dataplane.dhcp.server;
 
-import io.kvswitch.dataplane.dhcp.codec.ClasslessRoute;
 import io.kvswitch.dataplane.dhcp.codec.DhcpOptionCodes;
 import io.kvswitch.dataplane.dhcp.codec.DhcpOptions;
 import io.kvswitch.dataplane.dhcp.config.Reservation;
-import io.kvswitch.dataplane.dhcp.net.Ipv4Address;
-import io.kvswitch.dataplane.dhcp.net.Ipv4Subnet;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The option handlers of a standard reply, in the order their options appear on the wire. A NAK
+ * The option handlers of a standard reply, in the order their options appear on the wire. Values
+ * that depend on the network only come precomputed from {@link ReplyContext#network()}. A NAK
  * carries only the server identifier, the reason and the echoed client and relay options (RFC 2131
  * table 3).
  */
@@ -21,7 +18,7 @@ public enum StandardOptionHandlers implements ReplyOptionHandler {
   SERVER_IDENTIFIER {
     @Override
     public void addOptions(ReplyContext c, DhcpOptions.Builder o) {
-      o.serverId(c.config().serverId());
+      o.copy(c.network(), DhcpOptionCodes.SERVER_ID);
     }
   },
 
@@ -43,7 +40,7 @@ public enum StandardOptionHandlers implements ReplyOptionHandler {
     @Override
     public void addOptions(ReplyContext c, DhcpOptions.Builder o) {
       if (!c.isNak() && c.wants(DhcpOptionCodes.SUBNET_MASK)) {
-        o.subnetMask(c.config().subnet().mask());
+        o.copy(c.network(), DhcpOptionCodes.SUBNET_MASK);
       }
     }
   },
@@ -52,7 +49,7 @@ public enum StandardOptionHandlers implements ReplyOptionHandler {
     @Override
     public void addOptions(ReplyContext c, DhcpOptions.Builder o) {
       if (!c.isNak() && c.wants(DhcpOptionCodes.ROUTER)) {
-        c.config().gateway().ifPresent(gw -> o.routers(List.of(gw)));
+        o.copy(c.network(), DhcpOptionCodes.ROUTER);
       }
     }
   },
@@ -60,10 +57,8 @@ public enum StandardOptionHandlers implements ReplyOptionHandler {
   DNS_SERVERS {
     @Override
     public void addOptions(ReplyContext c, DhcpOptions.Builder o) {
-      if (!c.isNak()
-          && c.wants(DhcpOptionCodes.DNS_SERVERS)
-          && !c.config().dnsServers().isEmpty()) {
-        o.dnsServers(c.config().dnsServers());
+      if (!c.isNak() && c.wants(DhcpOptionCodes.DNS_SERVERS)) {
+        o.copy(c.network(), DhcpOptionCodes.DNS_SERVERS);
       }
     }
   },
@@ -72,7 +67,7 @@ public enum StandardOptionHandlers implements ReplyOptionHandler {
     @Override
     public void addOptions(ReplyContext c, DhcpOptions.Builder o) {
       if (!c.isNak() && c.wants(DhcpOptionCodes.DOMAIN_NAME)) {
-        c.config().domain().ifPresent(o::domainName);
+        o.copy(c.network(), DhcpOptionCodes.DOMAIN_NAME);
       }
     }
   },
@@ -81,7 +76,7 @@ public enum StandardOptionHandlers implements ReplyOptionHandler {
     @Override
     public void addOptions(ReplyContext c, DhcpOptions.Builder o) {
       if (!c.isNak() && c.wants(DhcpOptionCodes.INTERFACE_MTU)) {
-        c.config().mtu().ifPresent(o::interfaceMtu);
+        o.copy(c.network(), DhcpOptionCodes.INTERFACE_MTU);
       }
     }
   },
@@ -93,18 +88,9 @@ public enum StandardOptionHandlers implements ReplyOptionHandler {
   CLASSLESS_STATIC_ROUTES {
     @Override
     public void addOptions(ReplyContext c, DhcpOptions.Builder o) {
-      List<ClasslessRoute> routes = c.config().routes();
-      if (c.isNak() || routes.isEmpty() || !c.wants(DhcpOptionCodes.CLASSLESS_STATIC_ROUTES)) {
-        return;
+      if (!c.isNak() && c.wants(DhcpOptionCodes.CLASSLESS_STATIC_ROUTES)) {
+        o.copy(c.network(), DhcpOptionCodes.CLASSLESS_STATIC_ROUTES);
       }
-      List<ClasslessRoute> sent = new ArrayList<>(routes);
-      boolean hasDefault = routes.stream().anyMatch(r -> r.destination().prefixLength() == 0);
-      if (!hasDefault && c.config().gateway().isPresent()) {
-        sent.add(
-            new ClasslessRoute(
-                new Ipv4Subnet(Ipv4Address.ANY, 0), c.config().gateway().orElseThrow()));
-      }
-      o.classlessStaticRoutes(sent);
     }
   },
 
@@ -143,7 +129,7 @@ public enum StandardOptionHandlers implements ReplyOptionHandler {
   CLIENT_ID_ECHO {
     @Override
     public void addOptions(ReplyContext c, DhcpOptions.Builder o) {
-      c.request().options().clientId().ifPresent(o::clientId);
+      o.copy(c.request().options(), DhcpOptionCodes.CLIENT_ID);
     }
   },
 
@@ -151,10 +137,7 @@ public enum StandardOptionHandlers implements ReplyOptionHandler {
   RELAY_AGENT_INFO_ECHO {
     @Override
     public void addOptions(ReplyContext c, DhcpOptions.Builder o) {
-      c.request()
-          .options()
-          .relayAgentInfo()
-          .ifPresent(v -> o.raw(DhcpOptionCodes.RELAY_AGENT_INFO, v));
+      o.copy(c.request().options(), DhcpOptionCodes.RELAY_AGENT_INFO);
     }
   };
 

@@ -1,5 +1,6 @@
 package io.kvswitch.dataplane.dhcp.transport;
 
+import io.netty.channel.epoll.EpollDatagramChannel;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -15,9 +16,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
 /**
- * The two Linux calls the standalone transport needs and the JDK does not offer, through the
- * Foreign Function and Memory API: entering a network namespace on one thread, and binding a socket
- * to an interface.
+ * The Linux calls the standalone transport needs and neither the JDK nor netty offers, through the
+ * Foreign Function and Memory API: entering a network namespace on one thread, binding a socket to
+ * an interface, and a receive buffer beyond {@code net.core.rmem_max}.
  */
 final class LinuxSockets {
 
@@ -26,6 +27,7 @@ final class LinuxSockets {
   private static final int CLONE_NEWNET = 0x40000000;
   private static final int SOL_SOCKET = 1;
   private static final int SO_BINDTODEVICE = 25;
+  private static final int SO_RCVBUFFORCE = 33;
 
   private static final Linker LINKER = Linker.nativeLinker();
   private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
@@ -140,6 +142,34 @@ final class LinuxSockets {
       throw e;
     } catch (Throwable t) {
       throw new IOException("native call failed: " + t, t);
+    }
+  }
+
+  /**
+   * Sets the socket's receive buffer to {@code bytes} with {@code SO_RCVBUFFORCE}, past the
+   * system's {@code net.core.rmem_max}, which a network namespace cannot raise. Without
+   * CAP_NET_ADMIN that is refused, and the channel asks for the size with {@code SO_RCVBUF}, which
+   * the kernel caps at {@code rmem_max}.
+   */
+  static void raiseReceiveBuffer(EpollDatagramChannel channel, int bytes) throws IOException {
+    int rc;
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(CALL_STATE);
+      MemorySegment value = arena.allocateFrom(ValueLayout.JAVA_INT, bytes);
+      rc =
+          (int)
+              SETSOCKOPT.invokeExact(
+                  state,
+                  channel.fd().intValue(),
+                  SOL_SOCKET,
+                  SO_RCVBUFFORCE,
+                  value,
+                  (int) value.byteSize());
+    } catch (Throwable t) {
+      throw new IOException("native call failed: " + t, t);
+    }
+    if (rc != 0) {
+      channel.config().setReceiveBufferSize(bytes);
     }
   }
 

@@ -31,6 +31,8 @@ import io.kvswitch.dataplane.dhcp.server.DhcpServer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
@@ -40,9 +42,13 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -327,6 +333,96 @@ class DhcpUdpTransportIT {
     assertThat(parse(field(bound, "ip"))).isBetween(parse("10.77.0.100"), parse("10.77.0.150"));
     assertThat(transport.malformedDatagrams()).isEqualTo(4);
     assertThat(transport.decodedDatagrams()).isGreaterThanOrEqualTo(2);
+  }
+
+  /**
+   * A relay sends a burst of DISCOVERs, then the REQUESTs for every offer, each burst at once: the
+   * replies to one read batch are flushed together and the ACKs come back from the lease writer in
+   * batches. Every client must get exactly its own answer (its xid and chaddr, one distinct address
+   * each) and every ACKed lease must be in the store for that client.
+   */
+  @Test
+  void aBurstOfRelayedClientsGetsOneOwnAnswerEach() throws Exception {
+    NamespacePair.run("ip", "-n", ns.clientNs, "addr", "add", "10.77.0.250/24", "dev", ns.clientIf);
+    // The burst is queued, not dropped, while the server works through it.
+    assertThat(transport.receiveBufferBytes())
+        .isGreaterThanOrEqualTo(DhcpUdpTransport.RECEIVE_BUFFER_BYTES);
+    Ipv4Address relay = parse("10.77.0.250");
+    int clients = 40;
+    try (DatagramSocket socket =
+        LinuxSockets.callInNamespace(
+            ns.clientNs, () -> new DatagramSocket(new InetSocketAddress("10.77.0.250", 67)))) {
+      socket.setSoTimeout(10_000);
+      List<DhcpMessage> discovers = new ArrayList<>();
+      for (int i = 0; i < clients; i++) {
+        discovers.add(
+            DhcpMessage.builder()
+                .clientMac(burstMac(i))
+                .xid(0x5000 + i)
+                .giaddr(relay)
+                .options(DhcpOptions.builder().messageType(DhcpMessageType.DISCOVER).build())
+                .build());
+      }
+      Map<Integer, DhcpMessage> offers = exchange(socket, discovers);
+
+      List<DhcpMessage> requests = new ArrayList<>();
+      for (int i = 0; i < clients; i++) {
+        DhcpMessage offer = offers.get(0x5000 + i);
+        assertThat(offer.messageType()).contains(DhcpMessageType.OFFER);
+        assertThat(offer.clientMac()).contains(burstMac(i));
+        requests.add(
+            DhcpMessage.builder()
+                .clientMac(burstMac(i))
+                .xid(0x6000 + i)
+                .giaddr(relay)
+                .options(
+                    DhcpOptions.builder()
+                        .messageType(DhcpMessageType.REQUEST)
+                        .serverId(SERVER)
+                        .requestedIp(offer.yiaddr())
+                        .build())
+                .build());
+      }
+      Map<Integer, DhcpMessage> acks = exchange(socket, requests);
+
+      Set<Ipv4Address> addresses = new HashSet<>();
+      for (int i = 0; i < clients; i++) {
+        DhcpMessage ack = acks.get(0x6000 + i);
+        assertThat(ack.messageType()).contains(DhcpMessageType.ACK);
+        assertThat(ack.clientMac()).contains(burstMac(i));
+        assertThat(ack.yiaddr()).isEqualTo(offers.get(0x5000 + i).yiaddr());
+        assertThat(lease(ack.yiaddr().toString()).mac()).isEqualTo(burstMac(i));
+        addresses.add(ack.yiaddr());
+      }
+      assertThat(addresses).hasSize(clients);
+    }
+  }
+
+  private static MacAddress burstMac(int i) {
+    return new MacAddress(0x02_00_00_00_b0_00L + i);
+  }
+
+  /** Sends every message at once, then collects one reply per message, keyed by xid. */
+  private static Map<Integer, DhcpMessage> exchange(DatagramSocket socket, List<DhcpMessage> sent)
+      throws IOException {
+    InetSocketAddress server = new InetSocketAddress(SERVER.toInetAddress(), 67);
+    for (DhcpMessage message : sent) {
+      byte[] bytes = encode(message);
+      socket.send(new DatagramPacket(bytes, bytes.length, server));
+    }
+    Map<Integer, DhcpMessage> replies = new HashMap<>();
+    byte[] buffer = new byte[1500];
+    while (replies.size() < sent.size()) {
+      DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+      socket.receive(packet);
+      DhcpMessage reply =
+          DhcpWireFormat.decode(
+              Unpooled.wrappedBuffer(packet.getData(), packet.getOffset(), packet.getLength()));
+      assertThat(replies.put(reply.xid(), reply))
+          .as("second reply to xid %x", reply.xid())
+          .isNull();
+    }
+    return replies;
   }
 
   private static DhcpMessage discover() {
