@@ -185,8 +185,10 @@ public final class Bridge implements AutoCloseable {
     }
     owner[index] = quietest;
     ForwardingWorker receiver = workers.get(quietest);
-    receiver.own(index);
+    // The wake-up goes in first: a frame another thread hands the port right after own() must
+    // wake its owner, not a placeholder, or it waits for the next unrelated frame.
     port.setReceiveWakeup(receiver::wake);
+    receiver.own(index);
     return index;
   }
 

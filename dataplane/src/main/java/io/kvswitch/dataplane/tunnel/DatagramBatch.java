@@ -33,8 +33,8 @@ interface DatagramBatch extends AutoCloseable {
   int send(int[] lengths, int[] runs, int count);
 
   /**
-   * How many times the kernel refused a run sent as one UDP GSO send, so that runs went (and go on
-   * going) datagram by datagram; read from any thread, exact on the sending one.
+   * How many times the kernel refused a run sent as one UDP GSO send, so that runs went datagram by
+   * datagram for a while; read from any thread, exact on the sending one.
    */
   long gsoFallbacks();
 

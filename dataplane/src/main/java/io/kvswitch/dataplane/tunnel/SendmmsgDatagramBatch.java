@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.Inet4Address;
 import java.nio.ByteOrder;
+import java.util.function.LongSupplier;
 
 /**
  * Sends a batch of datagrams to one IPv4 VTEP with one {@code sendmmsg(MSG_DONTWAIT)} on the
@@ -27,9 +28,12 @@ import java.nio.ByteOrder;
  * reordered. {@code udp_send_skb} refuses with {@code EINVAL} a socket that sends without UDP
  * checksums ({@code SO_NO_CHECK}) or a run of more segments than it allows, and with {@code EIO}
  * one whose checksum cannot be left to the device (UDP-Lite, IPsec, and on older kernels an
- * underlay device without checksum offload). Those conditions last as long as the socket or the
- * route, so the batch does not try again: a retry would cost a refused system call per batch.
- * {@link #gsoFallbacks()} counts the turn (0 or 1).
+ * underlay device without checksum offload), and with {@code EINVAL} a segment longer than the
+ * route's MTU allows. Most of those last as long as the socket or the route, but a route's MTU can
+ * be lowered for a while and raised again, so the batch tries UDP GSO again {@link
+ * #GSO_RETRY_NANOS} after it turned it off: often enough that a passing condition does not cost the
+ * offload for good, rarely enough that a lasting one costs one refused call per 10 s. {@link
+ * #gsoFallbacks()} counts the turns.
  */
 final class SendmmsgDatagramBatch implements DatagramBatch {
 
@@ -52,6 +56,9 @@ final class SendmmsgDatagramBatch implements DatagramBatch {
   private static final int EINVAL = 22;
   private static final int ENOBUFS = 105;
 
+  /** How long runs go datagram by datagram after a refusal before UDP GSO is tried again. */
+  static final long GSO_RETRY_NANOS = 10_000_000_000L;
+
   private final int fd;
   private final int slots;
   private final int slotSize;
@@ -65,13 +72,22 @@ final class SendmmsgDatagramBatch implements DatagramBatch {
   /** The slot count of each message of the batch being sent. */
   private final int[] messageDatagrams;
 
+  private final LongSupplier nanoClock;
   private boolean segmentationOffload = true;
+  private long offloadOffSince;
   private long kernelRefusals;
   private long offloadedSends;
   private long gsoFallbacks;
 
   SendmmsgDatagramBatch(int fd, Inet4Address peer, int udpPort, int slots, int slotSize) {
+    this(fd, peer, udpPort, slots, slotSize, System::nanoTime);
+  }
+
+  /** With {@code nanoClock} in place of {@link System#nanoTime()}, for tests of the retry. */
+  SendmmsgDatagramBatch(
+      int fd, Inet4Address peer, int udpPort, int slots, int slotSize, LongSupplier nanoClock) {
     this.fd = fd;
+    this.nanoClock = nanoClock;
     this.slots = slots;
     this.slotSize = slotSize;
     this.buffer = arena.allocate((long) slots * slotSize, 64);
@@ -122,6 +138,9 @@ final class SendmmsgDatagramBatch implements DatagramBatch {
     for (int i = 0; i < count; i++) {
       iovecs.set(ValueLayout.JAVA_LONG, i * IOVEC_SIZE + 8, lengths[i]);
     }
+    if (!segmentationOffload && nanoClock.getAsLong() - offloadOffSince >= GSO_RETRY_NANOS) {
+      segmentationOffload = true;
+    }
     int messageCount = describe(lengths, runs, 0, count, 0);
     int next = 0;
     int sent = 0;
@@ -143,6 +162,7 @@ final class SendmmsgDatagramBatch implements DatagramBatch {
         // The kernel cannot segment for us here: send this and every later run datagram by
         // datagram.
         segmentationOffload = false;
+        offloadOffSince = nanoClock.getAsLong();
         gsoFallbacks++;
         int firstSlot = firstSlotOf(next);
         messageCount = describe(lengths, runs, firstSlot, count, next);
@@ -205,7 +225,7 @@ final class SendmmsgDatagramBatch implements DatagramBatch {
     return offloadedSends;
   }
 
-  /** Whether runs still go as UDP GSO sends (false once the kernel refused one). */
+  /** Whether runs go as UDP GSO sends (false for a while after the kernel refused one). */
   boolean segmentationOffload() {
     return segmentationOffload;
   }

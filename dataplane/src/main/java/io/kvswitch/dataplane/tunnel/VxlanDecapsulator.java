@@ -180,6 +180,11 @@ final class VxlanDecapsulator {
     drops.incrementAndGet(VxlanRxDrop.OVERSIZE.ordinal());
   }
 
+  /** Counts {@code messages} of a read that were not walked because the switch threw. */
+  void countAbandoned(int messages) {
+    drops.addAndGet(VxlanRxDrop.READ_ABANDONED.ordinal(), messages);
+  }
+
   private VxlanRxDrop tryDecapsulate(
       int peerIndex,
       MemorySegment buffer,

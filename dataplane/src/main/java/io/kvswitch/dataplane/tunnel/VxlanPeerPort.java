@@ -316,8 +316,8 @@ public final class VxlanPeerPort implements Port {
   }
 
   /**
-   * Times the kernel refused a UDP GSO run to this peer, after which runs go datagram by datagram
-   * (0 or 1: the send batch does not try again).
+   * Times the kernel refused a UDP GSO run to this peer, after each of which runs went datagram by
+   * datagram for 10 s before UDP GSO was tried again.
    */
   public long txGsoFallbacks() {
     return outbound.gsoFallbacks();

@@ -63,33 +63,44 @@ final class VxlanReceiver implements AutoCloseable {
         return handled;
       }
       int messages = batch.receive(maxFrames);
-      for (int i = 0; i < messages; i++) {
-        if (batch.truncated(i)) {
-          decapsulator.countOversize();
-          handled++;
-          continue;
+      int walked = 0;
+      try {
+        for (; walked < messages; walked++) {
+          handled += walk(walked, reader, sink);
         }
-        int length = batch.length(i);
-        int segmentSize = batch.segmentSize(i);
-        if (segmentSize < length) {
-          coalescedReads++;
+      } finally {
+        // The switch may throw (the worker survives it): what the kernel already gave up is
+        // counted, and peers whose rings got frames before that are still woken.
+        if (walked < messages) {
+          decapsulator.countAbandoned(messages - walked);
         }
-        handled +=
-            decapsulator.receive(
-                batch.source(i),
-                batch.buffer(),
-                RecvmmsgDatagramBatch.dataOffset(i),
-                length,
-                segmentSize,
-                reader,
-                sink);
+        reads += messages;
+        decapsulator.wakeReceivers();
       }
-      reads += messages;
-      decapsulator.wakeReceivers();
       return handled;
     } finally {
       lock.unlock();
     }
+  }
+
+  private int walk(int i, VxlanPeerPort reader, FrameSink sink) {
+    if (batch.truncated(i)) {
+      decapsulator.countOversize();
+      return 1;
+    }
+    int length = batch.length(i);
+    int segmentSize = batch.segmentSize(i);
+    if (segmentSize < length) {
+      coalescedReads++;
+    }
+    return decapsulator.receive(
+        batch.source(i),
+        batch.buffer(),
+        RecvmmsgDatagramBatch.dataOffset(i),
+        length,
+        segmentSize,
+        reader,
+        sink);
   }
 
   /**

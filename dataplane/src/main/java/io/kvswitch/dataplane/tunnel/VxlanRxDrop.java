@@ -17,7 +17,12 @@ public enum VxlanRxDrop {
   /** The inner frame is longer than a receive slot (the local underlay MTU allows). */
   OVERSIZE,
   /** The forwarding thread had not freed a slot of the peer's receive ring. */
-  RING_FULL;
+  RING_FULL,
+  /**
+   * A message of a read whose walk stopped because the switch threw: it and the read's later
+   * messages were taken from the socket but not delivered (counted per message, a run as one).
+   */
+  READ_ABANDONED;
 
   /** The snake_case label used in metrics. */
   public String label() {

@@ -60,8 +60,12 @@ class UdpGsoFallbackTest {
     receiver.close();
   }
 
+  private final long[] now = {0};
+
   private SendmmsgDatagramBatch batch(int slots) {
-    batch = new SendmmsgDatagramBatch(senderFd, TunnelFixture.ipv4("127.0.0.1"), port, slots, 2048);
+    batch =
+        new SendmmsgDatagramBatch(
+            senderFd, TunnelFixture.ipv4("127.0.0.1"), port, slots, 2048, () -> now[0]);
     return batch;
   }
 
@@ -139,7 +143,8 @@ class UdpGsoFallbackTest {
   }
 
   @Test
-  void aRefusedRunIsSentDatagramByDatagramInOrderAndTheFallbackSticks() throws IOException {
+  void aRefusedRunIsSentDatagramByDatagramInOrderAndTheFallbackHoldsForTheNextBatch()
+      throws IOException {
     SendmmsgDatagramBatch batch = batch(16);
     // A single, a run of four, a single, a run of three: the first run is refused and everything
     // from it on goes one datagram per message, in the same call.
@@ -161,7 +166,7 @@ class UdpGsoFallbackTest {
     assertThat(batch.offloadedSends()).isZero();
     assertThat(batch.kernelRefusals()).as("the refusal is a fallback, not a lost message").isZero();
 
-    // The next batch does not try UDP GSO again: every refusal would count.
+    // The next batch, within the retry time, does not try UDP GSO again: a refusal would count.
     int[] next = {1200, 1200, 500, 64};
     int[] nextRuns = {3, 0, 0, 1};
     for (int i = 0; i < next.length; i++) {
@@ -177,6 +182,47 @@ class UdpGsoFallbackTest {
     }
     assertThat(batch.gsoFallbacks()).isEqualTo(1);
     assertThat(batch.kernelRefusals()).isZero();
+  }
+
+  @Test
+  void udpGsoIsTriedAgainAfterTheRetryTimeAndComesBackWhenTheKernelTakesItAgain()
+      throws IOException {
+    SendmmsgDatagramBatch batch = batch(8);
+    int[] lengths = {1000, 1000, 1000, 400};
+    int[] runs = {4, 0, 0, 0};
+
+    sendAndCheck(lengths, runs, 4);
+    assertThat(batch.gsoFallbacks()).isEqualTo(1);
+
+    // Still refused when it is tried again: one more turn, nothing lost.
+    now[0] += SendmmsgDatagramBatch.GSO_RETRY_NANOS - 1;
+    sendAndCheck(lengths, runs, 5);
+    assertThat(batch.gsoFallbacks()).as("not tried again before the retry time").isEqualTo(1);
+    now[0] += 1;
+    sendAndCheck(lengths, runs, 6);
+    assertThat(batch.gsoFallbacks()).isEqualTo(2);
+    assertThat(batch.offloadedSends()).isZero();
+
+    // The condition ends (as a route MTU raised again would): the next retry sends the run as one.
+    Libc.setsockoptInt(senderFd, SOL_SOCKET, SO_NO_CHECK, 0, "SO_NO_CHECK");
+    now[0] += SendmmsgDatagramBatch.GSO_RETRY_NANOS;
+    sendAndCheck(lengths, runs, 7);
+    assertThat(batch.segmentationOffload()).isTrue();
+    assertThat(batch.offloadedSends()).isEqualTo(1);
+    assertThat(batch.gsoFallbacks()).isEqualTo(2);
+    assertThat(batch.kernelRefusals()).isZero();
+  }
+
+  private void sendAndCheck(int[] lengths, int[] runs, int seed) throws IOException {
+    for (int i = 0; i < lengths.length; i++) {
+      fill(i, lengths[i], seed);
+    }
+    List<byte[]> expected = slots(lengths);
+    assertThat(batch.send(lengths, runs, lengths.length)).isEqualTo(lengths.length);
+    List<byte[]> received = receive(lengths.length);
+    for (int i = 0; i < lengths.length; i++) {
+      assertThat(received.get(i)).as("datagram %d", i).isEqualTo(expected.get(i));
+    }
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.kvswitch.dataplane.tunnel;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.kvswitch.dataplane.TestFrames;
@@ -165,6 +166,35 @@ class VxlanReceiverTest {
         .extracting(frame -> frame[VirtioNetHeader.LENGTH + 5])
         .containsExactly((byte) 0x0c, (byte) 0x0d);
     assertThat(wakeups[0]).isEqualTo(1);
+  }
+
+  @Test
+  void aSwitchThatThrowsMidReadStillLetsTheOtherPeerBeWokenAndCountsWhatWasNotWalked()
+      throws IOException {
+    byte[] fromCFrame = TestFrames.untagged("02:00:00:00:00:0c", "02:00:00:00:00:02", 46);
+    byte[] fromAFrame = TestFrames.untagged("02:00:00:00:00:0a", "02:00:00:00:00:02", 46);
+    VxlanPeerPort fromA = nodeB.ports().get(0);
+    VxlanPeerPort fromC = nodeB.ports().get(1);
+    int[] wakeups = new int[1];
+    fromC.setReceiveWakeup(() -> wakeups[0]++);
+    // Loopback delivers within the send call, so both wait in the socket for one read.
+    sendFrom(C, concat(TunnelFixture.header(0x08, 10_010), fromCFrame));
+    sendFrom(A, concat(TunnelFixture.header(0x08, 10_010), fromAFrame));
+
+    FrameSink failing =
+        (buffer, offset, length) -> {
+          throw new IllegalStateException("switch failed");
+        };
+    assertThatThrownBy(() -> fromA.receiveBatch(failing, 64))
+        .isInstanceOf(IllegalStateException.class);
+
+    assertThat(nodeB.receiver().reads()).isEqualTo(2);
+    assertThat(wakeups[0]).isEqualTo(1);
+    assertThat(fromC.inbound().size()).isEqualTo(1);
+    assertThat(nodeB.rxDrops(VxlanRxDrop.READ_ABANDONED)).isEqualTo(1);
+    List<byte[]> readByC = new ArrayList<>();
+    assertThat(collect(fromC, readByC)).isEqualTo(1);
+    assertThat(readByC.getFirst()[VirtioNetHeader.LENGTH + 5]).isEqualTo((byte) 0x0c);
   }
 
   @Test

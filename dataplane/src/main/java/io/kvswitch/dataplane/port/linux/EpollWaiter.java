@@ -63,6 +63,7 @@ public final class EpollWaiter implements AutoCloseable {
   private final StampedLock lifecycle = new StampedLock();
 
   private boolean closed;
+  private long unwatchedOnError;
 
   private EpollWaiter(int epollFd, int eventFd) {
     this.epollFd = epollFd;
@@ -151,12 +152,23 @@ public final class EpollWaiter implements AutoCloseable {
         Libc.readNoErrno(eventFd, drain, Long.BYTES);
         signalled = true;
       } else if ((events.get(UNALIGNED_INT, event) & EPOLLERR) != 0) {
-        // Reading SO_ERROR clears it. A descriptor that is no socket has nothing to clear.
+        // Reading SO_ERROR clears it.
         socketErrorLength.set(ValueLayout.JAVA_INT, 0, Integer.BYTES);
-        Libc.getsockoptNoErrno(fd, SOL_SOCKET, SO_ERROR, socketError, socketErrorLength);
+        if (Libc.getsockoptNoErrno(fd, SOL_SOCKET, SO_ERROR, socketError, socketErrorLength) < 0) {
+          // No socket (a TAP whose device was deleted, a pipe without reader): its error cannot
+          // be cleared and would end every later wait, so the thread would spin. It is watched
+          // no more; its port is still polled whenever the thread is awake, until it is unplugged.
+          unwatch(fd);
+          unwatchedOnError++;
+        }
       }
     }
     return signalled;
+  }
+
+  /** Descriptors removed by {@link #await} because they polled an error that cannot be cleared. */
+  public long unwatchedOnError() {
+    return unwatchedOnError;
   }
 
   /**

@@ -6,14 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What an idle forwarding thread blocks on: its ports' descriptors and a signal. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS) // a broken wake-up hangs instead of failing
 class EpollWaiterTest {
+
+  private static final int O_WRONLY = 0x1;
 
   @Test
   void aSignalFromAnotherThreadEndsAWaitAndIsConsumedByIt() throws Exception {
@@ -93,6 +97,31 @@ class EpollWaiterTest {
     pollfd.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
     assertThat(Libc.poll(pollfd, 1, 0)).isNotNegative();
     return pollfd.get(ValueLayout.JAVA_SHORT, 6);
+  }
+
+  @Test
+  void aDescriptorWhoseErrorCannotBeClearedEndsOneWaitAndIsWatchedNoMore(@TempDir Path dir)
+      throws Exception {
+    // A FIFO's write end polls an error once its reader is gone, and it is no socket: the stand-in
+    // for a TAP whose device was deleted.
+    Path fifo = dir.resolve("fifo");
+    Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+    assertThat(mkfifo.waitFor()).isZero();
+    int reader = Libc.open(fifo.toString(), Libc.O_RDONLY | Libc.O_NONBLOCK | Libc.O_CLOEXEC);
+    int writer = Libc.open(fifo.toString(), O_WRONLY | Libc.O_NONBLOCK | Libc.O_CLOEXEC);
+    try (EpollWaiter waiter = EpollWaiter.open()) {
+      waiter.watch(writer);
+      Libc.close(reader);
+
+      assertThat(waiter.await(-1)).as("ended by the descriptor, not a signal").isFalse();
+      assertThat(waiter.unwatchedOnError()).isEqualTo(1);
+      // Had it stayed in the set, this wait would report it again and count it a second time.
+      waiter.signal();
+      assertThat(waiter.await(-1)).as("only the signal ends the next wait").isTrue();
+      assertThat(waiter.unwatchedOnError()).isEqualTo(1);
+    } finally {
+      Libc.close(writer);
+    }
   }
 
   @Test
