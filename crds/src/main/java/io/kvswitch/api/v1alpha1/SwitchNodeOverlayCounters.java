@@ -16,7 +16,7 @@ public class SwitchNodeOverlayCounters {
 
   /**
    * Datagrams dropped on receive, by reason: truncated, bad_flags, unknown_peer, unknown_vni,
-   * inner_vlan_tag, oversize, ring_full.
+   * inner_vlan_tag, oversize, ring_full, read_abandoned.
    */
   private Map<String, Long> rxDrops = new TreeMap<>();
 
