@@ -70,6 +70,10 @@ public final class KubernetesBlockLedger implements BlockLedger, AutoCloseable {
             .inNamespace(namespace)
             .withLabel(DhcpLabels.NETWORK, network)
             .inform(new CacheFeeder(), 0);
+    // inform() returns once the first list is in the informer's own store, but hands its events
+    // to the feeder on another thread: take the list from the store too, so that a restarted node
+    // knows its blocks before its first claim (a block already held is not remembered twice).
+    informer.getStore().list().forEach(this::remember);
   }
 
   /**

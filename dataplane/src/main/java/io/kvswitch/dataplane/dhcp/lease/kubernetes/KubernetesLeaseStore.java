@@ -76,12 +76,17 @@ public final class KubernetesLeaseStore implements LeaseStore, AutoCloseable {
     this.network = network;
     this.networkOwner = networkOwner;
     this.owners = owners;
+    CacheFeeder feeder = new CacheFeeder();
     this.informer =
         client
             .resources(DhcpLease.class)
             .inNamespace(namespace)
             .withLabel(DhcpLabels.NETWORK, network)
-            .inform(new CacheFeeder(), 0);
+            .inform(feeder, 0);
+    // inform() returns once the first list is in the informer's own store, but hands its events
+    // to the feeder on another thread: feed the list from the store too, so that the first answer
+    // after a restart already sees every lease (the cache ignores versions it already holds).
+    informer.getStore().list().forEach(feeder::onAdd);
   }
 
   /**

@@ -327,6 +327,34 @@ class KubernetesLeaseStoreTest {
   }
 
   @Test
+  void aStoreAndLedgerJustOpenedAlreadyHoldEveryRecordTheApiServerHas() {
+    ApiNode writer = node("node-a");
+    for (int i = 0; i < 60; i++) {
+      writer.lease(new TestClient(String.format("02:00:00:00:cc:%02x", i))).orElseThrow();
+    }
+    int blocks = writer.ledger.read().value().size();
+    assertThat(blocks).isGreaterThan(1);
+
+    // Each open is read at once, before the informer's events could reach the cache on their own
+    // thread: what the store answers first must already be complete.
+    for (int open = 0; open < 5; open++) {
+      try (KubernetesLeaseStore store =
+              KubernetesLeaseStore.open(
+                  client, ApiNode.NAMESPACE, config.network(), OwnerResolver.NONE);
+          KubernetesBlockLedger ledger =
+              KubernetesBlockLedger.open(
+                  client,
+                  ApiNode.NAMESPACE,
+                  config.network(),
+                  config.range(),
+                  ApiNode.BLOCK_SIZE)) {
+        assertThat(store.all()).hasSize(60);
+        assertThat(ledger.read().value()).hasSize(blocks);
+      }
+    }
+  }
+
+  @Test
   void aClientKeepsItsAddressOnAnotherNodeAndAfterEveryAgentRestarts() {
     ApiNode nodeA = node("node-a");
     TestClient vm = new TestClient("02:00:00:00:aa:01");
