@@ -1,5 +1,13 @@
 package io.kvswitch.dataplane.mirror;
 
+import static io.kvswitch.dataplane.port.linux.MessageHeaders.IOVEC_SIZE;
+import static io.kvswitch.dataplane.port.linux.MessageHeaders.MMSGHDR_SIZE;
+import static io.kvswitch.dataplane.port.linux.MessageHeaders.MSG_IOV;
+import static io.kvswitch.dataplane.port.linux.MessageHeaders.MSG_IOVLEN;
+import static io.kvswitch.dataplane.port.linux.MessageHeaders.MSG_NAME;
+import static io.kvswitch.dataplane.port.linux.MessageHeaders.MSG_NAMELEN;
+import static io.kvswitch.dataplane.port.linux.MessageHeaders.SOCKADDR_IN_SIZE;
+
 import io.kvswitch.dataplane.port.linux.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -21,14 +29,6 @@ public final class RawGreSocket implements GreSender {
   private static final int IPPROTO_GRE = 47;
   private static final int SOL_SOCKET = 1;
   private static final int SO_RCVBUF = 8;
-  private static final long SOCKADDR_IN_SIZE = 16;
-  // struct mmsghdr { struct msghdr (56 bytes); unsigned int msg_len; } padded to 64.
-  private static final long MMSGHDR_SIZE = 64;
-  private static final long MSG_NAME = 0;
-  private static final long MSG_NAMELEN = 8;
-  private static final long MSG_IOV = 16;
-  private static final long MSG_IOVLEN = 24;
-  private static final long IOVEC_SIZE = 16;
 
   private final int fd;
   private final Arena arena = Arena.ofShared();

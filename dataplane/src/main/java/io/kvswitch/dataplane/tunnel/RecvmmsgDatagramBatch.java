@@ -1,5 +1,17 @@
 package io.kvswitch.dataplane.tunnel;
 
+import static io.kvswitch.dataplane.port.linux.MessageHeaders.IOVEC_SIZE;
+import static io.kvswitch.dataplane.port.linux.MessageHeaders.MMSGHDR_SIZE;
+import static io.kvswitch.dataplane.port.linux.MessageHeaders.MSG_CONTROL;
+import static io.kvswitch.dataplane.port.linux.MessageHeaders.MSG_CONTROLLEN;
+import static io.kvswitch.dataplane.port.linux.MessageHeaders.MSG_FLAGS;
+import static io.kvswitch.dataplane.port.linux.MessageHeaders.MSG_IOV;
+import static io.kvswitch.dataplane.port.linux.MessageHeaders.MSG_IOVLEN;
+import static io.kvswitch.dataplane.port.linux.MessageHeaders.MSG_LEN;
+import static io.kvswitch.dataplane.port.linux.MessageHeaders.MSG_NAME;
+import static io.kvswitch.dataplane.port.linux.MessageHeaders.MSG_NAMELEN;
+import static io.kvswitch.dataplane.port.linux.MessageHeaders.SOCKADDR_IN_SIZE;
+
 import io.kvswitch.dataplane.port.linux.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -34,19 +46,6 @@ final class RecvmmsgDatagramBatch implements AutoCloseable {
   static final int HEADROOM = 64;
 
   private static final long STRIDE = HEADROOM + MESSAGE_BYTES;
-
-  // struct mmsghdr { struct msghdr (56 bytes); unsigned int msg_len; } padded to 64.
-  private static final long MMSGHDR_SIZE = 64;
-  private static final long MSG_NAME = 0;
-  private static final long MSG_NAMELEN = 8;
-  private static final long MSG_IOV = 16;
-  private static final long MSG_IOVLEN = 24;
-  private static final long MSG_CONTROL = 32;
-  private static final long MSG_CONTROLLEN = 40;
-  private static final long MSG_FLAGS = 48;
-  private static final long MSG_LEN = 56;
-  private static final long IOVEC_SIZE = 16;
-  private static final long SOCKADDR_IN_SIZE = 16;
 
   /** Room for the UDP_GRO control message (24 bytes) and anything else the kernel adds. */
   private static final long CONTROL_SPACE = 64;

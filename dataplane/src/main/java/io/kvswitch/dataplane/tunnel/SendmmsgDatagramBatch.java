@@ -1,5 +1,15 @@
 package io.kvswitch.dataplane.tunnel;
 
+import static io.kvswitch.dataplane.port.linux.MessageHeaders.IOVEC_SIZE;
+import static io.kvswitch.dataplane.port.linux.MessageHeaders.MMSGHDR_SIZE;
+import static io.kvswitch.dataplane.port.linux.MessageHeaders.MSG_CONTROL;
+import static io.kvswitch.dataplane.port.linux.MessageHeaders.MSG_CONTROLLEN;
+import static io.kvswitch.dataplane.port.linux.MessageHeaders.MSG_IOV;
+import static io.kvswitch.dataplane.port.linux.MessageHeaders.MSG_IOVLEN;
+import static io.kvswitch.dataplane.port.linux.MessageHeaders.MSG_NAME;
+import static io.kvswitch.dataplane.port.linux.MessageHeaders.MSG_NAMELEN;
+import static io.kvswitch.dataplane.port.linux.MessageHeaders.SOCKADDR_IN_SIZE;
+
 import io.kvswitch.dataplane.port.linux.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -37,16 +47,6 @@ import java.util.function.LongSupplier;
  */
 final class SendmmsgDatagramBatch implements DatagramBatch {
 
-  // struct mmsghdr { struct msghdr (56 bytes); unsigned int msg_len; } padded to 64.
-  private static final long MMSGHDR_SIZE = 64;
-  private static final long MSG_NAME = 0;
-  private static final long MSG_NAMELEN = 8;
-  private static final long MSG_IOV = 16;
-  private static final long MSG_IOVLEN = 24;
-  private static final long MSG_CONTROL = 32;
-  private static final long MSG_CONTROLLEN = 40;
-  private static final long IOVEC_SIZE = 16;
-  private static final long SOCKADDR_IN_SIZE = 16;
   // struct cmsghdr { size_t cmsg_len; int cmsg_level; int cmsg_type; } + u16, padded to 8.
   private static final long CMSG_SPACE = 24;
   private static final long CMSG_LEN = 18;

@@ -150,36 +150,17 @@ class UdpGsoFallbackTest {
     // from it on goes one datagram per message, in the same call.
     int[] lengths = {100, 1400, 1400, 1400, 300, 77, 900, 900, 10};
     int[] runs = {1, 4, 0, 0, 0, 1, 3, 0, 0};
-    for (int i = 0; i < lengths.length; i++) {
-      fill(i, lengths[i], 1);
-    }
-    List<byte[]> expected = slots(lengths);
 
-    assertThat(batch.send(lengths, runs, lengths.length)).isEqualTo(lengths.length);
+    sendAndCheck(lengths, runs, 1);
 
-    List<byte[]> received = receive(lengths.length);
-    for (int i = 0; i < lengths.length; i++) {
-      assertThat(received.get(i)).as("datagram %d", i).isEqualTo(expected.get(i));
-    }
     assertThat(batch.segmentationOffload()).isFalse();
     assertThat(batch.gsoFallbacks()).isEqualTo(1);
     assertThat(batch.offloadedSends()).isZero();
     assertThat(batch.kernelRefusals()).as("the refusal is a fallback, not a lost message").isZero();
 
     // The next batch, within the retry time, does not try UDP GSO again: a refusal would count.
-    int[] next = {1200, 1200, 500, 64};
-    int[] nextRuns = {3, 0, 0, 1};
-    for (int i = 0; i < next.length; i++) {
-      fill(i, next[i], 2);
-    }
-    List<byte[]> expectedNext = slots(next);
+    sendAndCheck(new int[] {1200, 1200, 500, 64}, new int[] {3, 0, 0, 1}, 2);
 
-    assertThat(batch.send(next, nextRuns, next.length)).isEqualTo(next.length);
-
-    List<byte[]> receivedNext = receive(next.length);
-    for (int i = 0; i < next.length; i++) {
-      assertThat(receivedNext.get(i)).as("datagram %d", i).isEqualTo(expectedNext.get(i));
-    }
     assertThat(batch.gsoFallbacks()).isEqualTo(1);
     assertThat(batch.kernelRefusals()).isZero();
   }
@@ -230,17 +211,9 @@ class UdpGsoFallbackTest {
     SendmmsgDatagramBatch batch = batch(8);
     int[] lengths = {800, 800, 800, 800, 800, 800, 800, 120};
     int[] runs = {8, 0, 0, 0, 0, 0, 0, 0};
-    for (int i = 0; i < lengths.length; i++) {
-      fill(i, lengths[i], 3);
-    }
-    List<byte[]> expected = slots(lengths);
 
-    assertThat(batch.send(lengths, runs, lengths.length)).isEqualTo(8);
+    sendAndCheck(lengths, runs, 3);
 
-    List<byte[]> received = receive(8);
-    for (int i = 0; i < 8; i++) {
-      assertThat(received.get(i)).as("datagram %d", i).isEqualTo(expected.get(i));
-    }
     assertThat(batch.gsoFallbacks()).isEqualTo(1);
   }
 

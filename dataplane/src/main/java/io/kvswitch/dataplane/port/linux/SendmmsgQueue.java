@@ -1,5 +1,10 @@
 package io.kvswitch.dataplane.port.linux;
 
+import static io.kvswitch.dataplane.port.linux.MessageHeaders.IOVEC_SIZE;
+import static io.kvswitch.dataplane.port.linux.MessageHeaders.MMSGHDR_SIZE;
+import static io.kvswitch.dataplane.port.linux.MessageHeaders.MSG_IOV;
+import static io.kvswitch.dataplane.port.linux.MessageHeaders.MSG_IOVLEN;
+
 import io.kvswitch.dataplane.port.VirtioNetHeader;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -19,12 +24,6 @@ import java.lang.foreign.ValueLayout;
  */
 final class SendmmsgQueue {
 
-  // struct mmsghdr { struct msghdr (56 bytes); unsigned int msg_len; } padded to 64.
-  private static final long MMSGHDR_SIZE = 64;
-  private static final long MSG_IOV = 16;
-  private static final long MSG_IOVLEN = 24;
-  // struct iovec { void *iov_base; size_t iov_len; }
-  private static final long IOVEC_SIZE = 16;
   private static final int ENOBUFS = 105;
 
   private final int fd;
