@@ -46,4 +46,13 @@ public class DhcpLeaseBlock extends CustomResource<DhcpLeaseBlockSpec, Void> imp
   public static String nameOf(String network, int index) {
     return AddressBlock.nameOf(network, index);
   }
+
+  /**
+   * The object name of the records of reserved addresses outside the range that lie in the /24
+   * starting with {@code a.b.c}: {@code <network>.fixed-<a>.<b>.<c>}. A VlanNetwork may reserve
+   * more addresses (512) than one object holds, so they are cut too.
+   */
+  public static String fixedNameOf(String network, String slash24Prefix) {
+    return network + ".fixed-" + slash24Prefix;
+  }
 }

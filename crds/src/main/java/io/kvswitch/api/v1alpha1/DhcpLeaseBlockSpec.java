@@ -21,12 +21,15 @@ public class DhcpLeaseBlockSpec {
   @Size(max = 253)
   private String network;
 
-  /** Position of the block in the range, counting from 0 at the range's first address. */
-  @Required
+  /**
+   * Position of the block in the range, counting from 0 at the range's first address; absent for
+   * the records of reserved addresses outside the range, which are kept per /24 ({@code
+   * <network>.fixed-<a>.<b>.<c>}).
+   */
   @Min(0)
   private Integer index;
 
-  /** First and last address of the block, such as {@code 10.0.0.16-10.0.0.31}. */
+  /** First and last address the object holds records of, such as {@code 10.0.0.16-10.0.0.31}. */
   @Required
   @Size(max = 31)
   private String range;
