@@ -177,7 +177,7 @@ public final class KubernetesBlockRecordStore implements LeaseStore, AutoCloseab
               () -> new BlockWrite(block.getKey(), block.getValue()).run(), requests));
     }
     List<BlockResult> results = inFlight.stream().map(CompletableFuture::join).toList();
-    if (results.stream().noneMatch(BlockResult::answered)) {
+    if (results.stream().allMatch(BlockResult::unanswered)) {
       throw new LeaseStoreUnavailableException(
           "cannot write leases of " + namespace + "/" + network, results.getFirst().failure());
     }
@@ -237,7 +237,13 @@ public final class KubernetesBlockRecordStore implements LeaseStore, AutoCloseab
   private record Pending(int position, LeaseWrite write) {}
 
   private record BlockResult(
-      Map<Integer, WriteOutcome> outcomes, boolean answered, KubernetesClientException failure) {}
+      Map<Integer, WriteOutcome> outcomes, boolean answered, KubernetesClientException failure) {
+
+    /** A request was needed and none got an answer (writes decided from the cache need none). */
+    boolean unanswered() {
+      return failure != null && !answered;
+    }
+  }
 
   /** The writes of one batch that fall in one block, and the requests that carry them. */
   private final class BlockWrite {
