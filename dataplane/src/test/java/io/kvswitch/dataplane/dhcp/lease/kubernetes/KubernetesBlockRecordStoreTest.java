@@ -1,10 +1,16 @@
 package io.kvswitch.dataplane.dhcp.lease.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.http.BasicBuilder;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.Interceptor;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -16,6 +22,7 @@ import io.kvswitch.dataplane.dhcp.config.AddressRange;
 import io.kvswitch.dataplane.dhcp.lease.ClientKey;
 import io.kvswitch.dataplane.dhcp.lease.Lease;
 import io.kvswitch.dataplane.dhcp.lease.LeaseState;
+import io.kvswitch.dataplane.dhcp.lease.LeaseStoreUnavailableException;
 import io.kvswitch.dataplane.dhcp.lease.LeaseWrite;
 import io.kvswitch.dataplane.dhcp.lease.Versioned;
 import io.kvswitch.dataplane.dhcp.lease.WriteOutcome;
@@ -23,6 +30,7 @@ import io.kvswitch.dataplane.dhcp.net.Ipv4Address;
 import io.kvswitch.dataplane.dhcp.net.MacAddress;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,6 +69,7 @@ class KubernetesBlockRecordStoreTest {
   KubernetesMockServer server;
 
   private final List<KubernetesBlockRecordStore> stores = new ArrayList<>();
+  private final List<KubernetesClient> clients = new ArrayList<>();
 
   @BeforeEach
   void registerCrd() throws IOException {
@@ -75,6 +84,59 @@ class KubernetesBlockRecordStoreTest {
   @AfterEach
   void closeStores() {
     stores.forEach(KubernetesBlockRecordStore::close);
+    clients.forEach(KubernetesClient::close);
+  }
+
+  /**
+   * What goes wrong between a node and the API server: everything unreachable, one path
+   * unreachable, or the answer to the next block update lost after the API server applied it.
+   */
+  private final class FlakyApi implements Interceptor {
+    volatile boolean down;
+    volatile String unreachablePath;
+    volatile boolean loseNextUpdateAnswer;
+
+    @Override
+    public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
+      URI uri = request.uri();
+      String blocked = unreachablePath;
+      boolean lose =
+          loseNextUpdateAnswer
+              && request.method().equals("PUT")
+              && uri.getRawPath().contains("/dhcpleaseblocks/");
+      if (lose) {
+        loseNextUpdateAnswer = false;
+        // The API server gets the update and applies it; the node never hears back.
+        DhcpLeaseBlock sent =
+            client
+                .getKubernetesSerialization()
+                .unmarshal(request.bodyString(), DhcpLeaseBlock.class);
+        client.resource(sent).update();
+      }
+      if (lose || down || (blocked != null && uri.getRawPath().contains(blocked))) {
+        // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+        builder.uri(URI.create("http://127.0.0.1:1" + uri.getRawPath()));
+      }
+    }
+  }
+
+  /** A stale node whose requests go through {@code api}. */
+  private KubernetesBlockRecordStore nodeBehind(FlakyApi api) {
+    KubernetesClient flaky =
+        new KubernetesClientBuilder()
+            .withConfig(
+                new ConfigBuilder(client.getConfiguration())
+                    .withRequestRetryBackoffLimit(0)
+                    .withRequestTimeout(5_000)
+                    .build())
+            .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("flaky", api))
+            .build();
+    clients.add(flaky);
+    KubernetesBlockRecordStore store =
+        KubernetesBlockRecordStore.openWithoutWatch(
+            flaky, NAMESPACE, "blue", RANGE, BLOCK_SIZE, OwnerResolver.NONE);
+    stores.add(store);
+    return store;
   }
 
   private KubernetesBlockRecordStore node() {
@@ -399,5 +461,50 @@ class KubernetesBlockRecordStoreTest {
     assertThat(fixed.getSpec().getIndex()).isNull();
     assertThat(fixed.getSpec().getRange()).isEqualTo("10.0.0.0-10.0.0.255");
     assertThat(fixed.getSpec().getRecords()).containsOnlyKeys("10.0.0.200");
+  }
+
+  @Test
+  void anUpdateAppliedWhoseAnswerWasLostIsFoundAndCommitted() {
+    FlakyApi api = new FlakyApi();
+    KubernetesBlockRecordStore a = nodeBehind(api);
+    committed(a.write(List.of(create(10, 1, "node-a"))));
+    long before = a.requestsSent();
+
+    api.loseNextUpdateAnswer = true;
+    List<WriteOutcome> outcomes = a.write(List.of(create(11, 2, "node-a")));
+
+    Versioned<Lease> record = committed(outcomes).getFirst();
+    assertThat(a.requestsSent() - before).as("the lost update and one read").isEqualTo(2);
+    assertThat(a.byAddress(ip(11))).contains(record);
+    assertThat(blockInApi("blue.block-0").getSpec().getRecords().get("10.0.0.11").getRevision())
+        .isEqualTo(record.version());
+  }
+
+  @Test
+  void aBlockThatCannotBeReachedFailsOnlyItsOwnWrites() {
+    FlakyApi api = new FlakyApi();
+    KubernetesBlockRecordStore a = nodeBehind(api);
+    committed(a.write(List.of(create(10, 1, "node-a"), create(18, 2, "node-a"))));
+
+    api.unreachablePath = "blue.block-1";
+    List<WriteOutcome> outcomes =
+        a.write(List.of(create(11, 3, "node-a"), create(19, 4, "node-a")));
+
+    assertThat(outcomes.get(0)).isInstanceOf(WriteOutcome.Committed.class);
+    // Not known to be durable: reported as a conflict against what the node last saw, never ACKed.
+    assertThat(outcomes.get(1)).isEqualTo(new WriteOutcome.Conflict(Optional.empty()));
+    assertThat(blockInApi("blue.block-1").getSpec().getRecords()).containsOnlyKeys("10.0.0.18");
+  }
+
+  @Test
+  void anUnreachableApiServerFailsTheWholeBatch() {
+    FlakyApi api = new FlakyApi();
+    KubernetesBlockRecordStore a = nodeBehind(api);
+    api.down = true;
+
+    assertThatThrownBy(() -> a.write(List.of(create(10, 1, "node-a"), create(18, 2, "node-a"))))
+        .isInstanceOf(LeaseStoreUnavailableException.class);
+
+    assertThat(blocksInApi()).isEmpty();
   }
 }
