@@ -101,6 +101,9 @@ public final class KubernetesBlockRecordStore implements LeaseStore, AutoCloseab
     this.owners = owners;
     if (watch) {
       this.informer = blocks().withLabel(DhcpLabels.NETWORK, network).inform(new CacheFeeder(), 0);
+      // inform() returns once the first list is in the informer's own store, but hands the events
+      // to the handler on another thread: copy the list so the cache is complete before serving.
+      informer.getStore().list().forEach(this::cacheFromApi);
     } else {
       this.informer = null;
       blocks().withLabel(DhcpLabels.NETWORK, network).list().getItems().forEach(this::cacheFromApi);
