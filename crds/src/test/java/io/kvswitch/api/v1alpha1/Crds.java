@@ -26,7 +26,8 @@ final class Crds {
           "SwitchNodeState", "switchnodestates",
           "SwitchPort", "switchports",
           "DhcpLease", "dhcpleases",
-          "AddressBlock", "addressblocks");
+          "AddressBlock", "addressblocks",
+          "DhcpLeaseBlock", "dhcpleaseblocks");
 
   private static final Map<String, CustomResourceValidator> VALIDATORS = new ConcurrentHashMap<>();
 

@@ -17,6 +17,7 @@ class DhcpStoreKindsValidationTest {
 
   private final CustomResourceValidator leases = Crds.validator("DhcpLease");
   private final CustomResourceValidator blocks = Crds.validator("AddressBlock");
+  private final CustomResourceValidator leaseBlocks = Crds.validator("DhcpLeaseBlock");
 
   private static final String LEASE =
       """
@@ -42,6 +43,27 @@ class DhcpStoreKindsValidationTest {
       kind: AddressBlock
       metadata: {name: blue.block-0, namespace: tenants}
       spec: {network: blue, index: 0, range: 10.0.0.10-10.0.0.17, node: node-a, state: Claimed}
+      """;
+
+  private static final String LEASE_BLOCK =
+      """
+      apiVersion: kvswitch.io/v1alpha1
+      kind: DhcpLeaseBlock
+      metadata: {name: blue.block-0, namespace: tenants, labels: {kvswitch.io/network: blue}}
+      spec:
+        network: blue
+        index: 0
+        range: 10.0.0.10-10.0.0.17
+        bound: 1
+        records:
+          10.0.0.10:
+            clientId: hw-1-02000000aa01
+            mac: 02:00:00:00:aa:01
+            owner: {kind: VirtualMachineInstance, name: db-0}
+            node: node-a
+            state: Bound
+            expiresAt: "2026-01-01T01:00:00Z"
+            revision: 42
       """;
 
   static Stream<Arguments> badLeases() {
@@ -74,6 +96,34 @@ class DhcpStoreKindsValidationTest {
   void wellFormedRecordsAreAccepted() {
     assertThat(leases.validateCreate(yaml(LEASE))).isEmpty();
     assertThat(blocks.validateCreate(yaml(BLOCK))).isEmpty();
+    assertThat(leaseBlocks.validateCreate(yaml(LEASE_BLOCK))).isEmpty();
+  }
+
+  static Stream<Arguments> badLeaseBlocks() {
+    String record = "/spec/records/10.0.0.10";
+    return Stream.of(
+        BadTwin.of(
+            "record MAC with dashes",
+            set(record + "/mac", "02-00-00-00-aa-01"),
+            "spec.records.10.0.0.10.mac",
+            "pattern"),
+        BadTwin.of(
+            "record without revision",
+            remove(record + "/revision"),
+            "spec.records.10.0.0.10.revision",
+            "required property"),
+        BadTwin.of(
+            "record revision 0",
+            set(record + "/revision", "0"),
+            "spec.records.10.0.0.10.revision",
+            "minimum"),
+        BadTwin.of("no range", remove("/spec/range"), "spec.range", "required property"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badLeaseBlocks")
+  void aMalformedLeaseBlockIsRefused(BadTwin twin) {
+    twin.assertRefused(leaseBlocks.validateCreate(twin.applyTo(yaml(LEASE_BLOCK))));
   }
 
   static Stream<Arguments> badBlocks() {

@@ -35,6 +35,7 @@ class GeneratedCrdsUpToDateTest {
         .as("generated CRDs")
         .containsExactly(
             "addressblocks.kvswitch.io-v1.yml",
+            "dhcpleaseblocks.kvswitch.io-v1.yml",
             "dhcpleases.kvswitch.io-v1.yml",
             "mirrorsessions.kvswitch.io-v1.yml",
             "switchnodestates.kvswitch.io-v1.yml",

@@ -1,0 +1,510 @@
+package io.kvswitch.dataplane.dhcp.lease.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.http.BasicBuilder;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.Interceptor;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.kvswitch.api.v1alpha1.DhcpLabels;
+import io.kvswitch.api.v1alpha1.DhcpLeaseBlock;
+import io.kvswitch.api.v1alpha1.DhcpLeaseRecord;
+import io.kvswitch.api.v1alpha1.DhcpLeaseState;
+import io.kvswitch.dataplane.dhcp.config.AddressRange;
+import io.kvswitch.dataplane.dhcp.lease.ClientKey;
+import io.kvswitch.dataplane.dhcp.lease.Lease;
+import io.kvswitch.dataplane.dhcp.lease.LeaseState;
+import io.kvswitch.dataplane.dhcp.lease.LeaseStoreUnavailableException;
+import io.kvswitch.dataplane.dhcp.lease.LeaseWrite;
+import io.kvswitch.dataplane.dhcp.lease.Versioned;
+import io.kvswitch.dataplane.dhcp.lease.WriteOutcome;
+import io.kvswitch.dataplane.dhcp.net.Ipv4Address;
+import io.kvswitch.dataplane.dhcp.net.MacAddress;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The per-block lease store against fabric8's mock API server in CRUD mode, with the committed CRD
+ * registered; each simulated node is a store with its own cache.
+ */
+@EnableKubernetesMockClient(crud = true)
+class KubernetesBlockRecordStoreTest {
+
+  private static final String NAMESPACE = "tenants";
+  private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+
+  /** 32 addresses, 4 blocks of 8: 10-17, 18-25, 26-33, 34-41. */
+  private static final AddressRange RANGE = AddressRange.parse("10.0.0.10", "10.0.0.41");
+
+  private static final int BLOCK_SIZE = 8;
+
+  KubernetesClient client;
+  KubernetesMockServer server;
+
+  private final List<KubernetesBlockRecordStore> stores = new ArrayList<>();
+  private final List<KubernetesClient> clients = new ArrayList<>();
+
+  @BeforeEach
+  void registerCrd() throws IOException {
+    try (InputStream crd =
+        Files.newInputStream(Path.of("../crds/manifests", "dhcpleaseblocks.kvswitch.io-v1.yml"))) {
+      CustomResourceDefinition definition =
+          client.apiextensions().v1().customResourceDefinitions().load(crd).item();
+      client.apiextensions().v1().customResourceDefinitions().resource(definition).create();
+    }
+  }
+
+  @AfterEach
+  void closeStores() {
+    stores.forEach(KubernetesBlockRecordStore::close);
+    clients.forEach(KubernetesClient::close);
+  }
+
+  /**
+   * What goes wrong between a node and the API server: everything unreachable, one path
+   * unreachable, or the answer to the next block update lost after the API server applied it.
+   */
+  private final class FlakyApi implements Interceptor {
+    volatile boolean down;
+    volatile String unreachablePath;
+    volatile boolean loseNextUpdateAnswer;
+
+    @Override
+    public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
+      URI uri = request.uri();
+      String blocked = unreachablePath;
+      boolean lose =
+          loseNextUpdateAnswer
+              && request.method().equals("PUT")
+              && uri.getRawPath().contains("/dhcpleaseblocks/");
+      if (lose) {
+        loseNextUpdateAnswer = false;
+        // The API server gets the update and applies it; the node never hears back.
+        DhcpLeaseBlock sent =
+            client
+                .getKubernetesSerialization()
+                .unmarshal(request.bodyString(), DhcpLeaseBlock.class);
+        client.resource(sent).update();
+      }
+      if (lose || down || (blocked != null && uri.getRawPath().contains(blocked))) {
+        // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+        builder.uri(URI.create("http://127.0.0.1:1" + uri.getRawPath()));
+      }
+    }
+  }
+
+  /** A stale node whose requests go through {@code api}. */
+  private KubernetesBlockRecordStore nodeBehind(FlakyApi api) {
+    KubernetesClient flaky =
+        new KubernetesClientBuilder()
+            .withConfig(
+                new ConfigBuilder(client.getConfiguration())
+                    .withRequestRetryBackoffLimit(0)
+                    .withRequestTimeout(5_000)
+                    .build())
+            .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("flaky", api))
+            .build();
+    clients.add(flaky);
+    KubernetesBlockRecordStore store =
+        KubernetesBlockRecordStore.openWithoutWatch(
+            flaky, NAMESPACE, "blue", RANGE, BLOCK_SIZE, OwnerResolver.NONE);
+    stores.add(store);
+    return store;
+  }
+
+  private KubernetesBlockRecordStore node() {
+    KubernetesBlockRecordStore store =
+        KubernetesBlockRecordStore.open(
+            client, NAMESPACE, "blue", RANGE, BLOCK_SIZE, NetworkOwner.NONE, OwnerResolver.NONE);
+    stores.add(store);
+    return store;
+  }
+
+  /** A node whose view changes only by its own requests, so that it writes against stale blocks. */
+  private KubernetesBlockRecordStore staleNode() {
+    KubernetesBlockRecordStore store =
+        KubernetesBlockRecordStore.openWithoutWatch(
+            client, NAMESPACE, "blue", RANGE, BLOCK_SIZE, OwnerResolver.NONE);
+    stores.add(store);
+    return store;
+  }
+
+  private static Ipv4Address ip(int lastOctet) {
+    return Ipv4Address.parse("10.0.0." + lastOctet);
+  }
+
+  private static Lease lease(int lastOctet, int client, String node) {
+    return new Lease(
+        ip(lastOctet),
+        new ClientKey("hw-1-02000000" + String.format("%04x", client)),
+        MacAddress.parse(String.format("02:00:00:00:%02x:%02x", client >> 8, client & 0xff)),
+        "",
+        node,
+        NOW.plus(Duration.ofHours(1)),
+        LeaseState.BOUND);
+  }
+
+  private static LeaseWrite create(int lastOctet, int client, String node) {
+    return new LeaseWrite(lease(lastOctet, client, node), LeaseWrite.CREATE);
+  }
+
+  private List<DhcpLeaseBlock> blocksInApi() {
+    return client
+        .resources(DhcpLeaseBlock.class)
+        .inNamespace(NAMESPACE)
+        .withLabel(DhcpLabels.NETWORK, "blue")
+        .list()
+        .getItems();
+  }
+
+  private DhcpLeaseBlock blockInApi(String name) {
+    return client.resources(DhcpLeaseBlock.class).inNamespace(NAMESPACE).withName(name).get();
+  }
+
+  /**
+   * The requests the mock server received since the last call: method and path, watches left out.
+   */
+  private List<String> requestsSinceLastLook() throws InterruptedException {
+    List<String> seen = new ArrayList<>();
+    RecordedRequest request;
+    while ((request = server.takeRequest(200, TimeUnit.MILLISECONDS)) != null) {
+      if (!request.getPath().contains("watch=true")) {
+        seen.add(request.getMethod() + " " + request.getPath());
+      }
+    }
+    return seen;
+  }
+
+  private static List<Versioned<Lease>> committed(List<WriteOutcome> outcomes) {
+    return outcomes.stream()
+        .map(o -> assertThat(o).isInstanceOf(WriteOutcome.Committed.class).actual())
+        .map(o -> ((WriteOutcome.Committed) o).lease())
+        .toList();
+  }
+
+  @Test
+  void aBatchCostsOneConditionalWritePerBlockItTouches() throws InterruptedException {
+    KubernetesBlockRecordStore store = node();
+    requestsSinceLastLook();
+
+    // First leases of two blocks: each block's object is created empty once, then written once.
+    List<Versioned<Lease>> first =
+        committed(
+            store.write(
+                List.of(
+                    create(10, 1, "node-a"),
+                    create(18, 2, "node-a"),
+                    create(11, 3, "node-a"),
+                    create(19, 4, "node-a"))));
+    assertThat(requestsSinceLastLook())
+        .extracting(r -> r.substring(0, r.indexOf(' ')))
+        .containsExactlyInAnyOrder("POST", "POST", "PUT", "PUT");
+
+    // Twelve leases in the same two blocks, four of them renewals: two requests.
+    List<LeaseWrite> batch = new ArrayList<>();
+    for (int octet : List.of(12, 13, 14, 15, 20, 21, 22, 23)) {
+      batch.add(create(octet, 100 + octet, "node-a"));
+    }
+    for (Versioned<Lease> record : first) {
+      Lease renewed = record.value().withState(LeaseState.BOUND, NOW.plus(Duration.ofHours(2)));
+      batch.add(new LeaseWrite(renewed, record.version()));
+    }
+    List<Versioned<Lease>> second = committed(store.write(batch));
+    assertThat(requestsSinceLastLook())
+        .containsExactlyInAnyOrder(
+            "PUT /apis/kvswitch.io/v1alpha1/namespaces/tenants/dhcpleaseblocks/blue.block-0",
+            "PUT /apis/kvswitch.io/v1alpha1/namespaces/tenants/dhcpleaseblocks/blue.block-1");
+    assertThat(store.requestsSent()).isEqualTo(6);
+
+    assertThat(blocksInApi()).hasSize(2);
+    DhcpLeaseBlock block0 = blockInApi("blue.block-0");
+    assertThat(block0.getSpec().getRecords().keySet())
+        .containsExactlyInAnyOrder(
+            "10.0.0.10", "10.0.0.11", "10.0.0.12", "10.0.0.13", "10.0.0.14", "10.0.0.15");
+    assertThat(block0.getSpec().getBound()).isEqualTo(6);
+    assertThat(block0.getSpec().getRange()).isEqualTo("10.0.0.10-10.0.0.17");
+    assertThat(block0.getSpec().getRecords().get("10.0.0.10").getExpiresAt())
+        .isEqualTo("2026-01-01T02:00:00Z");
+    // Each record's version is the block version its write was made against, and the store's own
+    // reads see every write at once.
+    for (Versioned<Lease> record : second) {
+      assertThat(store.byAddress(record.value().address())).contains(record);
+    }
+  }
+
+  @Test
+  void twoNodesNeverCommitTheSameAddress() throws Exception {
+    KubernetesBlockRecordStore a = node();
+    KubernetesBlockRecordStore b = node();
+    Map<Ipv4Address, String> committedBy = new ConcurrentHashMap<>();
+    Map<Ipv4Address, Integer> committedClient = new ConcurrentHashMap<>();
+    List<String> doubleCommits = new ArrayList<>();
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<?>> runs = new ArrayList<>();
+      for (KubernetesBlockRecordStore store : List.of(a, b)) {
+        String node = store == a ? "node-a" : "node-b";
+        int clientBase = store == a ? 1000 : 2000;
+        // The nodes walk the range from opposite ends, in batches of 4, so they meet in the middle
+        // and race for the same addresses in the same blocks.
+        List<Integer> order = new ArrayList<>(IntStream.rangeClosed(10, 41).boxed().toList());
+        if (store == b) {
+          order = order.reversed();
+        }
+        List<Integer> walk = order;
+        runs.add(
+            threads.submit(
+                () -> {
+                  for (int start = 0; start < walk.size(); start += 4) {
+                    List<LeaseWrite> batch = new ArrayList<>();
+                    for (int octet : walk.subList(start, start + 4)) {
+                      if (store.byAddress(ip(octet)).isEmpty()) {
+                        batch.add(create(octet, clientBase + octet, node));
+                      }
+                    }
+                    if (batch.isEmpty()) {
+                      continue;
+                    }
+                    List<WriteOutcome> outcomes = store.write(batch);
+                    for (int i = 0; i < batch.size(); i++) {
+                      if (outcomes.get(i) instanceof WriteOutcome.Committed c) {
+                        Ipv4Address address = c.lease().value().address();
+                        if (committedBy.putIfAbsent(address, node) != null) {
+                          synchronized (doubleCommits) {
+                            doubleCommits.add(address + " by " + node);
+                          }
+                        }
+                        committedClient.put(address, clientBase + octetOf(address));
+                      }
+                    }
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> run : runs) {
+        run.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+
+    assertThat(doubleCommits).isEmpty();
+    // Whatever is left after the race (an address both tried, lost by both to retries) is taken
+    // now.
+    for (int octet = 10; octet <= 41; octet++) {
+      if (!committedBy.containsKey(ip(octet))) {
+        Optional<Versioned<Lease>> seen = a.byAddress(ip(octet));
+        assertThat(seen).as("10.0.0.%d has a record but no node committed it", octet).isEmpty();
+      }
+    }
+    // The API server holds exactly what the nodes were told they committed.
+    Map<Ipv4Address, String> inApi = new HashMap<>();
+    for (DhcpLeaseBlock block : blocksInApi()) {
+      for (Map.Entry<String, DhcpLeaseRecord> record : block.getSpec().getRecords().entrySet()) {
+        inApi.put(Ipv4Address.parse(record.getKey()), record.getValue().getNode());
+      }
+    }
+    assertThat(inApi).isEqualTo(Map.copyOf(committedBy));
+    assertThat(committedBy.values()).contains("node-a", "node-b");
+    for (Map.Entry<Ipv4Address, Integer> entry : committedClient.entrySet()) {
+      await()
+          .untilAsserted(
+              () ->
+                  assertThat(a.byAddress(entry.getKey()))
+                      .map(v -> v.value().client())
+                      .contains(lease(octetOf(entry.getKey()), entry.getValue(), "x").client()));
+    }
+  }
+
+  private static int octetOf(Ipv4Address address) {
+    return (int) (address.unsigned() & 0xff);
+  }
+
+  @Test
+  void aChangedBlockIsReadAgainAndOnlyAChangedAddressConflicts() {
+    KubernetesBlockRecordStore a = node();
+    KubernetesBlockRecordStore b = staleNode();
+
+    Versioned<Lease> bFirst = committed(b.write(List.of(create(10, 1, "node-b")))).getFirst();
+    await().untilAsserted(() -> assertThat(a.byAddress(ip(10))).contains(bFirst));
+    // node-a writes the same block twice; node-b does not see it.
+    committed(a.write(List.of(create(11, 2, "node-a"))));
+    Versioned<Lease> aTwelve = committed(a.write(List.of(create(12, 3, "node-a")))).getFirst();
+    assertThat(b.byAddress(ip(12))).isEmpty();
+
+    // node-b, stale: renews its own lease, takes 10.0.0.13, and tries 10.0.0.12 which node-a has.
+    Lease renewed = bFirst.value().withState(LeaseState.BOUND, NOW.plus(Duration.ofHours(3)));
+    List<WriteOutcome> outcomes =
+        b.write(
+            List.of(
+                new LeaseWrite(renewed, bFirst.version()),
+                create(12, 4, "node-b"),
+                create(13, 5, "node-b")));
+
+    assertThat(b.blockConflicts()).isEqualTo(1);
+    assertThat(outcomes.get(0)).isInstanceOf(WriteOutcome.Committed.class);
+    assertThat(outcomes.get(1)).isEqualTo(new WriteOutcome.Conflict(Optional.of(aTwelve)));
+    assertThat(outcomes.get(2)).isInstanceOf(WriteOutcome.Committed.class);
+    Map<String, DhcpLeaseRecord> records = blockInApi("blue.block-0").getSpec().getRecords();
+    assertThat(records.get("10.0.0.10").getExpiresAt()).isEqualTo("2026-01-01T03:00:00Z");
+    assertThat(records.get("10.0.0.11").getNode()).isEqualTo("node-a");
+    assertThat(records.get("10.0.0.12").getClientId()).isEqualTo(aTwelve.value().client().value());
+    assertThat(records.get("10.0.0.13").getNode()).isEqualTo("node-b");
+  }
+
+  @Test
+  void aWriteNamingAnOldVersionConflictsWithoutARequest() throws InterruptedException {
+    KubernetesBlockRecordStore a = node();
+    Versioned<Lease> first = committed(a.write(List.of(create(10, 1, "node-a")))).getFirst();
+    Versioned<Lease> second =
+        committed(
+                a.write(
+                    List.of(
+                        new LeaseWrite(
+                            first.value().withState(LeaseState.RELEASED, NOW), first.version()))))
+            .getFirst();
+    requestsSinceLastLook();
+
+    List<WriteOutcome> outcomes =
+        a.write(
+            List.of(
+                new LeaseWrite(
+                    first.value().withState(LeaseState.BOUND, NOW.plus(Duration.ofHours(1))),
+                    first.version())));
+
+    assertThat(outcomes).containsExactly(new WriteOutcome.Conflict(Optional.of(second)));
+    assertThat(requestsSinceLastLook()).isEmpty();
+  }
+
+  @Test
+  void aRestartedNodeFindsItsLeasesInTheBlocks() {
+    KubernetesBlockRecordStore before = node();
+    List<Versioned<Lease>> written =
+        committed(
+            before.write(
+                List.of(
+                    create(10, 1, "node-a"), create(27, 2, "node-a"), create(41, 3, "node-a"))));
+    before.close();
+    stores.remove(before);
+
+    KubernetesBlockRecordStore after = node();
+
+    for (Versioned<Lease> record : written) {
+      assertThat(after.byAddress(record.value().address())).contains(record);
+      assertThat(after.byClient(record.value().client())).contains(record);
+      assertThat(after.byMac(record.value().mac())).containsExactly(record);
+    }
+    assertThat(blocksInApi())
+        .extracting(b -> b.getMetadata().getName())
+        .containsExactlyInAnyOrder("blue.block-0", "blue.block-2", "blue.block-3");
+  }
+
+  @Test
+  void expiredLeasesAreReleasedWithOneWritePerBlock() throws InterruptedException {
+    KubernetesBlockRecordStore a = node();
+    committed(
+        a.write(
+            List.of(
+                create(10, 1, "node-a"),
+                create(11, 2, "node-a"),
+                create(18, 3, "node-a"),
+                new LeaseWrite(
+                    lease(19, 4, "node-a")
+                        .withState(LeaseState.BOUND, NOW.plus(Duration.ofDays(1))),
+                    LeaseWrite.CREATE))));
+    requestsSinceLastLook();
+
+    assertThat(a.reclaimExpired(NOW.plus(Duration.ofHours(1)))).isEqualTo(3);
+
+    assertThat(requestsSinceLastLook()).hasSize(2);
+    assertThat(blockInApi("blue.block-0").getSpec().getBound()).isZero();
+    assertThat(blockInApi("blue.block-1").getSpec().getRecords().get("10.0.0.18").getState())
+        .isEqualTo(DhcpLeaseState.Released);
+    assertThat(blockInApi("blue.block-1").getSpec().getBound()).isEqualTo(1);
+    assertThat(a.byAddress(ip(10)).orElseThrow().value().state()).isEqualTo(LeaseState.RELEASED);
+  }
+
+  @Test
+  void aReservedAddressOutsideTheRangeIsKeptInTheObjectOfItsSlash24() {
+    KubernetesBlockRecordStore a = node();
+
+    committed(a.write(List.of(create(200, 1, "node-a"))));
+
+    DhcpLeaseBlock fixed = blockInApi("blue.fixed-10.0.0");
+    assertThat(fixed.getSpec().getIndex()).isNull();
+    assertThat(fixed.getSpec().getRange()).isEqualTo("10.0.0.0-10.0.0.255");
+    assertThat(fixed.getSpec().getRecords()).containsOnlyKeys("10.0.0.200");
+  }
+
+  @Test
+  void anUpdateAppliedWhoseAnswerWasLostIsFoundAndCommitted() {
+    FlakyApi api = new FlakyApi();
+    KubernetesBlockRecordStore a = nodeBehind(api);
+    committed(a.write(List.of(create(10, 1, "node-a"))));
+    long before = a.requestsSent();
+
+    api.loseNextUpdateAnswer = true;
+    List<WriteOutcome> outcomes = a.write(List.of(create(11, 2, "node-a")));
+
+    Versioned<Lease> record = committed(outcomes).getFirst();
+    assertThat(a.requestsSent() - before).as("the lost update and one read").isEqualTo(2);
+    assertThat(a.byAddress(ip(11))).contains(record);
+    assertThat(blockInApi("blue.block-0").getSpec().getRecords().get("10.0.0.11").getRevision())
+        .isEqualTo(record.version());
+  }
+
+  @Test
+  void aBlockThatCannotBeReachedFailsOnlyItsOwnWrites() {
+    FlakyApi api = new FlakyApi();
+    KubernetesBlockRecordStore a = nodeBehind(api);
+    committed(a.write(List.of(create(10, 1, "node-a"), create(18, 2, "node-a"))));
+
+    api.unreachablePath = "blue.block-1";
+    List<WriteOutcome> outcomes =
+        a.write(List.of(create(11, 3, "node-a"), create(19, 4, "node-a")));
+
+    assertThat(outcomes.get(0)).isInstanceOf(WriteOutcome.Committed.class);
+    // Not known to be durable: reported as a conflict against what the node last saw, never ACKed.
+    assertThat(outcomes.get(1)).isEqualTo(new WriteOutcome.Conflict(Optional.empty()));
+    assertThat(blockInApi("blue.block-1").getSpec().getRecords()).containsOnlyKeys("10.0.0.18");
+  }
+
+  @Test
+  void anUnreachableApiServerFailsTheWholeBatch() {
+    FlakyApi api = new FlakyApi();
+    KubernetesBlockRecordStore a = nodeBehind(api);
+    api.down = true;
+
+    assertThatThrownBy(() -> a.write(List.of(create(10, 1, "node-a"), create(18, 2, "node-a"))))
+        .isInstanceOf(LeaseStoreUnavailableException.class);
+
+    assertThat(blocksInApi()).isEmpty();
+  }
+}
