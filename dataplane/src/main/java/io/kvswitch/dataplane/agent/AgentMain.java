@@ -149,7 +149,10 @@ public final class AgentMain {
         bridge,
         localPorts,
         new KubernetesNetworkLeaseStores(
-            client, localPorts, new KubernetesNodeDirectory(client, clock, Duration.ofMinutes(1))),
+            client,
+            config.nodeName(),
+            localPorts,
+            new KubernetesNodeDirectory(client, clock, Duration.ofMinutes(1))),
         config.switchName(),
         config.nodeName(),
         clock,

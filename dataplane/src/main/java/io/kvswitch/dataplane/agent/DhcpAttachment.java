@@ -64,10 +64,12 @@ import org.slf4j.LoggerFactory;
 public final class DhcpAttachment implements SwitchEngine, AutoCloseable {
 
   /** Addresses per block a node claims from a network's range. */
-  static final int BLOCK_SIZE = 32;
+  public static final int BLOCK_SIZE = 32;
+
+  /** Leases a group commit writes at most at once. */
+  public static final int MAX_BATCH = 64;
 
   private static final int REQUEST_QUEUE = 1024;
-  private static final int MAX_BATCH = 64;
   private static final Duration RECLAIM_INTERVAL = Duration.ofMinutes(1);
   private static final Duration RETRY_INTERVAL = Duration.ofSeconds(10);
   private static final Duration ADDRESS_INTERVAL = Duration.ofSeconds(2);

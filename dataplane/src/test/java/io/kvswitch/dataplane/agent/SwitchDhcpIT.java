@@ -14,7 +14,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.kvswitch.api.v1alpha1.DhcpLease;
+import io.kvswitch.api.v1alpha1.DhcpLeaseRecord;
 import io.kvswitch.api.v1alpha1.DhcpLeaseState;
 import io.kvswitch.api.v1alpha1.DhcpReservation;
 import io.kvswitch.api.v1alpha1.DhcpSpec;
@@ -26,6 +26,7 @@ import io.kvswitch.dataplane.bridge.Bridge;
 import io.kvswitch.dataplane.dhcp.config.RateLimits;
 import io.kvswitch.dataplane.dhcp.lease.kubernetes.KubernetesNetworkLeaseStores;
 import io.kvswitch.dataplane.dhcp.lease.kubernetes.NodeDirectory;
+import io.kvswitch.dataplane.dhcp.lease.kubernetes.RecordsInApi;
 import io.kvswitch.dataplane.port.RenamedPort;
 import io.kvswitch.dataplane.port.linux.AfPacketOptions;
 import io.kvswitch.dataplane.port.linux.AfPacketPort;
@@ -78,6 +79,7 @@ class SwitchDhcpIT {
         List.of(
             "vlannetworks.kvswitch.io-v1.yml",
             "dhcpleases.kvswitch.io-v1.yml",
+            "dhcpleaseblocks.kvswitch.io-v1.yml",
             "addressblocks.kvswitch.io-v1.yml")) {
       try (InputStream crd = Files.newInputStream(Path.of("../crds/manifests", file))) {
         CustomResourceDefinition definition =
@@ -125,7 +127,7 @@ class SwitchDhcpIT {
               ports,
               bridge,
               table,
-              new KubernetesNetworkLeaseStores(client, table, NodeDirectory.NONE),
+              new KubernetesNetworkLeaseStores(client, name, table, NodeDirectory.NONE),
               "fabric",
               name,
               Clock.systemUTC(),
@@ -216,12 +218,8 @@ class SwitchDhcpIT {
             .redirectOutput(temp.resolve(events.getFileName() + ".log").toFile()));
   }
 
-  private DhcpLease leaseInApi(String ip) {
-    return client
-        .resources(DhcpLease.class)
-        .inNamespace("apps")
-        .withName(DhcpLease.nameOf("web", ip))
-        .get();
+  private DhcpLeaseRecord leaseInApi(String ip) {
+    return RecordsInApi.of(client, "apps", "web", ip).orElseThrow();
   }
 
   private static void signal(Process process, String signal) {
@@ -244,22 +242,22 @@ class SwitchDhcpIT {
         .contains("lease=3600", "serverid=" + OWN_ADDRESS);
     assertThat(pod.namespace().execOk("ip", "-4", "-o", "addr").stdout())
         .contains("inet " + ip + "/24");
-    DhcpLease first = leaseInApi(ip);
-    assertThat(first.getSpec().getState()).isEqualTo(DhcpLeaseState.Bound);
-    assertThat(first.getSpec().getMac()).isEqualTo(pod.mac());
-    assertThat(first.getSpec().getNode()).isEqualTo("node-a");
-    assertThat(first.getSpec().getHostname()).isEqualTo("vm-udhcpc");
-    assertThat(first.getSpec().getOwner().getName()).isEqualTo("udhcpc");
+    DhcpLeaseRecord first = leaseInApi(ip);
+    assertThat(first.getState()).isEqualTo(DhcpLeaseState.Bound);
+    assertThat(first.getMac()).isEqualTo(pod.mac());
+    assertThat(first.getNode()).isEqualTo("node-a");
+    assertThat(first.getHostname()).isEqualTo("vm-udhcpc");
+    assertThat(first.getOwner().getName()).isEqualTo("udhcpc");
 
     // SIGUSR1: udhcpc renews by unicast to the server identifier, whose MAC the switch's DHCP port
     // gave it by ARP; the lease's end moves.
-    Instant firstExpiry = Instant.parse(first.getSpec().getExpiresAt());
+    Instant firstExpiry = Instant.parse(first.getExpiresAt());
     signal(udhcpc, "USR1");
     String renewed = awaitEvent(events, "renew", Duration.ofSeconds(30));
     assertThat(field(renewed, "ip")).isEqualTo(ip);
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> Instant.parse(leaseInApi(ip).getSpec().getExpiresAt()).isAfter(firstExpiry));
+        .until(() -> Instant.parse(leaseInApi(ip).getExpiresAt()).isAfter(firstExpiry));
 
     // The switch's DHCP port answers ARP for the server identifier with the server's MAC.
     String arping =
@@ -278,7 +276,7 @@ class SwitchDhcpIT {
     signal(udhcpc, "USR2");
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> leaseInApi(ip).getSpec().getState() == DhcpLeaseState.Released);
+        .until(() -> leaseInApi(ip).getState() == DhcpLeaseState.Released);
     assertThat(node.engine.port().orElseThrow().counters().arpReplies()).isPositive();
     assertThat(node.engine.port().orElseThrow().counters().failedRequests()).isZero();
   }
@@ -320,7 +318,7 @@ class SwitchDhcpIT {
     String bound = awaitEvent(events, "bound", Duration.ofSeconds(30));
     assertThat(bound).contains("router=" + GATEWAY, "serverid=" + GATEWAY);
     String ip = field(bound, "ip");
-    Instant firstExpiry = Instant.parse(leaseInApi(ip).getSpec().getExpiresAt());
+    Instant firstExpiry = Instant.parse(leaseInApi(ip).getExpiresAt());
 
     // SIGUSR1: udhcpc renews by unicast to the gateway address, at the MAC the router gave for it
     // by ARP; the switch hands the datagram to its DHCP port instead of the router.
@@ -329,7 +327,7 @@ class SwitchDhcpIT {
     assertThat(field(awaitEvent(events, "renew", Duration.ofSeconds(30)), "ip")).isEqualTo(ip);
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> Instant.parse(leaseInApi(ip).getSpec().getExpiresAt()).isAfter(firstExpiry));
+        .until(() -> Instant.parse(leaseInApi(ip).getExpiresAt()).isAfter(firstExpiry));
     // The udhcpc script flushes the pod's addresses on renew, and its ARP cache with them; the
     // router keeps the entry it made when it answered the pod's ARP request for the gateway.
     assertThat(router.namespace().execOk("ip", "neigh", "show", ip).stdout())
@@ -342,7 +340,7 @@ class SwitchDhcpIT {
     signal(udhcpc, "USR2");
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> leaseInApi(ip).getSpec().getState() == DhcpLeaseState.Released);
+        .until(() -> leaseInApi(ip).getState() == DhcpLeaseState.Released);
 
     assertThat(udpDatagramsReceived(router.namespace()))
         .as("the router got no DHCP datagram, broadcast or unicast")
@@ -383,12 +381,12 @@ class SwitchDhcpIT {
     String ip = field(bound, "ip");
     assertThat(ip).startsWith("10.213.10.1");
     assertThat(bound).contains("subnet=255.255.255.0", "dns=10.213.10.53", "mtu=1400", "lease=60");
-    Instant firstExpiry = Instant.parse(leaseInApi(ip).getSpec().getExpiresAt());
+    Instant firstExpiry = Instant.parse(leaseInApi(ip).getExpiresAt());
 
     // dhclient renews the 60 s lease by itself at T1 (30 s), by unicast to the server identifier.
     String extended = awaitEvent(events, "RENEW", Duration.ofSeconds(50));
     assertThat(field(extended, "ip")).isEqualTo(ip);
-    assertThat(Instant.parse(leaseInApi(ip).getSpec().getExpiresAt())).isAfter(firstExpiry);
+    assertThat(Instant.parse(leaseInApi(ip).getExpiresAt())).isAfter(firstExpiry);
 
     List<String> release =
         new ArrayList<>(List.of("ip", "netns", "exec", pod.namespace().name(), "dhclient", "-r"));
@@ -397,7 +395,7 @@ class SwitchDhcpIT {
     Commands.runOk(release.toArray(String[]::new));
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> leaseInApi(ip).getSpec().getState() == DhcpLeaseState.Released);
+        .until(() -> leaseInApi(ip).getState() == DhcpLeaseState.Released);
     await().atMost(Duration.ofSeconds(10)).until(() -> !dhclient.isAlive());
   }
 
@@ -412,7 +410,7 @@ class SwitchDhcpIT {
 
     assertThat(field(awaitEvent(events, "bound", Duration.ofSeconds(30)), "ip"))
         .isEqualTo("10.213.10.42");
-    assertThat(leaseInApi("10.213.10.42").getSpec().getMac()).isEqualTo(RESERVED_MAC);
+    assertThat(leaseInApi("10.213.10.42").getMac()).isEqualTo(RESERVED_MAC);
   }
 
   @Test
@@ -439,6 +437,6 @@ class SwitchDhcpIT {
     udhcpc(lab, onB, second, "-q");
 
     assertThat(field(awaitEvent(second, "bound", Duration.ofSeconds(30)), "ip")).isEqualTo(ip);
-    assertThat(leaseInApi(ip).getSpec().getNode()).isEqualTo("node-b");
+    assertThat(leaseInApi(ip).getNode()).isEqualTo("node-b");
   }
 }

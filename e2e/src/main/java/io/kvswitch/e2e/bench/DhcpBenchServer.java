@@ -3,6 +3,7 @@ package io.kvswitch.e2e.bench;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.kvswitch.dataplane.agent.DhcpAttachment;
 import io.kvswitch.dataplane.dhcp.codec.DhcpMessageType;
 import io.kvswitch.dataplane.dhcp.config.DhcpNetworkConfig;
 import io.kvswitch.dataplane.dhcp.config.RateLimits;
@@ -15,7 +16,8 @@ import io.kvswitch.dataplane.dhcp.lease.InMemoryLeaseStore;
 import io.kvswitch.dataplane.dhcp.lease.LeaseStore;
 import io.kvswitch.dataplane.dhcp.lease.PoolStatusListener;
 import io.kvswitch.dataplane.dhcp.lease.kubernetes.KubernetesBlockLedger;
-import io.kvswitch.dataplane.dhcp.lease.kubernetes.KubernetesLeaseStore;
+import io.kvswitch.dataplane.dhcp.lease.kubernetes.KubernetesBlockRecordStore;
+import io.kvswitch.dataplane.dhcp.lease.kubernetes.NetworkOwner;
 import io.kvswitch.dataplane.dhcp.lease.kubernetes.OwnerResolver;
 import io.kvswitch.dataplane.dhcp.server.DhcpServer;
 import io.kvswitch.dataplane.dhcp.server.DhcpServerCounters;
@@ -30,6 +32,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -46,8 +49,11 @@ public final class DhcpBenchServer {
 
   private static final String NAMESPACE = "bench";
   private static final String NETWORK = "bench";
-  private static final int BLOCK_SIZE = 256;
-  private static final int MAX_BATCH = 256;
+
+  /** The agent's block size: it decides how many leases share one API write. */
+  private static final int BLOCK_SIZE = DhcpAttachment.BLOCK_SIZE;
+
+  private static final int MAX_BATCH = DhcpAttachment.MAX_BATCH;
 
   /** Held so that the level set on it stays (java.util.logging keeps loggers weakly). */
   private static final Logger MOCK_SERVER_LOG = Logger.getLogger("io.fabric8.mockwebserver");
@@ -65,7 +71,8 @@ public final class DhcpBenchServer {
   }
 
   /** What the server did, printed on exit: where a run's lost exchanges went shows here. */
-  private static String summary(DhcpServer server, DhcpUdpTransport transport) {
+  private static String summary(
+      DhcpServer server, DhcpUdpTransport transport, Supplier<String> storeFigures) {
     StringBuilder text = new StringBuilder("received");
     DhcpServerCounters counters = server.counters();
     for (DhcpMessageType type : DhcpMessageType.values()) {
@@ -85,6 +92,7 @@ public final class DhcpBenchServer {
         .append(transport.malformedDatagrams())
         .append(" failed replies=")
         .append(transport.failedReplies())
+        .append(storeFigures.get())
         .toString();
   }
 
@@ -107,11 +115,13 @@ public final class DhcpBenchServer {
     List<AutoCloseable> resources = new ArrayList<>();
     LeaseStore store;
     BlockLedger ledger;
+    Supplier<String> storeFigures = () -> "";
     if (storeKind.equals("api")) {
       SandboxApiServer api = SandboxApiServer.start(0);
       resources.add(api);
       Path crds = Path.of(args[7]);
       api.installCrds(crds.resolve("dhcpleases.kvswitch.io-v1.yml"));
+      api.installCrds(crds.resolve("dhcpleaseblocks.kvswitch.io-v1.yml"));
       api.installCrds(crds.resolve("addressblocks.kvswitch.io-v1.yml"));
       KubernetesClient client =
           new KubernetesClientBuilder()
@@ -123,14 +133,28 @@ public final class DhcpBenchServer {
                       .build())
               .build();
       resources.add(client);
-      KubernetesLeaseStore apiStore =
-          KubernetesLeaseStore.open(client, NAMESPACE, NETWORK, OwnerResolver.NONE);
+      KubernetesBlockRecordStore apiStore =
+          KubernetesBlockRecordStore.open(
+              client,
+              NAMESPACE,
+              NETWORK,
+              config.range(),
+              BLOCK_SIZE,
+              NetworkOwner.NONE,
+              OwnerResolver.NONE);
       KubernetesBlockLedger apiLedger =
           KubernetesBlockLedger.open(client, NAMESPACE, NETWORK, config.range(), BLOCK_SIZE);
       resources.add(apiStore);
       resources.add(apiLedger);
       store = apiStore;
       ledger = apiLedger;
+      // How many lease writes one API request carried: the point of keeping records per block.
+      storeFigures =
+          () ->
+              "; api requests="
+                  + apiStore.requestsSent()
+                  + " block conflicts="
+                  + apiStore.blockConflicts();
     } else {
       store = new InMemoryLeaseStore();
       ledger = new InMemoryBlockLedger();
@@ -151,6 +175,7 @@ public final class DhcpBenchServer {
     DhcpUdpTransport transport = DhcpUdpTransport.start(server, args[2], Optional.of(args[1]));
     resources.add(transport);
 
+    Supplier<String> figures = storeFigures;
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -164,7 +189,7 @@ public final class DhcpBenchServer {
                           System.err.println("closing " + resource + ": " + e.getMessage());
                         }
                       }
-                      System.out.println(summary(server, transport));
+                      System.out.println(summary(server, transport, figures));
                       stopped.countDown();
                     }));
     System.out.println("ready");

@@ -33,6 +33,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntPredicate;
 
 /**
  * The lease store of one VlanNetwork with the records of each address block kept in one {@link
@@ -78,6 +79,7 @@ public final class KubernetesBlockRecordStore implements LeaseStore, AutoCloseab
   private final LongAdder malformedBlocks = new LongAdder();
   private final LongAdder requestsSent = new LongAdder();
   private final LongAdder blockConflicts = new LongAdder();
+  private final int imported;
 
   private KubernetesBlockRecordStore(
       KubernetesClient client,
@@ -100,14 +102,22 @@ public final class KubernetesBlockRecordStore implements LeaseStore, AutoCloseab
     this.networkOwner = networkOwner;
     this.owners = owners;
     if (watch) {
-      this.informer = blocks().withLabel(DhcpLabels.NETWORK, network).inform(new CacheFeeder(), 0);
+      this.informer =
+          blockObjects().withLabel(DhcpLabels.NETWORK, network).inform(new CacheFeeder(), 0);
       // inform() returns once the first list is in the informer's own store, but hands the events
       // to the handler on another thread: copy the list so the cache is complete before serving.
       informer.getStore().list().forEach(this::cacheFromApi);
     } else {
       this.informer = null;
-      blocks().withLabel(DhcpLabels.NETWORK, network).list().getItems().forEach(this::cacheFromApi);
+      blockObjects()
+          .withLabel(DhcpLabels.NETWORK, network)
+          .list()
+          .getItems()
+          .forEach(this::cacheFromApi);
     }
+    this.imported =
+        new LeaseObjectImport(client, namespace, network, range, blockSize, networkOwner)
+            .run(name -> cache.block(name).isPresent(), this::cacheFromApi);
   }
 
   /**
@@ -199,10 +209,21 @@ public final class KubernetesBlockRecordStore implements LeaseStore, AutoCloseab
    * @throws LeaseStoreUnavailableException when the API server cannot be reached
    */
   public int reclaimExpired(Instant now) {
+    return reclaimExpired(now, block -> true);
+  }
+
+  /**
+   * Like {@link #reclaimExpired(Instant)}, but only in the blocks {@code reclaims} accepts (by
+   * index in the range; -1 for the records of reserved addresses outside it), so that nodes do not
+   * all write the same blocks every time they reclaim.
+   */
+  public int reclaimExpired(Instant now, IntPredicate reclaims) {
     List<LeaseWrite> writes = new ArrayList<>();
     for (Versioned<Lease> record : cache.all()) {
       Lease lease = record.value();
-      if (lease.state() == LeaseState.BOUND && !now.isBefore(lease.expiresAt())) {
+      if (lease.state() == LeaseState.BOUND
+          && !now.isBefore(lease.expiresAt())
+          && reclaims.test(LeaseBlockKey.of(network, range, blockSize, lease.address()).index())) {
         writes.add(
             new LeaseWrite(
                 lease.withState(LeaseState.RELEASED, lease.expiresAt()), record.version()));
@@ -212,6 +233,19 @@ public final class KubernetesBlockRecordStore implements LeaseStore, AutoCloseab
       return 0;
     }
     return (int) write(writes).stream().filter(o -> o instanceof WriteOutcome.Committed).count();
+  }
+
+  /**
+   * Blocks this store created on open from the network's {@code DhcpLease} objects (records written
+   * by an agent that kept one object per lease), 0 when every block existed.
+   */
+  public int importedBlocks() {
+    return imported;
+  }
+
+  /** The network's blocks as this node has them now (a copy of the list, shared objects). */
+  public List<DhcpLeaseBlock> blocks() {
+    return cache.blocks();
   }
 
   /** Requests sent to the API server by writes so far (creates, updates and reads after them). */
@@ -258,6 +292,7 @@ public final class KubernetesBlockRecordStore implements LeaseStore, AutoCloseab
     private final List<Pending> conflicted = new ArrayList<>();
 
     private List<Pending> pending;
+    private int reads;
     private boolean answered;
     private KubernetesClientException failure;
 
@@ -393,10 +428,20 @@ public final class KubernetesBlockRecordStore implements LeaseStore, AutoCloseab
       }
     }
 
-    /** The block as the API server holds it now; an absent one is created empty. */
+    /**
+     * The block as the API server holds it now; an absent one is created empty. A block that is
+     * deleted again after every create (only someone deleting it by hand in a loop does that) ends
+     * the block's writes after {@value #MAX_ATTEMPTS} tries, as conflicts.
+     */
     private DhcpLeaseBlock readFresh() {
+      if (++reads > 2 * MAX_ATTEMPTS) {
+        throw new KubernetesClientException(
+            "DhcpLeaseBlock " + key.name() + " keeps disappearing",
+            HttpURLConnection.HTTP_CONFLICT,
+            null);
+      }
       requestsSent.increment();
-      DhcpLeaseBlock stored = blocks().withName(key.name()).get();
+      DhcpLeaseBlock stored = blockObjects().withName(key.name()).get();
       if (stored == null) {
         return createEmpty();
       }
@@ -412,7 +457,7 @@ public final class KubernetesBlockRecordStore implements LeaseStore, AutoCloseab
 
   private NonNamespaceOperation<
           DhcpLeaseBlock, KubernetesResourceList<DhcpLeaseBlock>, Resource<DhcpLeaseBlock>>
-      blocks() {
+      blockObjects() {
     return client.resources(DhcpLeaseBlock.class).inNamespace(namespace);
   }
 

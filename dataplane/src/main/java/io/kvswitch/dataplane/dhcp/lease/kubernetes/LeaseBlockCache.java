@@ -49,15 +49,30 @@ final class LeaseBlockCache {
     return Optional.ofNullable(blocks.get(name)).map(Cached::object);
   }
 
-  /** The records a block object holds, by address; malformed ones are counted and left out. */
+  /** Every cached block object. */
+  synchronized List<DhcpLeaseBlock> blocks() {
+    return blocks.values().stream().map(Cached::object).toList();
+  }
+
+  /**
+   * The records a block object holds, by address; malformed ones are left out (they are counted
+   * once, when the block enters the cache). A record that cannot be read is treated as no record:
+   * the next write of its address replaces it.
+   */
   Map<Ipv4Address, Versioned<Lease>> records(DhcpLeaseBlock object) {
+    return readRecords(object, false);
+  }
+
+  private Map<Ipv4Address, Versioned<Lease>> readRecords(DhcpLeaseBlock object, boolean count) {
     Map<Ipv4Address, Versioned<Lease>> records = new HashMap<>();
     for (Map.Entry<String, DhcpLeaseRecord> entry : object.getSpec().getRecords().entrySet()) {
       try {
         Versioned<Lease> record = LeaseBlockObjects.fromRecord(entry.getKey(), entry.getValue());
         records.put(record.value().address(), record);
       } catch (RuntimeException e) {
-        malformedRecords.increment();
+        if (count) {
+          malformedRecords.increment();
+        }
       }
     }
     return records;
@@ -79,7 +94,7 @@ final class LeaseBlockCache {
     if (current != null && current.version() >= version) {
       return;
     }
-    Map<Ipv4Address, Versioned<Lease>> records = records(object);
+    Map<Ipv4Address, Versioned<Lease>> records = readRecords(object, true);
     if (current != null) {
       for (Versioned<Lease> gone : current.records().values()) {
         if (!records.containsKey(gone.value().address())) {

@@ -35,7 +35,7 @@ final class ApiNode implements AutoCloseable {
 
   final String name;
   final KubernetesClient client;
-  final KubernetesLeaseStore store;
+  final KubernetesBlockRecordStore store;
   final KubernetesBlockLedger ledger;
   final DhcpServer server;
   private final ExecutorService writer = Executors.newSingleThreadExecutor();
@@ -70,7 +70,15 @@ final class ApiNode implements AutoCloseable {
             .withConfig(config0)
             .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("outage", new Outage()))
             .build();
-    this.store = KubernetesLeaseStore.open(client, NAMESPACE, config.network(), owners);
+    this.store =
+        KubernetesBlockRecordStore.open(
+            client,
+            NAMESPACE,
+            config.network(),
+            config.range(),
+            BLOCK_SIZE,
+            NetworkOwner.NONE,
+            owners);
     this.ledger =
         KubernetesBlockLedger.open(
             client, NAMESPACE, config.network(), config.range(), BLOCK_SIZE, nodes);

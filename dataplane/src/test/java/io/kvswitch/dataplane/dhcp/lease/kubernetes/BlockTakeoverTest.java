@@ -8,7 +8,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.kvswitch.api.v1alpha1.AddressBlock;
-import io.kvswitch.api.v1alpha1.DhcpLease;
+import io.kvswitch.api.v1alpha1.DhcpLeaseRecord;
 import io.kvswitch.api.v1alpha1.DhcpLeaseState;
 import io.kvswitch.dataplane.dhcp.FakeClock;
 import io.kvswitch.dataplane.dhcp.TestClient;
@@ -51,7 +51,10 @@ class BlockTakeoverTest {
   @BeforeEach
   void registerCrdsAndNodes() throws IOException {
     for (String file :
-        List.of("dhcpleases.kvswitch.io-v1.yml", "addressblocks.kvswitch.io-v1.yml")) {
+        List.of(
+            "dhcpleases.kvswitch.io-v1.yml",
+            "dhcpleaseblocks.kvswitch.io-v1.yml",
+            "addressblocks.kvswitch.io-v1.yml")) {
       try (InputStream crd = Files.newInputStream(Path.of("../crds/manifests", file))) {
         CustomResourceDefinition definition =
             client.apiextensions().v1().customResourceDefinitions().load(crd).item();
@@ -123,14 +126,10 @@ class BlockTakeoverTest {
     assertThat(fresh).isEqualTo(Ipv4Address.parse("10.0.0.28"));
     assertThat(blockOwnersInApi()).isEqualTo(Map.of(0, "node-b", 1, "node-b", 2, "node-b"));
     for (Ipv4Address address : addressesOfA) {
-      DhcpLease lease =
-          client
-              .resources(DhcpLease.class)
-              .inNamespace(ApiNode.NAMESPACE)
-              .withName(DhcpLease.nameOf("blue", address.toString()))
-              .get();
-      assertThat(lease.getSpec().getState()).isEqualTo(DhcpLeaseState.Bound);
-      assertThat(lease.getSpec().getNode()).isEqualTo("node-a");
+      DhcpLeaseRecord lease =
+          RecordsInApi.of(client, ApiNode.NAMESPACE, "blue", address.toString()).orElseThrow();
+      assertThat(lease.getState()).isEqualTo(DhcpLeaseState.Bound);
+      assertThat(lease.getNode()).isEqualTo("node-a");
     }
     // A client of the departed node, moved to node B, gets its address back.
     assertThat(nodeB.ack(clientsOfA.get(3).reboot(addressesOfA.get(3))))

@@ -9,7 +9,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.kvswitch.api.v1alpha1.AddressBlock;
-import io.kvswitch.api.v1alpha1.DhcpLease;
+import io.kvswitch.api.v1alpha1.DhcpLeaseBlock;
 import io.kvswitch.api.v1alpha1.VlanNetwork;
 import io.kvswitch.api.v1alpha1.VlanNetworkSpec;
 import io.kvswitch.dataplane.dhcp.config.AddressRange;
@@ -45,6 +45,7 @@ class NetworkOwnerTest {
         List.of(
             "vlannetworks.kvswitch.io-v1.yml",
             "dhcpleases.kvswitch.io-v1.yml",
+            "dhcpleaseblocks.kvswitch.io-v1.yml",
             "addressblocks.kvswitch.io-v1.yml")) {
       try (InputStream crd = Files.newInputStream(Path.of("../crds/manifests", file))) {
         CustomResourceDefinition definition =
@@ -58,7 +59,7 @@ class NetworkOwnerTest {
   void leasesAndBlocksOfANetworkAreOwnedByIt() throws Exception {
     VlanNetwork network = createNetwork("apps", "web");
     KubernetesNetworkLeaseStores stores =
-        new KubernetesNetworkLeaseStores(client, OwnerResolver.NONE, NodeDirectory.NONE);
+        new KubernetesNetworkLeaseStores(client, "node-a", OwnerResolver.NONE, NodeDirectory.NONE);
     try (NetworkLeases leases =
         stores.open("apps", "web", AddressRange.parse("10.0.0.10", "10.0.0.29"), 10)) {
       leases.ledger().claim(0, "node-a", leases.ledger().read().version());
@@ -76,11 +77,11 @@ class NetworkOwnerTest {
       assertThat(outcomes).singleElement().isInstanceOf(WriteOutcome.Committed.class);
     }
 
-    DhcpLease stored =
+    DhcpLeaseBlock stored =
         client
-            .resources(DhcpLease.class)
+            .resources(DhcpLeaseBlock.class)
             .inNamespace("apps")
-            .withName(DhcpLease.nameOf("web", "10.0.0.10"))
+            .withName(DhcpLeaseBlock.nameOf("web", 0))
             .get();
     AddressBlock block =
         client
@@ -98,7 +99,7 @@ class NetworkOwnerTest {
   @Test
   void aNetworkThatDoesNotExistHasNoStore() {
     KubernetesNetworkLeaseStores stores =
-        new KubernetesNetworkLeaseStores(client, OwnerResolver.NONE, NodeDirectory.NONE);
+        new KubernetesNetworkLeaseStores(client, "node-a", OwnerResolver.NONE, NodeDirectory.NONE);
 
     assertThatThrownBy(
             () -> stores.open("apps", "gone", AddressRange.parse("10.0.0.10", "10.0.0.29"), 10))

@@ -9,7 +9,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.kvswitch.api.v1alpha1.AddressBlock;
 import io.kvswitch.api.v1alpha1.DhcpLabels;
-import io.kvswitch.api.v1alpha1.DhcpLease;
+import io.kvswitch.api.v1alpha1.DhcpLeaseBlock;
+import io.kvswitch.api.v1alpha1.DhcpLeaseRecord;
 import io.kvswitch.api.v1alpha1.DhcpLeaseState;
 import io.kvswitch.api.v1alpha1.WorkloadReference;
 import io.kvswitch.dataplane.dhcp.FakeClock;
@@ -53,7 +54,7 @@ import org.junit.jupiter.api.Test;
  * the committed CRDs registered), each simulated node with its own client, cache and DHCP server.
  */
 @EnableKubernetesMockClient(crud = true)
-class KubernetesLeaseStoreTest {
+class ApiNodesTest {
 
   KubernetesClient client;
 
@@ -70,7 +71,10 @@ class KubernetesLeaseStoreTest {
   @BeforeEach
   void registerCrds() throws IOException {
     for (String file :
-        List.of("dhcpleases.kvswitch.io-v1.yml", "addressblocks.kvswitch.io-v1.yml")) {
+        List.of(
+            "dhcpleases.kvswitch.io-v1.yml",
+            "dhcpleaseblocks.kvswitch.io-v1.yml",
+            "addressblocks.kvswitch.io-v1.yml")) {
       try (InputStream crd = Files.newInputStream(Path.of("../crds/manifests", file))) {
         CustomResourceDefinition definition =
             client.apiextensions().v1().customResourceDefinitions().load(crd).item();
@@ -100,22 +104,13 @@ class KubernetesLeaseStoreTest {
     return node;
   }
 
-  /** Every lease object of the network as the API server holds it now (not a cache). */
-  private List<DhcpLease> leasesInApi() {
-    return client
-        .resources(DhcpLease.class)
-        .inNamespace(ApiNode.NAMESPACE)
-        .withLabel(DhcpLabels.NETWORK, "blue")
-        .list()
-        .getItems();
+  /** Every lease record of the network as the API server holds it now (not a cache). */
+  private Map<String, DhcpLeaseRecord> leasesInApi() {
+    return RecordsInApi.all(client, ApiNode.NAMESPACE, "blue");
   }
 
-  private DhcpLease leaseInApi(Ipv4Address address) {
-    return client
-        .resources(DhcpLease.class)
-        .inNamespace(ApiNode.NAMESPACE)
-        .withName(DhcpLease.nameOf("blue", address.toString()))
-        .get();
+  private DhcpLeaseRecord leaseInApi(Ipv4Address address) {
+    return leasesInApi().get(address.toString());
   }
 
   @Test
@@ -160,13 +155,13 @@ class KubernetesLeaseStoreTest {
 
     assertThat(duplicates).isEmpty();
     Map<Ipv4Address, String> boundInApi = new HashMap<>();
-    for (DhcpLease lease : leasesInApi()) {
-      if (lease.getSpec().getState() == DhcpLeaseState.Bound) {
-        String previous =
-            boundInApi.put(Ipv4Address.parse(lease.getSpec().getIp()), lease.getSpec().getMac());
-        assertThat(previous).as("one object per address").isNull();
-      }
-    }
+    leasesInApi()
+        .forEach(
+            (ip, lease) -> {
+              if (lease.getState() == DhcpLeaseState.Bound) {
+                boundInApi.put(Ipv4Address.parse(ip), lease.getMac());
+              }
+            });
     assertThat(boundInApi).isEqualTo(ackedTo);
     assertThat(ackedTo.keySet()).allMatch(config::isDynamic);
     assertThat(ackedTo.values())
@@ -186,7 +181,7 @@ class KubernetesLeaseStoreTest {
   }
 
   @Test
-  void leaseObjectShowsNetworkAddressMacOwnerNodeAndExpiry() {
+  void leaseRecordHoldsMacOwnerNodeAndExpiry() {
     MacAddress vmMac = MacAddress.parse("02:00:00:00:aa:01");
     ApiNode nodeA =
         node(
@@ -198,20 +193,15 @@ class KubernetesLeaseStoreTest {
 
     Ipv4Address address = nodeA.lease(new TestClient(vmMac.toString())).orElseThrow();
 
-    DhcpLease stored = leaseInApi(address);
-    assertThat(stored.getMetadata().getLabels())
-        .containsEntry(DhcpLabels.NETWORK, "blue")
-        .containsEntry(DhcpLabels.NODE, "node-a");
-    assertThat(stored.getSpec().getNetwork()).isEqualTo("blue");
-    assertThat(stored.getSpec().getIp()).isEqualTo(address.toString());
-    assertThat(stored.getSpec().getMac()).isEqualTo("02:00:00:00:aa:01");
-    assertThat(stored.getSpec().getOwner().getKind()).isEqualTo("VirtualMachineInstance");
-    assertThat(stored.getSpec().getOwner().getName()).isEqualTo("db-0");
-    assertThat(stored.getSpec().getNode()).isEqualTo("node-a");
-    assertThat(stored.getSpec().getState()).isEqualTo(DhcpLeaseState.Bound);
-    assertThat(stored.getSpec().getExpiresAt())
+    DhcpLeaseRecord stored = leaseInApi(address);
+    assertThat(stored.getMac()).isEqualTo("02:00:00:00:aa:01");
+    assertThat(stored.getOwner().getKind()).isEqualTo("VirtualMachineInstance");
+    assertThat(stored.getOwner().getName()).isEqualTo("db-0");
+    assertThat(stored.getNode()).isEqualTo("node-a");
+    assertThat(stored.getState()).isEqualTo(DhcpLeaseState.Bound);
+    assertThat(stored.getExpiresAt())
         .isEqualTo(clock.instant().plus(Duration.ofHours(1)).toString());
-    assertThat(stored.getSpec().getClientId()).isEqualTo("hw-1-02000000aa01");
+    assertThat(stored.getClientId()).isEqualTo("hw-1-02000000aa01");
   }
 
   @Test
@@ -238,9 +228,9 @@ class KubernetesLeaseStoreTest {
     Ipv4Address afterOutage = nodeA.lease(newcomer).orElseThrow();
     Optional<Ipv4Address> renewedAfterOutage = nodeA.ack(known.renew(knownAddress));
 
-    assertThat(leaseInApi(afterOutage).getSpec().getMac()).isEqualTo("02:00:00:00:aa:02");
+    assertThat(leaseInApi(afterOutage).getMac()).isEqualTo("02:00:00:00:aa:02");
     assertThat(renewedAfterOutage).contains(knownAddress);
-    assertThat(leaseInApi(knownAddress).getSpec().getExpiresAt())
+    assertThat(leaseInApi(knownAddress).getExpiresAt())
         .isEqualTo(clock.instant().plus(Duration.ofHours(1)).toString());
   }
 
@@ -268,7 +258,7 @@ class KubernetesLeaseStoreTest {
         .isEqualTo(new WriteOutcome.Conflict(Optional.of(renewed)))
         .as("the other write of the batch stands on its own");
     assertThat(stale.get(1)).isInstanceOf(WriteOutcome.Committed.class);
-    assertThat(leaseInApi(address).getSpec().getMac()).isEqualTo("02:00:00:00:00:01");
+    assertThat(leaseInApi(address).getMac()).isEqualTo("02:00:00:00:00:01");
     assertThat(nodeA.store.write(List.of(new LeaseWrite(lease(address, "03", "node-a"), 0))))
         .as("creating a record that exists conflicts too")
         .containsExactly(new WriteOutcome.Conflict(Optional.of(renewed)));
@@ -294,20 +284,19 @@ class KubernetesLeaseStoreTest {
   void aWriteWithoutAnAnswerInABatchThatGotAnswersIsAConflictNeverACommit() {
     ApiNode nodeA = node("node-a");
     Ipv4Address reached = Ipv4Address.parse("10.0.0.10");
-    Ipv4Address lost = Ipv4Address.parse("10.0.0.11");
-    nodeA.unreachableFor(DhcpLease.nameOf("blue", lost.toString()));
+    // Another block (8 addresses each from 10.0.0.10), whose requests get no answer.
+    Ipv4Address lost = Ipv4Address.parse("10.0.0.18");
+    nodeA.unreachableFor(DhcpLeaseBlock.nameOf("blue", 1));
 
     List<WriteOutcome> outcomes =
         nodeA.store.write(
             List.of(
                 new LeaseWrite(lease(reached, "01", "node-a"), LeaseWrite.CREATE),
-                new LeaseWrite(lease(lost, "02", "node-a"), 1)));
+                new LeaseWrite(lease(lost, "02", "node-a"), LeaseWrite.CREATE)));
 
     assertThat(outcomes.get(0)).isInstanceOf(WriteOutcome.Committed.class);
     assertThat(outcomes.get(1)).isEqualTo(new WriteOutcome.Conflict(Optional.empty()));
-    assertThat(leasesInApi())
-        .extracting(l -> l.getSpec().getIp())
-        .containsExactly(reached.toString());
+    assertThat(leasesInApi()).containsOnlyKeys(reached.toString());
   }
 
   @Test
@@ -338,9 +327,15 @@ class KubernetesLeaseStoreTest {
     // Each open is read at once, before the informer's events could reach the cache on their own
     // thread: what the store answers first must already be complete.
     for (int open = 0; open < 5; open++) {
-      try (KubernetesLeaseStore store =
-              KubernetesLeaseStore.open(
-                  client, ApiNode.NAMESPACE, config.network(), OwnerResolver.NONE);
+      try (KubernetesBlockRecordStore store =
+              KubernetesBlockRecordStore.open(
+                  client,
+                  ApiNode.NAMESPACE,
+                  config.network(),
+                  config.range(),
+                  ApiNode.BLOCK_SIZE,
+                  NetworkOwner.NONE,
+                  OwnerResolver.NONE);
           KubernetesBlockLedger ledger =
               KubernetesBlockLedger.open(
                   client,
@@ -367,7 +362,7 @@ class KubernetesLeaseStoreTest {
     // Live migration: the VM's DHCP client reboots on node B.
     Optional<Ipv4Address> migrated = nodeB.ack(vm.reboot(onA));
     assertThat(migrated).contains(onA);
-    assertThat(leaseInApi(onA).getSpec().getNode()).isEqualTo("node-b");
+    assertThat(leaseInApi(onA).getNode()).isEqualTo("node-b");
 
     // Both agents restart: everything they knew is gone but what the API server holds.
     nodeA.close();
@@ -395,13 +390,13 @@ class KubernetesLeaseStoreTest {
     nodeA.server.handle(victim.decline(declined, config.serverId()), "port").join();
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> leaseInApi(declined).getSpec().getState() == DhcpLeaseState.Declined);
+        .until(() -> leaseInApi(declined).getState() == DhcpLeaseState.Declined);
     ApiNode nodeB = node("node-b");
     TestClient other = new TestClient("02:00:00:00:aa:02");
     Optional<DhcpMessage> offer =
         nodeB.server.handle(other.discoverRequesting(declined.toString()), "port").join();
 
-    assertThat(leaseInApi(declined).getSpec().getExpiresAt())
+    assertThat(leaseInApi(declined).getExpiresAt())
         .isEqualTo(clock.instant().plus(Duration.ofMinutes(10)).toString());
     assertThat(offer.orElseThrow().yiaddr()).isNotEqualTo(declined);
     assertThat(
@@ -422,8 +417,8 @@ class KubernetesLeaseStoreTest {
     int reclaimed = nodeA.store.reclaimExpired(clock.instant());
 
     assertThat(reclaimed).isEqualTo(1);
-    assertThat(leaseInApi(goneAddress).getSpec().getState()).isEqualTo(DhcpLeaseState.Released);
-    assertThat(leaseInApi(stayingAddress).getSpec().getState()).isEqualTo(DhcpLeaseState.Bound);
+    assertThat(leaseInApi(goneAddress).getState()).isEqualTo(DhcpLeaseState.Released);
+    assertThat(leaseInApi(stayingAddress).getState()).isEqualTo(DhcpLeaseState.Bound);
     assertThat(nodeA.lease(gone)).contains(goneAddress);
     assertThat(nodeA.store.reclaimExpired(clock.instant())).isZero();
   }
