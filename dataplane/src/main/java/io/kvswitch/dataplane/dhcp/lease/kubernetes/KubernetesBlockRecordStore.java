@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.kvswitch.api.v1alpha1.DhcpLabels;
 import io.kvswitch.api.v1alpha1.DhcpLeaseBlock;
 import io.kvswitch.api.v1alpha1.DhcpLeaseRecord;
+import io.kvswitch.api.v1alpha1.WorkloadReference;
 import io.kvswitch.dataplane.dhcp.config.AddressRange;
 import io.kvswitch.dataplane.dhcp.lease.ClientKey;
 import io.kvswitch.dataplane.dhcp.lease.Lease;
@@ -341,7 +342,7 @@ public final class KubernetesBlockRecordStore implements LeaseStore, AutoCloseab
         records.put(lease.address(), new Versioned<>(lease, baseVersion));
         changed.put(
             lease.address().toString(),
-            LeaseBlockObjects.toRecord(lease, baseVersion, owners.ownerOf(lease.mac())));
+            LeaseBlockObjects.toRecord(lease, baseVersion, ownerOf(lease, base)));
       }
       pending = survivors;
       if (survivors.isEmpty()) {
@@ -448,6 +449,23 @@ public final class KubernetesBlockRecordStore implements LeaseStore, AutoCloseab
       cacheFromApi(stored);
       return stored;
     }
+  }
+
+  /**
+   * The workload that holds a lease: as this node's port table says, else as the record says when
+   * it is the same MAC's (a migrated VM renewing on a node that has not seen its port yet, or a
+   * record imported with its owner, keeps its owner).
+   */
+  private Optional<WorkloadReference> ownerOf(Lease lease, DhcpLeaseBlock base) {
+    Optional<WorkloadReference> known = owners.ownerOf(lease.mac());
+    if (known.isPresent()) {
+      return known;
+    }
+    DhcpLeaseRecord previous = base.getSpec().getRecords().get(lease.address().toString());
+    if (previous != null && lease.mac().toString().equals(previous.getMac())) {
+      return Optional.ofNullable(previous.getOwner());
+    }
+    return Optional.empty();
   }
 
   private static boolean isConflict(KubernetesClientException e) {

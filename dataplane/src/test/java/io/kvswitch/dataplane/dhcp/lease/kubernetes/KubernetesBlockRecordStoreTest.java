@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -506,5 +507,31 @@ class KubernetesBlockRecordStoreTest {
         .isInstanceOf(LeaseStoreUnavailableException.class);
 
     assertThat(blocksInApi()).isEmpty();
+  }
+
+  @Test
+  void aBlockThatIsGoneAgainAfterEveryCreateEndsItsWritesAsConflicts() {
+    KubernetesBlockRecordStore node = staleNode();
+    String blocks = "/apis/kvswitch.io/v1alpha1/namespaces/" + NAMESPACE + "/dhcpleaseblocks";
+    // Every create finds the block there, every read finds it gone.
+    server
+        .expect()
+        .post()
+        .withPath(blocks)
+        .andReturn(409, new StatusBuilder().withCode(409).withReason("AlreadyExists").build())
+        .always();
+    server
+        .expect()
+        .get()
+        .withPath(blocks + "/" + DhcpLeaseBlock.nameOf("blue", 0))
+        .andReturn(404, new StatusBuilder().withCode(404).withReason("NotFound").build())
+        .always();
+
+    List<WriteOutcome> outcomes = node.write(List.of(create(10, 1, "node-a")));
+
+    assertThat(outcomes).containsExactly(new WriteOutcome.Conflict(Optional.empty()));
+    assertThat(node.requestsSent())
+        .as("the first create, then 2 x MAX_ATTEMPTS reads, each followed by a create")
+        .isEqualTo(1 + 4L * KubernetesBlockRecordStore.MAX_ATTEMPTS);
   }
 }

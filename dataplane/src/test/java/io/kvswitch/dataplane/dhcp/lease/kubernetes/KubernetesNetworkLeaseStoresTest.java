@@ -1,0 +1,132 @@
+package io.kvswitch.dataplane.dhcp.lease.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.kvswitch.api.v1alpha1.DhcpLeaseState;
+import io.kvswitch.api.v1alpha1.VlanNetwork;
+import io.kvswitch.api.v1alpha1.VlanNetworkSpec;
+import io.kvswitch.dataplane.dhcp.config.AddressRange;
+import io.kvswitch.dataplane.dhcp.lease.ClientKey;
+import io.kvswitch.dataplane.dhcp.lease.Lease;
+import io.kvswitch.dataplane.dhcp.lease.LeaseState;
+import io.kvswitch.dataplane.dhcp.lease.LeaseWrite;
+import io.kvswitch.dataplane.dhcp.lease.NetworkLeases;
+import io.kvswitch.dataplane.dhcp.lease.WriteOutcome;
+import io.kvswitch.dataplane.dhcp.net.Ipv4Address;
+import io.kvswitch.dataplane.dhcp.net.MacAddress;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The agent's stores of a network, as two nodes open them against one API server. */
+@EnableKubernetesMockClient(crud = true)
+class KubernetesNetworkLeaseStoresTest {
+
+  private static final Instant ENDED = Instant.parse("2026-01-01T00:00:00Z");
+  private static final Instant NOW = ENDED.plusSeconds(60);
+
+  /** Blocks of 4: 10-13 (node-a), 14-17 (node-b), 18-21 (nobody), 22-25 (departed node-c). */
+  private static final AddressRange RANGE = AddressRange.parse("10.0.0.10", "10.0.0.25");
+
+  KubernetesClient client;
+
+  @BeforeEach
+  void createNetwork() throws IOException {
+    for (String file :
+        List.of(
+            "vlannetworks.kvswitch.io-v1.yml",
+            "dhcpleases.kvswitch.io-v1.yml",
+            "dhcpleaseblocks.kvswitch.io-v1.yml",
+            "addressblocks.kvswitch.io-v1.yml")) {
+      try (InputStream crd = Files.newInputStream(Path.of("../crds/manifests", file))) {
+        CustomResourceDefinition definition =
+            client.apiextensions().v1().customResourceDefinitions().load(crd).item();
+        client.apiextensions().v1().customResourceDefinitions().resource(definition).create();
+      }
+    }
+    VlanNetwork network = new VlanNetwork();
+    network.setMetadata(new ObjectMetaBuilder().withNamespace("apps").withName("web").build());
+    VlanNetworkSpec spec = new VlanNetworkSpec();
+    spec.setSwitchName("fabric");
+    spec.setVlanId(100);
+    spec.setSubnet("10.0.0.0/24");
+    network.setSpec(spec);
+    client.resource(network).create();
+  }
+
+  private NetworkLeases open(String node) {
+    // node-a and node-b are in the cluster; node-c has left it.
+    NodeDirectory directory = name -> !Set.of("node-a", "node-b").contains(name);
+    return new KubernetesNetworkLeaseStores(client, node, OwnerResolver.NONE, directory)
+        .open("apps", "web", RANGE, 4);
+  }
+
+  private static LeaseWrite endedLease(String ip, int client) {
+    return new LeaseWrite(
+        new Lease(
+            Ipv4Address.parse(ip),
+            new ClientKey("hw-1-02000000000" + client),
+            MacAddress.parse("02:00:00:00:00:0" + client),
+            "",
+            "node-a",
+            ENDED,
+            LeaseState.BOUND),
+        LeaseWrite.CREATE);
+  }
+
+  private DhcpLeaseState stateInApi(String ip) {
+    return RecordsInApi.of(client, "apps", "web", ip).orElseThrow().getState();
+  }
+
+  @Test
+  void eachNodeReclaimsItsOwnBlocksAndThoseNobodyLiveOwns() throws Exception {
+    try (NetworkLeases a = open("node-a");
+        NetworkLeases b = open("node-b")) {
+      a.ledger().claim(0, "node-a", a.ledger().read().version());
+      a.ledger().claim(1, "node-b", a.ledger().read().version());
+      a.ledger().claim(3, "node-c", a.ledger().read().version());
+      assertThat(
+              a.store()
+                  .write(
+                      List.of(
+                          endedLease("10.0.0.10", 1),
+                          endedLease("10.0.0.14", 2),
+                          endedLease("10.0.0.18", 3),
+                          endedLease("10.0.0.22", 4))))
+          .allMatch(o -> o instanceof WriteOutcome.Committed);
+      await().until(() -> b.ledger().read().value().size() == 3);
+      await().until(() -> b.store().byAddress(ip("10.0.0.22")).isPresent());
+
+      // Node A: its block 0, unowned block 2 and departed node-c's block 3; not node B's block 1.
+      assertThat(a.reclaimExpired(NOW)).isEqualTo(3);
+      assertThat(stateInApi("10.0.0.10")).isEqualTo(DhcpLeaseState.Released);
+      assertThat(stateInApi("10.0.0.14")).isEqualTo(DhcpLeaseState.Bound);
+      assertThat(stateInApi("10.0.0.18")).isEqualTo(DhcpLeaseState.Released);
+      assertThat(stateInApi("10.0.0.22")).isEqualTo(DhcpLeaseState.Released);
+
+      // Node B reclaims its own block; what node A released is not reclaimed again.
+      await()
+          .until(
+              () ->
+                  b.store().byAddress(ip("10.0.0.22")).orElseThrow().value().state()
+                      == LeaseState.RELEASED);
+      assertThat(b.reclaimExpired(NOW)).isEqualTo(1);
+      assertThat(stateInApi("10.0.0.14")).isEqualTo(DhcpLeaseState.Released);
+    }
+  }
+
+  private static Ipv4Address ip(String text) {
+    return Ipv4Address.parse(text);
+  }
+}
