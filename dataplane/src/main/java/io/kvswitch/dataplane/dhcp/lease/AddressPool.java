@@ -157,8 +157,14 @@ public final class AddressPool {
       }
     }
     // Every block has an owner: borrow from other nodes' blocks, one conditional write per lease.
+    // Each node starts at its own block, so nodes borrowing at the same time mostly write
+    // different blocks (with the records of a block kept in one object, two nodes writing one
+    // block at once cost each other a re-read).
     Set<Integer> own = new HashSet<>(blocks.ownedBlocks());
-    for (int block = 0; block < blocks.blockCount(); block++) {
+    int count = blocks.blockCount();
+    int borrowFrom = blocks.borrowingStart();
+    for (int i = 0; i < count; i++) {
+      int block = (borrowFrom + i) % count;
       if (!own.contains(block)) {
         Optional<Ipv4Address> free = firstFree(block, client, mac);
         if (free.isPresent()) {

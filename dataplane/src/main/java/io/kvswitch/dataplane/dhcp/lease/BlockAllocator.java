@@ -58,6 +58,14 @@ public final class BlockAllocator {
     return (int) ((range.size() + blockSize - 1) / blockSize);
   }
 
+  /**
+   * The block from which this node starts looking for an address in other nodes' blocks, spread
+   * over the range by the node's name (String.hashCode, the same on every JVM).
+   */
+  public int borrowingStart() {
+    return Math.floorMod(node.hashCode(), blockCount());
+  }
+
   public synchronized List<Integer> ownedBlocks() {
     return List.copyOf(owned);
   }

@@ -183,9 +183,26 @@ class AddressPoolTest {
     ledger.claim(0, "node-b", 1);
     ledger.claim(1, "node-b", 2);
     ledger.claim(2, "node-b", 3);
-    AddressPool pool = pool(net().range("10.0.0.10", "10.0.0.21").build());
+    DhcpNetworkConfig config = net().range("10.0.0.10", "10.0.0.21").build();
+    AddressPool onA = pool(config);
+    AddressPool onC =
+        new AddressPool(
+            config,
+            store,
+            new BlockAllocator(config.range(), 4, ledger, "node-c"),
+            clock,
+            PoolStatusListener.NONE);
 
-    assertThat(pool.choose(key("a"), mac(1), Optional.empty())).contains(parse("10.0.0.10"));
+    // Each borrowing node starts at a block of its own ("node-a": block 2, "node-c": block 1),
+    // so two nodes borrowing at once do not write the same block.
+    assertThat(onA.choose(key("a"), mac(1), Optional.empty())).contains(parse("10.0.0.18"));
+    assertThat(onC.choose(key("c"), mac(3), Optional.empty())).contains(parse("10.0.0.14"));
+    for (int i = 0; i < 4; i++) {
+      bind(parse("10.0.0." + (18 + i)), "full" + i, 20 + i, Duration.ofHours(1));
+    }
+    assertThat(onA.choose(key("a"), mac(1), Optional.empty()))
+        .as("its block full, node-a goes on round the range")
+        .contains(parse("10.0.0.10"));
   }
 
   @Test
