@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * The sandbox's stand-in for the API server's garbage collector, which the mock server lacks: an
  * object whose owners (by uid) are all gone is deleted. The operator relies on it, as on a real
  * cluster: deleting a VirtualSwitch removes its DaemonSet, service account, binding and node
- * states; deleting a VlanNetwork its NetworkAttachmentDefinition.
+ * states; deleting a VlanNetwork its NetworkAttachmentDefinition and its DHCP lease records.
  */
 final class GarbageCollector implements AutoCloseable {
 
@@ -33,6 +33,7 @@ final class GarbageCollector implements AutoCloseable {
           List.of("kvswitch.io/v1alpha1", "SwitchNodeState"),
           List.of("kvswitch.io/v1alpha1", "SwitchPort"),
           List.of("kvswitch.io/v1alpha1", "DhcpLease"),
+          List.of("kvswitch.io/v1alpha1", "DhcpLeaseBlock"),
           List.of("kvswitch.io/v1alpha1", "AddressBlock"));
 
   private final KubernetesClient client;

@@ -27,7 +27,9 @@ final class OperatorContract {
     grants.addAll(Grant.allow("kvswitch.io", suffixed(kinds, "/finalizers"), "update"));
     grants.addAll(full("kvswitch.io", "switchnodestates"));
     grants.addAll(Grant.allow("kvswitch.io", List.of("switchports"), READ));
-    grants.addAll(Grant.allow("kvswitch.io", List.of("dhcpleases", "addressblocks"), READ));
+    grants.addAll(
+        Grant.allow(
+            "kvswitch.io", List.of("dhcpleases", "dhcpleaseblocks", "addressblocks"), READ));
     grants.addAll(full("rbac.authorization.k8s.io", "clusterrolebindings"));
     grants.add(new Grant("rbac.authorization.k8s.io", "clusterroles", agentClusterRole, "bind"));
     grants.addAll(full("k8s.cni.cncf.io", "network-attachment-definitions"));
@@ -58,6 +60,7 @@ final class OperatorContract {
         Grant.allow("kvswitch.io", List.of("switchnodestates/status"), "get", "patch", "update"));
     grants.addAll(full("kvswitch.io", "switchports"));
     grants.addAll(full("kvswitch.io", "dhcpleases"));
+    grants.addAll(full("kvswitch.io", "dhcpleaseblocks"));
     grants.addAll(full("kvswitch.io", "addressblocks"));
     grants.addAll(Grant.allow("kvswitch.io", List.of("vlannetworks"), READ));
     grants.addAll(Grant.allow("", List.of("pods", "nodes"), READ));

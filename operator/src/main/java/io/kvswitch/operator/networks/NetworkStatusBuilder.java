@@ -21,7 +21,8 @@ import java.util.Optional;
 /**
  * A network's status. It counts as realized on a node when that node's state carries this network's
  * current generation and the node's agent applied it. A network with DHCP gets its lease counts
- * from the agents' DhcpLease records and a PoolExhausted condition, True when no address is free.
+ * from the agents' DhcpLeaseBlock records and a PoolExhausted condition, True when no address is
+ * free.
  */
 final class NetworkStatusBuilder {
 

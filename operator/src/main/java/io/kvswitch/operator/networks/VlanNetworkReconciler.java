@@ -12,7 +12,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.kvswitch.api.v1alpha1.ConditionTypes;
-import io.kvswitch.api.v1alpha1.DhcpLease;
+import io.kvswitch.api.v1alpha1.DhcpLeaseBlock;
 import io.kvswitch.api.v1alpha1.SwitchNodeState;
 import io.kvswitch.api.v1alpha1.SwitchPort;
 import io.kvswitch.api.v1alpha1.VirtualSwitch;
@@ -62,7 +62,7 @@ public class VlanNetworkReconciler implements Reconciler<VlanNetwork> {
   private InformerEventSource<VirtualSwitch, VlanNetwork> switches;
   private InformerEventSource<SwitchPort, VlanNetwork> ports;
   private InformerEventSource<SwitchNodeState, VlanNetwork> nodeStates;
-  private InformerEventSource<DhcpLease, VlanNetwork> leases;
+  private InformerEventSource<DhcpLeaseBlock, VlanNetwork> leaseBlocks;
 
   public VlanNetworkReconciler(WarningEvents events, Clock clock) {
     this.events = events;
@@ -104,18 +104,20 @@ public class VlanNetworkReconciler implements Reconciler<VlanNetwork> {
                     s -> networksOn(context, s.getMetadata().getLabels().get(Labels.SWITCH)))
                 .build(),
             context);
-    // The agents' lease records, one per address: the lease counts and PoolExhausted.
-    leases =
+    // The agents' lease records, one object per address block: the lease counts and
+    // PoolExhausted. The blocks are the authoritative records; the DhcpLease objects are only a
+    // projection of them that may lag.
+    leaseBlocks =
         Informers.watch(
-            DhcpLease.class,
+            DhcpLeaseBlock.class,
             context,
-            "dhcpleases",
-            l ->
-                l.getSpec() == null || l.getSpec().getNetwork() == null
+            "dhcpleaseblocks",
+            b ->
+                b.getSpec() == null || b.getSpec().getNetwork() == null
                     ? Set.of()
                     : Set.of(
-                        new ResourceID(l.getSpec().getNetwork(), l.getMetadata().getNamespace())));
-    return List.of(switches, peers, ports, nodeStates, leases);
+                        new ResourceID(b.getSpec().getNetwork(), b.getMetadata().getNamespace())));
+    return List.of(switches, peers, ports, nodeStates, leaseBlocks);
   }
 
   @Override
@@ -145,8 +147,7 @@ public class VlanNetworkReconciler implements Reconciler<VlanNetwork> {
             statusBuilder.clock());
     Instant now = statusBuilder.clock().instant();
     Optional<LeaseCounter.Result> leaseCounts =
-        LeaseCounter.count(
-            network.getSpec(), List.copyOf(leases.getSecondaryResources(network)), now);
+        LeaseCounter.count(network.getSpec(), leaseBlocks.getSecondaryResources(network), now);
     VlanNetworkStatus status =
         statusBuilder.build(
             network,

@@ -18,6 +18,9 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.kvswitch.api.v1alpha1.DhcpLabels;
 import io.kvswitch.api.v1alpha1.DhcpLease;
+import io.kvswitch.api.v1alpha1.DhcpLeaseBlock;
+import io.kvswitch.api.v1alpha1.DhcpLeaseBlockSpec;
+import io.kvswitch.api.v1alpha1.DhcpLeaseRecord;
 import io.kvswitch.api.v1alpha1.DhcpLeaseSpec;
 import io.kvswitch.api.v1alpha1.DhcpLeaseState;
 import io.kvswitch.api.v1alpha1.DhcpReservation;
@@ -32,6 +35,7 @@ import io.kvswitch.operator.MockCluster;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -318,7 +322,48 @@ class VlanNetworkReconcilerTest {
             });
   }
 
-  private DhcpLease lease(String ip, String mac, DhcpLeaseState state, Instant expiresAt) {
+  private static DhcpLeaseRecord record(String mac, DhcpLeaseState state, Instant expiresAt) {
+    DhcpLeaseRecord record = new DhcpLeaseRecord();
+    record.setMac(mac);
+    record.setClientId("hw-1-" + mac.replace(":", ""));
+    record.setNode("n1");
+    record.setState(state);
+    record.setExpiresAt(expiresAt.truncatedTo(ChronoUnit.SECONDS).toString());
+    record.setRevision(1L);
+    return record;
+  }
+
+  /**
+   * Puts records into a block of network apps/pool as an agent does: creates the block object on
+   * its first record, and updates it afterwards.
+   */
+  private void writeRecords(String name, String range, Map<String, DhcpLeaseRecord> records) {
+    DhcpLeaseBlock stored =
+        client.resources(DhcpLeaseBlock.class).inNamespace("apps").withName(name).get();
+    if (stored == null) {
+      DhcpLeaseBlockSpec spec = new DhcpLeaseBlockSpec();
+      spec.setNetwork("pool");
+      spec.setRange(range);
+      spec.setRecords(records);
+      DhcpLeaseBlock block = new DhcpLeaseBlock();
+      block.setMetadata(
+          new ObjectMetaBuilder()
+              .withNamespace("apps")
+              .withName(name)
+              .withLabels(Map.of(DhcpLabels.NETWORK, "pool"))
+              .build());
+      block.setSpec(spec);
+      client.resource(block).create();
+    } else {
+      Map<String, DhcpLeaseRecord> merged = new LinkedHashMap<>(stored.getSpec().getRecords());
+      merged.putAll(records);
+      stored.getSpec().setRecords(merged);
+      client.resource(stored).update();
+    }
+  }
+
+  /** A DhcpLease object, as the projection of the records writes it. */
+  private DhcpLease projectedLease(String ip, String mac, DhcpLeaseState state, Instant expiresAt) {
     DhcpLeaseSpec spec = new DhcpLeaseSpec();
     spec.setNetwork("pool");
     spec.setIp(ip);
@@ -347,7 +392,7 @@ class VlanNetworkReconcilerTest {
   }
 
   @Test
-  void leaseCountsComeFromTheAgentsLeaseRecordsAndAnEmptyPoolIsReportedOnce() {
+  void leaseCountsComeFromTheAgentsLeaseBlocksAndAnEmptyPoolIsReportedOnce() {
     client.resource(vswitch("fabric")).create();
     VlanNetwork pool = network("apps", "pool", "fabric", 120, null);
     pool.setMetadata(new ObjectMetaBuilder().withNamespace("apps").withName("pool").build());
@@ -359,10 +404,15 @@ class VlanNetworkReconcilerTest {
     DhcpReservation reservation = new DhcpReservation();
     reservation.setMac("02:00:00:00:00:42");
     reservation.setIp("10.120.0.12");
-    dhcp.getReservations().add(reservation);
+    DhcpReservation outsideTheRange = new DhcpReservation();
+    outsideTheRange.setMac("02:00:00:00:00:43");
+    outsideTheRange.setIp("10.120.0.50");
+    dhcp.getReservations().addAll(List.of(reservation, outsideTheRange));
     pool.getSpec().setDhcp(dhcp);
     client.resource(pool).create();
     Instant inAnHour = Instant.now().plus(Duration.ofHours(1));
+    String block = DhcpLeaseBlock.nameOf("pool", 0);
+    String range = "10.120.0.10-10.120.0.14";
 
     // Five addresses in the range, less one excluded and one reserved.
     await()
@@ -376,16 +426,22 @@ class VlanNetworkReconcilerTest {
                   .isEqualTo("AddressesAvailable");
             });
 
+    // A DhcpLease with no record behind it (a projection not yet caught up) counts for nothing:
+    // were it counted, the pool would never show the 1 free address awaited below.
     client
-        .resource(lease("10.120.0.10", "02:00:00:00:00:01", DhcpLeaseState.Bound, inAnHour))
+        .resource(
+            projectedLease("10.120.0.14", "02:00:00:00:00:09", DhcpLeaseState.Bound, inAnHour))
         .create();
-    client
-        .resource(lease("10.120.0.13", "02:00:00:00:00:02", DhcpLeaseState.Declined, inAnHour))
-        .create();
-    // The reserved address's lease is not one of the pool's.
-    client
-        .resource(lease("10.120.0.12", "02:00:00:00:00:42", DhcpLeaseState.Bound, inAnHour))
-        .create();
+    Map<String, DhcpLeaseRecord> records = new LinkedHashMap<>();
+    records.put("10.120.0.10", record("02:00:00:00:00:01", DhcpLeaseState.Bound, inAnHour));
+    records.put("10.120.0.13", record("02:00:00:00:00:02", DhcpLeaseState.Declined, inAnHour));
+    // The reserved addresses' leases are not the pool's, inside the range or outside it.
+    records.put("10.120.0.12", record("02:00:00:00:00:42", DhcpLeaseState.Bound, inAnHour));
+    writeRecords(block, range, records);
+    writeRecords(
+        DhcpLeaseBlock.fixedNameOf("pool", "10.120.0"),
+        "10.120.0.0-10.120.0.255",
+        Map.of("10.120.0.50", record("02:00:00:00:00:43", DhcpLeaseState.Bound, inAnHour)));
     await()
         .atMost(DEADLINE)
         .untilAsserted(
@@ -396,14 +452,12 @@ class VlanNetworkReconcilerTest {
     assertThat(warnings("apps", "pool")).isEmpty();
 
     // The last free address goes, for a lease that ends in a few seconds.
-    client
-        .resource(
-            lease(
-                "10.120.0.14",
-                "02:00:00:00:00:03",
-                DhcpLeaseState.Bound,
-                Instant.now().plusSeconds(4)))
-        .create();
+    writeRecords(
+        block,
+        range,
+        Map.of(
+            "10.120.0.14",
+            record("02:00:00:00:00:03", DhcpLeaseState.Bound, Instant.now().plusSeconds(4))));
     await()
         .atMost(DEADLINE)
         .untilAsserted(
@@ -427,5 +481,36 @@ class VlanNetworkReconcilerTest {
               assertThat(condition(status, "PoolExhausted").getStatus()).isEqualTo("False");
             });
     assertThat(warnings("apps", "pool")).hasSize(1);
+  }
+
+  @Test
+  void aBlockWithAMalformedRecordIsCountedWithoutIt() {
+    client.resource(vswitch("fabric")).create();
+    VlanNetwork pool = network("apps", "pool", "fabric", 121, null);
+    pool.setMetadata(new ObjectMetaBuilder().withNamespace("apps").withName("pool").build());
+    pool.getSpec().setGateway("10.121.0.1");
+    DhcpSpec dhcp = new DhcpSpec();
+    dhcp.setRangeStart("10.121.0.10");
+    dhcp.setRangeEnd("10.121.0.13");
+    pool.getSpec().setDhcp(dhcp);
+    client.resource(pool).create();
+    Instant inAnHour = Instant.now().plus(Duration.ofHours(1));
+
+    // The mock server does not validate: a record the API server's schema would refuse gets in.
+    Map<String, DhcpLeaseRecord> records = new LinkedHashMap<>();
+    records.put("10.121.0.999", record("02:00:00:00:00:01", DhcpLeaseState.Bound, inAnHour));
+    DhcpLeaseRecord noExpiry = record("02:00:00:00:00:02", DhcpLeaseState.Bound, inAnHour);
+    noExpiry.setExpiresAt(null);
+    records.put("10.121.0.11", noExpiry);
+    records.put("10.121.0.12", record("02:00:00:00:00:03", DhcpLeaseState.Bound, inAnHour));
+    writeRecords(DhcpLeaseBlock.nameOf("pool", 0), "10.121.0.10-10.121.0.13", records);
+
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () ->
+                assertThat(status("apps", "pool").getLeases())
+                    .usingRecursiveComparison()
+                    .isEqualTo(counts(4, 1, 3)));
   }
 }
