@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.kvswitch.api.v1alpha1.ConditionTypes;
 import io.kvswitch.api.v1alpha1.DhcpLease;
+import io.kvswitch.api.v1alpha1.DhcpLeaseBlock;
 import io.kvswitch.api.v1alpha1.SwitchNodeState;
 import io.kvswitch.api.v1alpha1.SwitchPort;
 import io.kvswitch.api.v1alpha1.VirtualSwitch;
@@ -74,6 +75,14 @@ class ResourceLifecycleE2E {
                             .list()
                             .getItems())
                     .noneMatch(l -> "lan".equals(l.getSpec().getNetwork()));
+                assertThat(
+                        sandbox
+                            .client()
+                            .resources(DhcpLeaseBlock.class)
+                            .inNamespace(ns)
+                            .list()
+                            .getItems())
+                    .noneMatch(b -> "lan".equals(b.getSpec().getNetwork()));
               });
 
       // The pods go as they would on a cluster (their network is gone), then the switch.

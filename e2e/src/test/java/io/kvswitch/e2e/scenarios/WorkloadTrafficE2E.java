@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kvswitch.api.v1alpha1.DhcpLease;
+import io.kvswitch.api.v1alpha1.DhcpLeaseBlock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -45,17 +46,25 @@ class WorkloadTrafficE2E {
       // The client configured what it was given, with the network's prefix.
       assertThat(sandbox.addresses("dhcp-1")).containsExactly(first + "/24");
       assertThat(sandbox.addresses("dhcp-2")).containsExactly(second + "/24");
-      // The leases live in the API server, for the pods' MACs.
-      List<DhcpLease> leases =
-          sandbox
-              .client()
-              .resources(DhcpLease.class)
-              .inNamespace(scenario.namespace())
-              .list()
-              .getItems();
-      assertThat(leases)
-          .extracting(l -> l.getSpec().getMac() + " " + l.getSpec().getIp())
-          .contains(sandbox.mac("dhcp-1") + " " + first, sandbox.mac("dhcp-2") + " " + second);
+      // The leases live in the API server, for the pods' MACs: the records in their blocks at
+      // once (they were written before the ACKs), the DhcpLease objects shortly after.
+      String[] expected = {
+        sandbox.mac("dhcp-1") + " " + first, sandbox.mac("dhcp-2") + " " + second
+      };
+      assertThat(leaseRecords(sandbox, scenario.namespace())).contains(expected);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          sandbox
+                              .client()
+                              .resources(DhcpLease.class)
+                              .inNamespace(scenario.namespace())
+                              .list()
+                              .getItems())
+                      .extracting(l -> l.getSpec().getMac() + " " + l.getSpec().getIp())
+                      .contains(expected));
     }
   }
 
@@ -197,15 +206,23 @@ class WorkloadTrafficE2E {
       // No lease lost: the same addresses on the pods and in the lease store.
       assertThat(sandbox.addresses("near")).containsExactly(near + "/24");
       assertThat(sandbox.lease("near")).contains(near);
-      assertThat(
-              sandbox
-                  .client()
-                  .resources(DhcpLease.class)
-                  .inNamespace(scenario.namespace())
-                  .list()
-                  .getItems())
-          .extracting(l -> l.getSpec().getIp())
+      assertThat(leaseRecords(sandbox, scenario.namespace()))
+          .extracting(record -> record.substring(record.indexOf(' ') + 1))
           .contains(near, near2, far);
     }
+  }
+
+  /** "MAC IP" of every lease record in the namespace's DhcpLeaseBlocks, as the API holds them. */
+  private static List<String> leaseRecords(Sandbox sandbox, String namespace) {
+    return sandbox
+        .client()
+        .resources(DhcpLeaseBlock.class)
+        .inNamespace(namespace)
+        .list()
+        .getItems()
+        .stream()
+        .flatMap(block -> block.getSpec().getRecords().entrySet().stream())
+        .map(record -> record.getValue().getMac() + " " + record.getKey())
+        .toList();
   }
 }
