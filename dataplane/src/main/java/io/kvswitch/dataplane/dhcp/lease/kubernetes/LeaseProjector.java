@@ -1,6 +1,6 @@
 package io.kvswitch.dataplane.dhcp.lease.kubernetes;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -361,40 +362,41 @@ public final class LeaseProjector implements AutoCloseable {
 
   /** Makes the dirty sets the differences between the projected records and the objects. */
   private void diff(Collection<DhcpLeaseBlock> projected) {
+    pruneOwnWrites();
+    List<OwnerReference> references = networkOwner.references();
     Map<String, Dirty> changes = new HashMap<>();
-    Map<String, DhcpLease> desired = new HashMap<>();
-    Set<String> unprojectable = new HashSet<>();
+    Set<String> recorded = new HashSet<>();
     AddressRanges ranges = new AddressRanges();
     for (DhcpLeaseBlock block : projected) {
       ranges.add(block.getSpec().getRange());
       for (Map.Entry<String, DhcpLeaseRecord> entry : block.getSpec().getRecords().entrySet()) {
         String ip = entry.getKey();
+        String name = DhcpLease.nameOf(network, ip);
+        recorded.add(name);
         if (!wellFormed(ip, entry.getValue())) {
           malformedRecords.increment();
-          unprojectable.add(DhcpLease.nameOf(network, ip));
           continue;
         }
-        desired.put(
-            DhcpLease.nameOf(network, ip),
-            LeaseObjects.projectionOf(
-                namespace, network, networkOwner, ip, entry.getValue(), null));
+        DhcpLease existing = current(name);
+        ProjectionChange.of(network, ip, entry.getValue(), references, existing)
+            .ifPresent(
+                change ->
+                    changes.put(name, new Dirty(name, ip, change, entry.getValue(), existing)));
       }
     }
-    Map<String, DhcpLease> current = currentObjects();
-    for (Map.Entry<String, DhcpLease> want : desired.entrySet()) {
-      DhcpLease existing = current.get(want.getKey());
-      ProjectionChange.between(want.getValue(), existing)
-          .ifPresent(
-              change ->
-                  changes.put(
-                      want.getKey(), new Dirty(want.getKey(), change, want.getValue(), existing)));
-    }
-    for (Map.Entry<String, DhcpLease> have : current.entrySet()) {
-      String name = have.getKey();
-      if (!desired.containsKey(name)
-          && !unprojectable.contains(name)
-          && addressOf(name).filter(ranges::contains).isPresent()) {
-        changes.put(name, new Dirty(name, ProjectionChange.DELETE, null, have.getValue()));
+    Set<String> objectNames = new HashSet<>();
+    informer.getStore().list().forEach(o -> objectNames.add(o.getMetadata().getName()));
+    objectNames.addAll(ownWrites.keySet());
+    for (String name : objectNames) {
+      if (recorded.contains(name)) {
+        continue;
+      }
+      Optional<Ipv4Address> address = addressOf(name).filter(ranges::contains);
+      DhcpLease existing = address.isPresent() ? current(name) : null;
+      if (existing != null) {
+        changes.put(
+            name,
+            new Dirty(name, address.get().toString(), ProjectionChange.DELETE, null, existing));
       }
     }
     urgent.keySet().retainAll(changes.keySet());
@@ -445,17 +447,12 @@ public final class LeaseProjector implements AutoCloseable {
     try {
       switch (dirty.change()) {
         case CREATE -> {
-          remember(client.resource(dirty.desired()).create());
+          remember(client.resource(desired(dirty, null)).create());
           created.increment();
         }
         case UPDATE, RENEW -> {
-          DhcpLease next = new DhcpLease();
-          next.setMetadata(
-              new ObjectMetaBuilder(dirty.desired().getMetadata())
-                  .withResourceVersion(dirty.existing().getMetadata().getResourceVersion())
-                  .build());
-          next.setSpec(dirty.desired().getSpec());
-          remember(client.resource(next).update());
+          String version = dirty.existing().getMetadata().getResourceVersion();
+          remember(client.resource(desired(dirty, version)).update());
           updated.increment();
         }
         case DELETE -> {
@@ -495,34 +492,44 @@ public final class LeaseProjector implements AutoCloseable {
     ownWrites.put(stored.getMetadata().getName(), new Written(stored, versionOf(stored)));
   }
 
+  private DhcpLease desired(Dirty dirty, String resourceVersion) {
+    return LeaseObjects.projectionOf(
+        namespace, network, networkOwner, dirty.ip(), dirty.record(), resourceVersion);
+  }
+
   /**
-   * The objects by name as the informer holds them, with this projector's own writes put over those
-   * the informer has not caught up with yet (so a pass right after a write does not write again).
+   * The object of a name as the informer holds it, or as this projector wrote it when the informer
+   * has not caught up yet (so a pass right after a write does not write again).
    */
-  private Map<String, DhcpLease> currentObjects() {
-    Map<String, DhcpLease> current = new HashMap<>();
-    for (DhcpLease object : informer.getStore().list()) {
-      current.put(object.getMetadata().getName(), object);
+  private DhcpLease current(String name) {
+    DhcpLease seen = informer.getStore().getByKey(namespace + "/" + name);
+    Written written = ownWrites.get(name);
+    if (written == null) {
+      return seen;
     }
+    long seenVersion = seen == null ? 0 : versionOf(seen);
+    if (written.object() != null) {
+      return seenVersion >= written.version() ? seen : written.object();
+    }
+    return seen != null && seenVersion > written.version() ? seen : null;
+  }
+
+  /** Forgets own writes the informer has caught up with. */
+  private void pruneOwnWrites() {
     Iterator<Map.Entry<String, Written>> own = ownWrites.entrySet().iterator();
     while (own.hasNext()) {
       Map.Entry<String, Written> entry = own.next();
-      DhcpLease seen = current.get(entry.getKey());
+      DhcpLease seen = informer.getStore().getByKey(namespace + "/" + entry.getKey());
       long seenVersion = seen == null ? 0 : versionOf(seen);
       Written written = entry.getValue();
-      if (written.object() != null) {
-        if (seenVersion >= written.version()) {
-          own.remove();
-        } else {
-          current.put(entry.getKey(), written.object());
-        }
-      } else if (seen == null || seenVersion > written.version()) {
+      boolean caughtUp =
+          written.object() != null
+              ? seenVersion >= written.version()
+              : seen == null || seenVersion > written.version();
+      if (caughtUp) {
         own.remove();
-      } else {
-        current.remove(entry.getKey());
       }
     }
-    return current;
   }
 
   private Optional<Ipv4Address> addressOf(String name) {
@@ -563,7 +570,11 @@ public final class LeaseProjector implements AutoCloseable {
 
   /** An address whose object differs from its record, and the write that fixes it. */
   private record Dirty(
-      String name, ProjectionChange change, DhcpLease desired, DhcpLease existing) {}
+      String name,
+      String ip,
+      ProjectionChange change,
+      DhcpLeaseRecord record,
+      DhcpLease existing) {}
 
   /** An object as this projector wrote it (null: deleted), at the version it had then. */
   private record Written(DhcpLease object, long version) {}

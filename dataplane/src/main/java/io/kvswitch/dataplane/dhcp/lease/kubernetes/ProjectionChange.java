@@ -2,6 +2,7 @@ package io.kvswitch.dataplane.dhcp.lease.kubernetes;
 
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.kvswitch.api.v1alpha1.DhcpLease;
+import io.kvswitch.api.v1alpha1.DhcpLeaseRecord;
 import io.kvswitch.api.v1alpha1.DhcpLeaseSpec;
 import io.kvswitch.api.v1alpha1.WorkloadReference;
 import java.util.List;
@@ -25,37 +26,44 @@ enum ProjectionChange {
   }
 
   /**
-   * The change that makes {@code existing} show {@code desired}.
+   * The change that makes {@code existing} show the record of {@code ip}, as {@link
+   * LeaseObjects#projectionOf} would write it. Compares fields without building that object: a pass
+   * compares every record of the blocks it projects.
    *
-   * @param desired the object the record makes, null when there is no record
+   * @param record the address's record, null when there is none
+   * @param ownerReferences the owner references the object should carry
    * @param existing the object the API server holds, null when there is none
    * @return empty when the object already shows the record (or neither exists)
    */
-  static Optional<ProjectionChange> between(DhcpLease desired, DhcpLease existing) {
-    if (desired == null) {
+  static Optional<ProjectionChange> of(
+      String network,
+      String ip,
+      DhcpLeaseRecord record,
+      List<OwnerReference> ownerReferences,
+      DhcpLease existing) {
+    if (record == null) {
       return existing == null ? Optional.empty() : Optional.of(DELETE);
     }
     if (existing == null) {
       return Optional.of(CREATE);
     }
-    DhcpLeaseSpec want = desired.getSpec();
     DhcpLeaseSpec have = existing.getSpec();
     if (have == null
-        || !sameApartFromExpiry(want, have)
-        || !Objects.equals(desired.getMetadata().getLabels(), existing.getMetadata().getLabels())
-        || !Objects.equals(
-            orEmpty(desired.getMetadata().getOwnerReferences()),
-            orEmpty(existing.getMetadata().getOwnerReferences()))) {
+        || !sameApartFromExpiry(network, ip, record, have)
+        || !LeaseObjects.labels(network, record.getNode())
+            .equals(existing.getMetadata().getLabels())
+        || !ownerReferences.equals(orEmpty(existing.getMetadata().getOwnerReferences()))) {
       return Optional.of(UPDATE);
     }
-    return Objects.equals(want.getExpiresAt(), have.getExpiresAt())
+    return Objects.equals(record.getExpiresAt(), have.getExpiresAt())
         ? Optional.empty()
         : Optional.of(RENEW);
   }
 
-  private static boolean sameApartFromExpiry(DhcpLeaseSpec want, DhcpLeaseSpec have) {
-    return Objects.equals(want.getNetwork(), have.getNetwork())
-        && Objects.equals(want.getIp(), have.getIp())
+  private static boolean sameApartFromExpiry(
+      String network, String ip, DhcpLeaseRecord want, DhcpLeaseSpec have) {
+    return network.equals(have.getNetwork())
+        && ip.equals(have.getIp())
         && Objects.equals(want.getClientId(), have.getClientId())
         && Objects.equals(want.getMac(), have.getMac())
         && Objects.equals(emptyAsNull(want.getHostname()), emptyAsNull(have.getHostname()))
