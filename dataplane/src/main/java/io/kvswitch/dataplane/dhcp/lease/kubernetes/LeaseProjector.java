@@ -112,7 +112,7 @@ public final class LeaseProjector implements AutoCloseable {
   private final Settings settings;
   private final WriteBudget budget;
   private final SharedIndexInformer<DhcpLease> informer;
-  private volatile ScheduledExecutorService thread;
+  private volatile ScheduledExecutorService scheduler;
   private volatile boolean closed;
 
   /** Set by anything that may make the last diff wrong; cleared when a diff starts. */
@@ -228,7 +228,7 @@ public final class LeaseProjector implements AutoCloseable {
     ScheduledExecutorService executor =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("lease-projector-" + network).factory());
-    thread = executor;
+    scheduler = executor;
     long interval = settings.passInterval().toMillis();
     executor.scheduleWithFixedDelay(this::passSafely, 0, interval, TimeUnit.MILLISECONDS);
   }
@@ -239,7 +239,7 @@ public final class LeaseProjector implements AutoCloseable {
    */
   public void changed() {
     stale = true;
-    ScheduledExecutorService executor = thread;
+    ScheduledExecutorService executor = scheduler;
     if (executor == null || closed || !wakeScheduled.compareAndSet(false, true)) {
       return;
     }
@@ -340,7 +340,7 @@ public final class LeaseProjector implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    ScheduledExecutorService executor = thread;
+    ScheduledExecutorService executor = scheduler;
     if (executor != null) {
       executor.shutdownNow();
     }
