@@ -3,6 +3,7 @@ package io.kvswitch.dataplane.dhcp.lease.kubernetes;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.kvswitch.api.v1alpha1.DhcpLabels;
 import io.kvswitch.api.v1alpha1.DhcpLease;
+import io.kvswitch.api.v1alpha1.DhcpLeaseRecord;
 import io.kvswitch.api.v1alpha1.DhcpLeaseSpec;
 import io.kvswitch.api.v1alpha1.DhcpLeaseState;
 import io.kvswitch.api.v1alpha1.WorkloadReference;
@@ -43,17 +44,62 @@ final class LeaseObjects {
     spec.setNode(lease.node());
     spec.setState(toApi(lease.state()));
     spec.setExpiresAt(lease.expiresAt().toString());
+    return object(
+        namespace,
+        network,
+        networkOwner,
+        spec,
+        write.expectedVersion() == LeaseWrite.CREATE
+            ? null
+            : ResourceVersions.format(write.expectedVersion()));
+  }
+
+  /**
+   * The object showing a record of a {@link io.kvswitch.api.v1alpha1.DhcpLeaseBlock}, as the {@link
+   * LeaseProjector} writes it: the same name, labels and owner as a record written by {@link
+   * KubernetesLeaseStore}.
+   *
+   * @param resourceVersion the update's precondition, or null for a create
+   */
+  static DhcpLease projectionOf(
+      String namespace,
+      String network,
+      NetworkOwner networkOwner,
+      String ip,
+      DhcpLeaseRecord record,
+      String resourceVersion) {
+    DhcpLeaseSpec spec = new DhcpLeaseSpec();
+    spec.setNetwork(network);
+    spec.setIp(ip);
+    spec.setClientId(record.getClientId());
+    spec.setMac(record.getMac());
+    spec.setHostname(record.getHostname());
+    spec.setOwner(record.getOwner());
+    spec.setNode(record.getNode());
+    spec.setState(record.getState());
+    spec.setExpiresAt(record.getExpiresAt());
+    return object(namespace, network, networkOwner, spec, resourceVersion);
+  }
+
+  /** The labels a network's record carries: its network and the node that wrote it last. */
+  static Map<String, String> labels(String network, String node) {
+    return Map.of(DhcpLabels.NETWORK, network, DhcpLabels.NODE, node);
+  }
+
+  private static DhcpLease object(
+      String namespace,
+      String network,
+      NetworkOwner networkOwner,
+      DhcpLeaseSpec spec,
+      String resourceVersion) {
     DhcpLease object = new DhcpLease();
     object.setMetadata(
         new ObjectMetaBuilder()
             .withNamespace(namespace)
-            .withName(DhcpLease.nameOf(network, lease.address().toString()))
-            .withLabels(Map.of(DhcpLabels.NETWORK, network, DhcpLabels.NODE, lease.node()))
+            .withName(DhcpLease.nameOf(network, spec.getIp()))
+            .withLabels(labels(network, spec.getNode()))
             .withOwnerReferences(networkOwner.references())
-            .withResourceVersion(
-                write.expectedVersion() == LeaseWrite.CREATE
-                    ? null
-                    : ResourceVersions.format(write.expectedVersion()))
+            .withResourceVersion(resourceVersion)
             .build());
     object.setSpec(spec);
     return object;
