@@ -17,6 +17,7 @@ import io.kvswitch.dataplane.dhcp.lease.LeaseStore;
 import io.kvswitch.dataplane.dhcp.lease.PoolStatusListener;
 import io.kvswitch.dataplane.dhcp.lease.kubernetes.KubernetesBlockLedger;
 import io.kvswitch.dataplane.dhcp.lease.kubernetes.KubernetesBlockRecordStore;
+import io.kvswitch.dataplane.dhcp.lease.kubernetes.LeaseProjector;
 import io.kvswitch.dataplane.dhcp.lease.kubernetes.NetworkOwner;
 import io.kvswitch.dataplane.dhcp.lease.kubernetes.OwnerResolver;
 import io.kvswitch.dataplane.dhcp.server.DhcpServer;
@@ -146,6 +147,18 @@ public final class DhcpBenchServer {
           KubernetesBlockLedger.open(client, NAMESPACE, NETWORK, config.range(), BLOCK_SIZE);
       resources.add(apiStore);
       resources.add(apiLedger);
+      // The DhcpLease objects, written off the ACK path at the agent's rate, as in the agent.
+      LeaseProjector projector =
+          LeaseProjector.start(
+              client,
+              NAMESPACE,
+              NETWORK,
+              NetworkOwner.NONE,
+              apiStore::blocks,
+              block -> true,
+              LeaseProjector.Settings.DEFAULT);
+      apiStore.onChange(projector::changed);
+      resources.add(projector);
       store = apiStore;
       ledger = apiLedger;
       // How many lease writes one API request carried: the point of keeping records per block.
@@ -154,7 +167,13 @@ public final class DhcpBenchServer {
               "; api requests="
                   + apiStore.requestsSent()
                   + " block conflicts="
-                  + apiStore.blockConflicts();
+                  + apiStore.blockConflicts()
+                  + "; projected created="
+                  + projector.created()
+                  + " updated="
+                  + projector.updated()
+                  + " pending="
+                  + projector.pending();
     } else {
       store = new InMemoryLeaseStore();
       ledger = new InMemoryBlockLedger();

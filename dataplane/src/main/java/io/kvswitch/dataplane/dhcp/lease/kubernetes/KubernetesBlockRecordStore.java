@@ -81,6 +81,7 @@ public final class KubernetesBlockRecordStore implements LeaseStore, AutoCloseab
   private final LongAdder requestsSent = new LongAdder();
   private final LongAdder blockConflicts = new LongAdder();
   private final int imported;
+  private volatile Runnable onChange = () -> {};
 
   private KubernetesBlockRecordStore(
       KubernetesClient client,
@@ -485,6 +486,15 @@ public final class KubernetesBlockRecordStore implements LeaseStore, AutoCloseab
     } catch (RuntimeException e) {
       malformedBlocks.increment();
     }
+    onChange.run();
+  }
+
+  /**
+   * Called after each block this store receives (from the informer or its own requests), on the
+   * thread that received it; it must be quick. Replaces the previous listener.
+   */
+  public void onChange(Runnable listener) {
+    this.onChange = listener;
   }
 
   private final class CacheFeeder implements ResourceEventHandler<DhcpLeaseBlock> {
@@ -506,6 +516,7 @@ public final class KubernetesBlockRecordStore implements LeaseStore, AutoCloseab
       } catch (RuntimeException e) {
         malformedBlocks.increment();
       }
+      onChange.run();
     }
   }
 }

@@ -7,13 +7,12 @@ import io.kvswitch.dataplane.dhcp.lease.LeaseStore;
 import io.kvswitch.dataplane.dhcp.lease.NetworkLeaseStores;
 import io.kvswitch.dataplane.dhcp.lease.NetworkLeases;
 import java.time.Instant;
-import java.util.Map;
-import java.util.Set;
-import java.util.function.IntPredicate;
 
 /**
  * The agent's lease stores: {@link KubernetesBlockRecordStore} and {@link KubernetesBlockLedger} of
- * each network, in the network's namespace, with this node's owner lookup and node directory.
+ * each network, in the network's namespace, with this node's owner lookup and node directory, and
+ * the {@link LeaseProjector} that shows the records of the blocks this node looks after ({@link
+ * BlockDuty}) as {@code DhcpLease} objects.
  */
 public final class KubernetesNetworkLeaseStores implements NetworkLeaseStores {
 
@@ -21,16 +20,32 @@ public final class KubernetesNetworkLeaseStores implements NetworkLeaseStores {
   private final String node;
   private final OwnerResolver owners;
   private final NodeDirectory nodes;
+  private final LeaseProjector.Settings projection;
 
   /**
-   * @param node this node's name: it reclaims expired leases in the blocks it owns
+   * @param node this node's name: it reclaims expired leases in the blocks it owns and projects
+   *     their records
    */
   public KubernetesNetworkLeaseStores(
       KubernetesClient client, String node, OwnerResolver owners, NodeDirectory nodes) {
+    this(client, node, owners, nodes, LeaseProjector.Settings.DEFAULT);
+  }
+
+  /**
+   * @param projection how fast this node writes {@code DhcpLease} objects ({@link
+   *     LeaseProjector.Settings#OFF}: not at all)
+   */
+  public KubernetesNetworkLeaseStores(
+      KubernetesClient client,
+      String node,
+      OwnerResolver owners,
+      NodeDirectory nodes,
+      LeaseProjector.Settings projection) {
     this.client = client;
     this.node = node;
     this.owners = owners;
     this.nodes = nodes;
+    this.projection = projection;
   }
 
   @Override
@@ -48,6 +63,24 @@ public final class KubernetesNetworkLeaseStores implements NetworkLeaseStores {
       store.close();
       throw e;
     }
+    BlockDuty duty = new BlockDuty(ledger, node);
+    LeaseProjector projector;
+    try {
+      projector =
+          LeaseProjector.start(
+              client,
+              namespace,
+              network,
+              networkOwner,
+              store::blocks,
+              duty::looksAfter,
+              projection);
+    } catch (RuntimeException e) {
+      ledger.close();
+      store.close();
+      throw e;
+    }
+    store.onChange(projector::changed);
     return new NetworkLeases() {
       @Override
       public LeaseStore store() {
@@ -61,28 +94,15 @@ public final class KubernetesNetworkLeaseStores implements NetworkLeaseStores {
 
       @Override
       public int reclaimExpired(Instant now) {
-        return store.reclaimExpired(now, reclaimedHere(ledger.read().value(), ledger));
+        return store.reclaimExpired(now, duty.fresh());
       }
 
       @Override
       public void close() {
+        projector.close();
         ledger.close();
         store.close();
       }
-    };
-  }
-
-  /**
-   * The blocks whose expired leases this node reclaims: its own, those without an owner or whose
-   * owner has left the cluster (every node reclaims those; the collisions cost a re-read each), and
-   * the records of reserved addresses outside the range when it owns block 0 or nobody owns it
-   * alive. Every block therefore has a node that reclaims it, and usually exactly one.
-   */
-  private IntPredicate reclaimedHere(Map<Integer, String> owners, BlockLedger ledger) {
-    Set<String> departed = ledger.departedNodes(owners.values());
-    return block -> {
-      String owner = owners.get(block < 0 ? 0 : block);
-      return owner == null || owner.equals(node) || departed.contains(owner);
     };
   }
 }

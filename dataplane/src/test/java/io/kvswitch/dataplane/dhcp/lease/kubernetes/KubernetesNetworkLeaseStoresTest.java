@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.kvswitch.api.v1alpha1.DhcpLease;
+import io.kvswitch.api.v1alpha1.DhcpLeaseSpec;
 import io.kvswitch.api.v1alpha1.DhcpLeaseState;
 import io.kvswitch.api.v1alpha1.VlanNetwork;
 import io.kvswitch.api.v1alpha1.VlanNetworkSpec;
@@ -23,9 +25,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -124,6 +129,49 @@ class KubernetesNetworkLeaseStoresTest {
       assertThat(b.reclaimExpired(NOW)).isEqualTo(1);
       assertThat(stateInApi("10.0.0.14")).isEqualTo(DhcpLeaseState.Released);
     }
+  }
+
+  @Test
+  void aNodeProjectsTheRecordsOfTheBlocksItLooksAfterAsDhcpLeaseObjects() throws Exception {
+    try (NetworkLeases a = open("node-a")) {
+      a.ledger().claim(0, "node-a", a.ledger().read().version());
+      a.ledger().claim(1, "node-b", a.ledger().read().version());
+      a.ledger().claim(3, "node-c", a.ledger().read().version());
+      assertThat(
+              a.store()
+                  .write(
+                      List.of(
+                          endedLease("10.0.0.10", 1),
+                          endedLease("10.0.0.14", 2),
+                          endedLease("10.0.0.18", 3),
+                          endedLease("10.0.0.22", 4))))
+          .allMatch(o -> o instanceof WriteOutcome.Committed);
+
+      // Its own block 0, unowned block 2 and departed node-c's block 3; node B (in the cluster,
+      // not running here) projects its own block 1.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  leaseObjects()
+                      .keySet()
+                      .containsAll(Set.of("10.0.0.10", "10.0.0.18", "10.0.0.22")));
+      Map<String, DhcpLease> objects = leaseObjects();
+      assertThat(objects).doesNotContainKey("10.0.0.14");
+      DhcpLeaseSpec projected = objects.get("10.0.0.10").getSpec();
+      assertThat(projected.getMac()).isEqualTo("02:00:00:00:00:01");
+      assertThat(projected.getNetwork()).isEqualTo("web");
+      assertThat(projected.getState()).isEqualTo(DhcpLeaseState.Bound);
+      assertThat(projected.getExpiresAt()).isEqualTo(ENDED.toString());
+      assertThat(objects.get("10.0.0.10").getMetadata().getOwnerReferences())
+          .singleElement()
+          .satisfies(owner -> assertThat(owner.getName()).isEqualTo("web"));
+    }
+  }
+
+  private Map<String, DhcpLease> leaseObjects() {
+    return client.resources(DhcpLease.class).inNamespace("apps").list().getItems().stream()
+        .collect(Collectors.toMap(l -> l.getSpec().getIp(), l -> l));
   }
 
   private static Ipv4Address ip(String text) {
