@@ -7,9 +7,11 @@
 #   - Creates three pairs of network namespaces joined by a veth pair each (names carry a
 #     random id, "kdb<id>..."), one pair per server, and deletes them on exit (trap):
 #       kea      kea-dhcp4, memfile lease database with persist on (leases.csv in a temp dir)
-#       kvs-api  kvswitch's server (standalone UDP transport) with the Kubernetes lease store
-#                against a sandbox API server started in the same JVM: every lease is written to
-#                the API before its ACK goes out, batched by group commit
+#       kvs-api  kvswitch's server (standalone UDP transport) with the agent's Kubernetes lease
+#                store against a sandbox API server started in the same JVM: every lease is
+#                written to the API before its ACK goes out, batched by group commit, one write
+#                per block of 32 addresses a batch touches; the DhcpLease objects are projected
+#                at the agent's rate, as in the agent
 #       kvs-mem  kvswitch's server with the in-memory store, so the cost of the API store shows
 #   - The server side has 10.64.0.1/16; perfdhcp runs in the client namespace from
 #     10.64.255.254, as a relay (giaddr), so every reply is a unicast to it.
@@ -40,8 +42,9 @@
 #
 # Reading the kvs-api column: the sandbox API server is fabric8's mock server (one event loop,
 # one global lock, a linear scan of every stored object per request), so it, not the lease
-# store, bounds that column; against a real kube-apiserver the store's batches are written in
-# parallel. The kvs-mem column is the server itself.
+# store, bounds that column (about 300 requests/s with these objects); the kvs-api server prints
+# how many API requests its leases took ("api requests=" on standard error), which is what a real
+# API server would have to carry. The kvs-mem column is the server itself.
 #
 # Usage: sudo e2e/bench/dhcp.sh
 set -euo pipefail
