@@ -9,15 +9,16 @@ import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 /**
- * The lease records of one block of a VlanNetwork's DHCP range, kept together so that the records a
- * batch of leases touches in one block are written by one conditional request. Named like the
- * block's {@link AddressBlock} ({@code <network>.block-<index>}), in the network's namespace.
- * Internal: written by the dataplane agents only.
+ * The lease records of one aligned block of a VlanNetwork's subnet (32 addresses in the agent),
+ * kept together so that the records a batch of leases touches in one block are written by one
+ * conditional request. Named {@code <network>.<first address>-<prefix length>}, in the network's
+ * namespace. The cut does not depend on the DHCP range: changing the range never moves a record to
+ * another object. Internal: written by the dataplane agents only.
  *
  * <p>A kind of its own rather than part of the {@link AddressBlock}: ownership (who hands out new
  * addresses here) and records (who holds which address) have different writers and lifecycles, and
  * in one object every claim or takeover would conflict with the lease writes flowing into the
- * block. See dataplane/DHCP.md, "Lease records per block (design)".
+ * block. See dataplane/DHCP.md, "The lease store in the Kubernetes API".
  */
 @Group(KvswitchApi.GROUP)
 @Version(KvswitchApi.VERSION)
@@ -42,17 +43,12 @@ public class DhcpLeaseBlock extends CustomResource<DhcpLeaseBlockSpec, Void> imp
    */
   public static final int MAX_RECORDS = 256;
 
-  /** The object name of a block's records: {@code <network>.block-<index>}. */
-  public static String nameOf(String network, int index) {
-    return AddressBlock.nameOf(network, index);
-  }
-
   /**
-   * The object name of the records of reserved addresses outside the range that lie in the /24
-   * starting with {@code a.b.c}: {@code <network>.fixed-<a>.<b>.<c>}. A VlanNetwork may reserve
-   * more addresses (512) than one object holds, so they are cut too.
+   * The object name of the records of the aligned block that starts at {@code firstAddress} and has
+   * {@code 2^(32 - prefixLength)} addresses: {@code <network>.<first address>-<prefix length>}, for
+   * instance {@code blue.10.0.0.32-27}.
    */
-  public static String fixedNameOf(String network, String slash24Prefix) {
-    return network + ".fixed-" + slash24Prefix;
+  public static String nameOf(String network, String firstAddress, int prefixLength) {
+    return network + "." + firstAddress + "-" + prefixLength;
   }
 }

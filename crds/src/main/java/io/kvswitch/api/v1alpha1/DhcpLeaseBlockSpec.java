@@ -22,14 +22,10 @@ public class DhcpLeaseBlockSpec {
   private String network;
 
   /**
-   * Position of the block in the range, counting from 0 at the range's first address; absent for
-   * the records of reserved addresses outside the range, which are kept per /24 ({@code
-   * <network>.fixed-<a>.<b>.<c>}).
+   * First and last address the object holds records of, such as {@code 10.0.0.32-10.0.0.63}: an
+   * aligned block of the subnet (its first address a multiple of its size), independent of the
+   * network's DHCP range, so that a changed range never moves a record to another object.
    */
-  @Min(0)
-  private Integer index;
-
-  /** First and last address the object holds records of, such as {@code 10.0.0.16-10.0.0.31}. */
   @Required
   @Size(max = 31)
   private String range;
@@ -50,14 +46,6 @@ public class DhcpLeaseBlockSpec {
 
   public void setNetwork(String network) {
     this.network = network;
-  }
-
-  public Integer getIndex() {
-    return index;
-  }
-
-  public void setIndex(Integer index) {
-    this.index = index;
   }
 
   public String getRange() {

@@ -49,11 +49,10 @@ class DhcpStoreKindsValidationTest {
       """
       apiVersion: kvswitch.io/v1alpha1
       kind: DhcpLeaseBlock
-      metadata: {name: blue.block-0, namespace: tenants, labels: {kvswitch.io/network: blue}}
+      metadata: {name: blue.10.0.0.8-29, namespace: tenants, labels: {kvswitch.io/network: blue}}
       spec:
         network: blue
-        index: 0
-        range: 10.0.0.10-10.0.0.17
+        range: 10.0.0.8-10.0.0.15
         bound: 1
         records:
           10.0.0.10:

@@ -17,6 +17,7 @@ import io.kvswitch.dataplane.dhcp.lease.LeaseStore;
 import io.kvswitch.dataplane.dhcp.lease.PoolStatusListener;
 import io.kvswitch.dataplane.dhcp.lease.kubernetes.KubernetesBlockLedger;
 import io.kvswitch.dataplane.dhcp.lease.kubernetes.KubernetesBlockRecordStore;
+import io.kvswitch.dataplane.dhcp.lease.kubernetes.KubernetesNetworkLeaseStores;
 import io.kvswitch.dataplane.dhcp.lease.kubernetes.LeaseProjector;
 import io.kvswitch.dataplane.dhcp.lease.kubernetes.NetworkOwner;
 import io.kvswitch.dataplane.dhcp.lease.kubernetes.OwnerResolver;
@@ -139,8 +140,7 @@ public final class DhcpBenchServer {
               client,
               NAMESPACE,
               NETWORK,
-              config.range(),
-              BLOCK_SIZE,
+              KubernetesNetworkLeaseStores.RECORD_BLOCK_SIZE,
               NetworkOwner.NONE,
               OwnerResolver.NONE);
       KubernetesBlockLedger apiLedger =
@@ -155,7 +155,7 @@ public final class DhcpBenchServer {
               NETWORK,
               NetworkOwner.NONE,
               apiStore::blocks,
-              block -> true,
+              LeaseProjector.Scope.EVERYTHING,
               LeaseProjector.Settings.DEFAULT);
       apiStore.onChange(projector::changed);
       resources.add(projector);

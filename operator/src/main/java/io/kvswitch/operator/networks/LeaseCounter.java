@@ -30,12 +30,12 @@ import java.util.Set;
  *   <li>{@code free}: the rest, less addresses a client declined that are still in quarantine.
  * </ul>
  *
- * <p>Records of addresses outside that set count nowhere: reserved addresses (in a range block, or
- * in the {@code <network>.fixed-<a>.<b>.<c>} blocks when they lie outside the range), excluded
- * addresses and anything outside the range are not the pool's. A record whose address key or {@code
- * expiresAt} does not parse is skipped. Should one address have records in two blocks (a range cut
- * into blocks anew after it changed), the one with the higher {@code revision} counts: revisions of
- * one address only grow, so it is the one written last.
+ * <p>Records of addresses outside that set count nowhere: reserved addresses (inside the range or
+ * outside it), excluded addresses and anything outside the range are not the pool's. A record whose
+ * address key or {@code expiresAt} does not parse is skipped. Should one address have records in
+ * two blocks (the agents never write that: each address has one aligned block; only a hand edit
+ * does), the one with the higher {@code revision} counts: revisions of one address only grow, so it
+ * is the one written last.
  */
 final class LeaseCounter {
 

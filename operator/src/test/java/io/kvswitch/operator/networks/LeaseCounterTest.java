@@ -119,9 +119,9 @@ class LeaseCounterTest {
                     "10.9.0.6", record(DhcpLeaseState.Bound, NOW.plusSeconds(60)),
                     "10.9.0.4", record(DhcpLeaseState.Declined, NOW.plusSeconds(60)),
                     "10.9.0.5", record(DhcpLeaseState.Bound, NOW.plusSeconds(60)))),
-            // The reserved address outside the range has its record in the network's fixed block.
+            // The reserved address outside the range, in another block.
             block(
-                DhcpLeaseBlock.fixedNameOf("n", "10.9.0"),
+                DhcpLeaseBlock.nameOf("n", "10.9.0.0", 30),
                 Map.of("10.9.0.2", record(DhcpLeaseState.Bound, NOW.plusSeconds(10)))));
 
     var result = LeaseCounter.count(spec, blocks, NOW).orElseThrow();

@@ -411,8 +411,8 @@ class VlanNetworkReconcilerTest {
     pool.getSpec().setDhcp(dhcp);
     client.resource(pool).create();
     Instant inAnHour = Instant.now().plus(Duration.ofHours(1));
-    String block = DhcpLeaseBlock.nameOf("pool", 0);
-    String range = "10.120.0.10-10.120.0.14";
+    String block = DhcpLeaseBlock.nameOf("pool", "10.120.0.0", 28);
+    String range = "10.120.0.0-10.120.0.15";
 
     // Five addresses in the range, less one excluded and one reserved.
     await()
@@ -439,8 +439,8 @@ class VlanNetworkReconcilerTest {
     records.put("10.120.0.12", record("02:00:00:00:00:42", DhcpLeaseState.Bound, inAnHour));
     writeRecords(block, range, records);
     writeRecords(
-        DhcpLeaseBlock.fixedNameOf("pool", "10.120.0"),
-        "10.120.0.0-10.120.0.255",
+        DhcpLeaseBlock.nameOf("pool", "10.120.0.48", 28),
+        "10.120.0.48-10.120.0.63",
         Map.of("10.120.0.50", record("02:00:00:00:00:43", DhcpLeaseState.Bound, inAnHour)));
     await()
         .atMost(DEADLINE)
@@ -503,7 +503,8 @@ class VlanNetworkReconcilerTest {
     noExpiry.setExpiresAt(null);
     records.put("10.121.0.11", noExpiry);
     records.put("10.121.0.12", record("02:00:00:00:00:03", DhcpLeaseState.Bound, inAnHour));
-    writeRecords(DhcpLeaseBlock.nameOf("pool", 0), "10.121.0.10-10.121.0.13", records);
+    writeRecords(
+        DhcpLeaseBlock.nameOf("pool", "10.121.0.0", 28), "10.121.0.0-10.121.0.15", records);
 
     await()
         .atMost(DEADLINE)

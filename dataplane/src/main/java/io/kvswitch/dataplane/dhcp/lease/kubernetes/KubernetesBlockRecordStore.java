@@ -11,7 +11,6 @@ import io.kvswitch.api.v1alpha1.DhcpLabels;
 import io.kvswitch.api.v1alpha1.DhcpLeaseBlock;
 import io.kvswitch.api.v1alpha1.DhcpLeaseRecord;
 import io.kvswitch.api.v1alpha1.WorkloadReference;
-import io.kvswitch.dataplane.dhcp.config.AddressRange;
 import io.kvswitch.dataplane.dhcp.lease.ClientKey;
 import io.kvswitch.dataplane.dhcp.lease.Lease;
 import io.kvswitch.dataplane.dhcp.lease.LeaseState;
@@ -34,7 +33,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.IntPredicate;
+import java.util.function.Predicate;
 
 /**
  * The lease store of one VlanNetwork with the records of each address block kept in one {@link
@@ -70,7 +69,6 @@ public final class KubernetesBlockRecordStore implements LeaseStore, AutoCloseab
   private final KubernetesClient client;
   private final String namespace;
   private final String network;
-  private final AddressRange range;
   private final int blockSize;
   private final NetworkOwner networkOwner;
   private final OwnerResolver owners;
@@ -80,6 +78,7 @@ public final class KubernetesBlockRecordStore implements LeaseStore, AutoCloseab
   private final LongAdder malformedBlocks = new LongAdder();
   private final LongAdder requestsSent = new LongAdder();
   private final LongAdder blockConflicts = new LongAdder();
+  private final LongAdder foreignBlocks = new LongAdder();
   private final int imported;
   private volatile Runnable onChange = () -> {};
 
@@ -87,59 +86,71 @@ public final class KubernetesBlockRecordStore implements LeaseStore, AutoCloseab
       KubernetesClient client,
       String namespace,
       String network,
-      AddressRange range,
       int blockSize,
       NetworkOwner networkOwner,
       OwnerResolver owners,
       boolean watch) {
-    if (blockSize < 1 || blockSize > DhcpLeaseBlock.MAX_RECORDS) {
+    if (blockSize < 1
+        || blockSize > DhcpLeaseBlock.MAX_RECORDS
+        || Integer.bitCount(blockSize) != 1) {
       throw new IllegalArgumentException(
-          "block size must be 1 to " + DhcpLeaseBlock.MAX_RECORDS + ", was " + blockSize);
+          "block size must be a power of two from 1 to "
+              + DhcpLeaseBlock.MAX_RECORDS
+              + ", was "
+              + blockSize);
     }
     this.client = client;
     this.namespace = namespace;
     this.network = network;
-    this.range = range;
     this.blockSize = blockSize;
     this.networkOwner = networkOwner;
     this.owners = owners;
     if (watch) {
       this.informer =
           blockObjects().withLabel(DhcpLabels.NETWORK, network).inform(new CacheFeeder(), 0);
-      // inform() returns once the first list is in the informer's own store, but hands the events
-      // to the handler on another thread: copy the list so the cache is complete before serving.
-      informer.getStore().list().forEach(this::cacheFromApi);
     } else {
       this.informer = null;
-      blockObjects()
-          .withLabel(DhcpLabels.NETWORK, network)
-          .list()
-          .getItems()
-          .forEach(this::cacheFromApi);
     }
-    this.imported =
-        new LeaseObjectImport(client, namespace, network, range, blockSize, networkOwner)
-            .run(name -> cache.block(name).isPresent(), this::cacheFromApi);
+    try {
+      if (informer != null) {
+        // inform() returns once the first list is in the informer's own store, but hands the
+        // events to the handler on another thread: copy the list so the cache is complete before
+        // serving.
+        informer.getStore().list().forEach(this::cacheFromApi);
+      } else {
+        blockObjects()
+            .withLabel(DhcpLabels.NETWORK, network)
+            .list()
+            .getItems()
+            .forEach(this::cacheFromApi);
+      }
+      this.imported =
+          new LeaseObjectImport(client, namespace, network, blockSize, networkOwner)
+              .run(name -> cache.block(name).isPresent(), this::cacheFromApi);
+    } catch (RuntimeException e) {
+      // The caller tries to open again later; a failed open must not leave a watch behind.
+      close();
+      throw e;
+    }
   }
 
   /**
    * Opens the store of a network: lists its blocks (blocking until the cache holds them all, so a
    * restarted agent answers from the leases written before) and watches them from then on.
    *
-   * @param range the network's dynamic range, cut into blocks of {@code blockSize} addresses (the
-   *     same cut as the {@link io.kvswitch.dataplane.dhcp.lease.BlockAllocator}'s)
+   * @param blockSize addresses per {@code DhcpLeaseBlock}, a power of two up to {@value
+   *     DhcpLeaseBlock#MAX_RECORDS}: the blocks are aligned, independent of the range
    * @throws KubernetesClientException when the blocks cannot be listed
    */
   public static KubernetesBlockRecordStore open(
       KubernetesClient client,
       String namespace,
       String network,
-      AddressRange range,
       int blockSize,
       NetworkOwner networkOwner,
       OwnerResolver owners) {
     return new KubernetesBlockRecordStore(
-        client, namespace, network, range, blockSize, networkOwner, owners, true);
+        client, namespace, network, blockSize, networkOwner, owners, true);
   }
 
   /**
@@ -150,11 +161,10 @@ public final class KubernetesBlockRecordStore implements LeaseStore, AutoCloseab
       KubernetesClient client,
       String namespace,
       String network,
-      AddressRange range,
       int blockSize,
       OwnerResolver owners) {
     return new KubernetesBlockRecordStore(
-        client, namespace, network, range, blockSize, NetworkOwner.NONE, owners, false);
+        client, namespace, network, blockSize, NetworkOwner.NONE, owners, false);
   }
 
   @Override
@@ -182,7 +192,7 @@ public final class KubernetesBlockRecordStore implements LeaseStore, AutoCloseab
     Map<LeaseBlockKey, List<Pending>> byBlock = new LinkedHashMap<>();
     for (int i = 0; i < writes.size(); i++) {
       LeaseWrite write = writes.get(i);
-      LeaseBlockKey key = LeaseBlockKey.of(network, range, blockSize, write.lease().address());
+      LeaseBlockKey key = LeaseBlockKey.of(network, blockSize, write.lease().address());
       byBlock.computeIfAbsent(key, k -> new ArrayList<>()).add(new Pending(i, write));
     }
     List<CompletableFuture<BlockResult>> inFlight = new ArrayList<>(byBlock.size());
@@ -211,21 +221,20 @@ public final class KubernetesBlockRecordStore implements LeaseStore, AutoCloseab
    * @throws LeaseStoreUnavailableException when the API server cannot be reached
    */
   public int reclaimExpired(Instant now) {
-    return reclaimExpired(now, block -> true);
+    return reclaimExpired(now, address -> true);
   }
 
   /**
-   * Like {@link #reclaimExpired(Instant)}, but only in the blocks {@code reclaims} accepts (by
-   * index in the range; -1 for the records of reserved addresses outside it), so that nodes do not
-   * all write the same blocks every time they reclaim.
+   * Like {@link #reclaimExpired(Instant)}, but only the addresses {@code reclaims} accepts, so that
+   * nodes do not all write the same blocks every time they reclaim.
    */
-  public int reclaimExpired(Instant now, IntPredicate reclaims) {
+  public int reclaimExpired(Instant now, Predicate<Ipv4Address> reclaims) {
     List<LeaseWrite> writes = new ArrayList<>();
     for (Versioned<Lease> record : cache.all()) {
       Lease lease = record.value();
       if (lease.state() == LeaseState.BOUND
           && !now.isBefore(lease.expiresAt())
-          && reclaims.test(LeaseBlockKey.of(network, range, blockSize, lease.address()).index())) {
+          && reclaims.test(lease.address())) {
         writes.add(
             new LeaseWrite(
                 lease.withState(LeaseState.RELEASED, lease.expiresAt()), record.version()));
@@ -260,6 +269,14 @@ public final class KubernetesBlockRecordStore implements LeaseStore, AutoCloseab
     return blockConflicts.sum();
   }
 
+  /**
+   * Blocks seen that belong to an earlier network of the same name (ignored, and replaced when
+   * written).
+   */
+  public long foreignBlocks() {
+    return foreignBlocks.sum();
+  }
+
   /** Blocks or records seen that are not well-formed (ignored). */
   public long malformedRecords() {
     return malformedBlocks.sum() + cache.malformedRecords();
@@ -276,7 +293,7 @@ public final class KubernetesBlockRecordStore implements LeaseStore, AutoCloseab
   private record Pending(int position, LeaseWrite write) {}
 
   private record BlockResult(
-      Map<Integer, WriteOutcome> outcomes, boolean answered, KubernetesClientException failure) {
+      Map<Integer, WriteOutcome> outcomes, boolean answered, RuntimeException failure) {
 
     /** A request was needed and none got an answer (writes decided from the cache need none). */
     boolean unanswered() {
@@ -296,7 +313,7 @@ public final class KubernetesBlockRecordStore implements LeaseStore, AutoCloseab
     private List<Pending> pending;
     private int reads;
     private boolean answered;
-    private KubernetesClientException failure;
+    private RuntimeException failure;
 
     BlockWrite(LeaseBlockKey key, List<Pending> pending) {
       this.key = key;
@@ -309,7 +326,9 @@ public final class KubernetesBlockRecordStore implements LeaseStore, AutoCloseab
         try {
           DhcpLeaseBlock current = base.isPresent() ? base.get() : createEmpty();
           base = attempt(current);
-        } catch (KubernetesClientException e) {
+        } catch (RuntimeException e) {
+          // A request without an answer, a refusal other than 409/404, or an object that cannot
+          // be read: what is left of this block's writes conflicts; other blocks go on.
           failure = e;
           break;
         }
@@ -362,6 +381,11 @@ public final class KubernetesBlockRecordStore implements LeaseStore, AutoCloseab
           blockConflicts.increment();
           return Optional.of(readFresh());
         }
+        if (isRefusal(e)) {
+          // Answered, and final (403, 422, ...): trying again would be refused again.
+          answered = true;
+          throw e;
+        }
         return resolveUnknown(e, baseVersion);
       }
     }
@@ -377,9 +401,11 @@ public final class KubernetesBlockRecordStore implements LeaseStore, AutoCloseab
       }
       answered = true;
       Map<Ipv4Address, Versioned<Lease>> records = cache.records(fresh);
+      // One record as this request wrote it proves the request was applied (a request either is or
+      // is not); the others may have changed since.
       boolean applied =
           pending.stream()
-              .allMatch(
+              .anyMatch(
                   p ->
                       new Versioned<>(p.write().lease(), baseVersion)
                           .equals(records.get(p.write().lease().address())));
@@ -436,6 +462,15 @@ public final class KubernetesBlockRecordStore implements LeaseStore, AutoCloseab
      * the block's writes after {@value #MAX_ATTEMPTS} tries, as conflicts.
      */
     private DhcpLeaseBlock readFresh() {
+      DhcpLeaseBlock stored = readStored();
+      if (networkOwner.owns(stored)) {
+        return stored;
+      }
+      // Written against its resourceVersion, the update replaces the old network's records.
+      return LeaseBlockObjects.adopted(stored, network, networkOwner, key);
+    }
+
+    private DhcpLeaseBlock readStored() {
       if (++reads > 2 * MAX_ATTEMPTS) {
         throw new KubernetesClientException(
             "DhcpLeaseBlock " + key.name() + " keeps disappearing",
@@ -469,6 +504,11 @@ public final class KubernetesBlockRecordStore implements LeaseStore, AutoCloseab
     return Optional.empty();
   }
 
+  /** A definite answer that the request will never be accepted as it is. */
+  private static boolean isRefusal(KubernetesClientException e) {
+    return e.getCode() >= 400 && e.getCode() < 500 && e.getCode() != 408 && e.getCode() != 429;
+  }
+
   private static boolean isConflict(KubernetesClientException e) {
     return e.getCode() == HttpURLConnection.HTTP_CONFLICT
         || e.getCode() == HttpURLConnection.HTTP_NOT_FOUND;
@@ -481,6 +521,12 @@ public final class KubernetesBlockRecordStore implements LeaseStore, AutoCloseab
   }
 
   private void cacheFromApi(DhcpLeaseBlock object) {
+    if (!networkOwner.owns(object)) {
+      // A block of a network deleted and created again under this name, not yet collected: its
+      // records are not this network's. A write to it replaces it (readFresh).
+      foreignBlocks.increment();
+      return;
+    }
     try {
       cache.put(object);
     } catch (RuntimeException e) {

@@ -16,6 +16,12 @@ import java.time.Instant;
  */
 public final class KubernetesNetworkLeaseStores implements NetworkLeaseStores {
 
+  /**
+   * Addresses per {@code DhcpLeaseBlock}: aligned blocks of 32, whatever the allocation blocks of
+   * the range (a range not starting at a multiple of 32 makes an allocation block span two).
+   */
+  public static final int RECORD_BLOCK_SIZE = 32;
+
   private final KubernetesClient client;
   private final String node;
   private final OwnerResolver owners;
@@ -53,7 +59,7 @@ public final class KubernetesNetworkLeaseStores implements NetworkLeaseStores {
     NetworkOwner networkOwner = NetworkOwner.lookUp(client, namespace, network);
     KubernetesBlockRecordStore store =
         KubernetesBlockRecordStore.open(
-            client, namespace, network, range, blockSize, networkOwner, owners);
+            client, namespace, network, RECORD_BLOCK_SIZE, networkOwner, owners);
     KubernetesBlockLedger ledger;
     try {
       ledger =
@@ -63,18 +69,12 @@ public final class KubernetesNetworkLeaseStores implements NetworkLeaseStores {
       store.close();
       throw e;
     }
-    BlockDuty duty = new BlockDuty(ledger, node);
+    BlockDuty duty = new BlockDuty(ledger, range, blockSize, node);
     LeaseProjector projector;
     try {
       projector =
           LeaseProjector.start(
-              client,
-              namespace,
-              network,
-              networkOwner,
-              store::blocks,
-              duty::looksAfter,
-              projection);
+              client, namespace, network, networkOwner, store::blocks, duty, projection);
     } catch (RuntimeException e) {
       ledger.close();
       store.close();

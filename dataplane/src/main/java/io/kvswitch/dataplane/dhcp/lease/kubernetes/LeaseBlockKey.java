@@ -1,34 +1,29 @@
 package io.kvswitch.dataplane.dhcp.lease.kubernetes;
 
 import io.kvswitch.api.v1alpha1.DhcpLeaseBlock;
-import io.kvswitch.dataplane.dhcp.config.AddressRange;
 import io.kvswitch.dataplane.dhcp.net.Ipv4Address;
 
 /**
- * Which {@link DhcpLeaseBlock} holds an address's record: the block of the range it falls in (the
- * same cut as the {@link io.kvswitch.dataplane.dhcp.lease.BlockAllocator}'s, so a node allocating
- * from its own block writes one object), or, for a reserved address outside the range, the object
- * of its /24.
+ * Which {@link DhcpLeaseBlock} holds an address's record: the aligned block of {@code blockSize}
+ * addresses (a power of two) that contains it. The cut depends on the address alone, not on the
+ * network's DHCP range, so a range changed by an edit of the VlanNetwork never moves a record to
+ * another object (two objects holding records of one address could each let a different client
+ * commit it). Reserved addresses outside the range fall into their aligned blocks like the others.
  *
  * @param name the object's name
- * @param index the block's index in the range, or -1 for the records outside it
- * @param first the first address the object may hold
- * @param last the last address the object may hold
+ * @param first the first address of the block
+ * @param last the last address of the block
  */
-record LeaseBlockKey(String name, int index, Ipv4Address first, Ipv4Address last) {
+record LeaseBlockKey(String name, Ipv4Address first, Ipv4Address last) {
 
-  static LeaseBlockKey of(String network, AddressRange range, int blockSize, Ipv4Address address) {
-    if (range.contains(address)) {
-      int index = (int) (range.indexOf(address) / blockSize);
-      Ipv4Address first = range.get((long) index * blockSize);
-      long lastOffset = Math.min((long) index * blockSize + blockSize - 1, range.size() - 1);
-      return new LeaseBlockKey(
-          DhcpLeaseBlock.nameOf(network, index), index, first, range.get(lastOffset));
-    }
-    Ipv4Address first = new Ipv4Address(address.value() & 0xffffff00);
-    String prefix = first.toString().substring(0, first.toString().lastIndexOf('.'));
+  static LeaseBlockKey of(String network, int blockSize, Ipv4Address address) {
+    int mask = -blockSize;
+    Ipv4Address first = new Ipv4Address(address.value() & mask);
+    int prefixLength = 32 - Integer.numberOfTrailingZeros(blockSize);
     return new LeaseBlockKey(
-        DhcpLeaseBlock.fixedNameOf(network, prefix), -1, first, first.plus(255));
+        DhcpLeaseBlock.nameOf(network, first.toString(), prefixLength),
+        first,
+        first.plus(blockSize - 1L));
   }
 
   boolean contains(Ipv4Address address) {

@@ -27,7 +27,6 @@ final class LeaseBlockObjects {
       String namespace, String network, NetworkOwner networkOwner, LeaseBlockKey key) {
     DhcpLeaseBlockSpec spec = new DhcpLeaseBlockSpec();
     spec.setNetwork(network);
-    spec.setIndex(key.index() < 0 ? null : key.index());
     spec.setRange(key.rangeText());
     spec.setBound(0);
     DhcpLeaseBlock object = new DhcpLeaseBlock();
@@ -49,7 +48,6 @@ final class LeaseBlockObjects {
   static DhcpLeaseBlock withRecords(DhcpLeaseBlock base, Map<String, DhcpLeaseRecord> changed) {
     DhcpLeaseBlockSpec spec = new DhcpLeaseBlockSpec();
     spec.setNetwork(base.getSpec().getNetwork());
-    spec.setIndex(base.getSpec().getIndex());
     spec.setRange(base.getSpec().getRange());
     Map<String, DhcpLeaseRecord> records = new LinkedHashMap<>(base.getSpec().getRecords());
     records.putAll(changed);
@@ -60,6 +58,17 @@ final class LeaseBlockObjects {
     next.setMetadata(new ObjectMetaBuilder(base.getMetadata()).build());
     next.setSpec(spec);
     return next;
+  }
+
+  /**
+   * A block of an earlier network of the same name, made this network's: its name and
+   * resourceVersion (the update's precondition) kept, its records and owner replaced.
+   */
+  static DhcpLeaseBlock adopted(
+      DhcpLeaseBlock foreign, String network, NetworkOwner networkOwner, LeaseBlockKey key) {
+    DhcpLeaseBlock fresh = empty(foreign.getMetadata().getNamespace(), network, networkOwner, key);
+    fresh.getMetadata().setResourceVersion(foreign.getMetadata().getResourceVersion());
+    return fresh;
   }
 
   /** The stored form of a lease, versioned by the resourceVersion its write is made against. */

@@ -6,7 +6,6 @@ import io.kvswitch.api.v1alpha1.DhcpLabels;
 import io.kvswitch.api.v1alpha1.DhcpLease;
 import io.kvswitch.api.v1alpha1.DhcpLeaseBlock;
 import io.kvswitch.api.v1alpha1.DhcpLeaseRecord;
-import io.kvswitch.dataplane.dhcp.config.AddressRange;
 import io.kvswitch.dataplane.dhcp.lease.Lease;
 import io.kvswitch.dataplane.dhcp.lease.Versioned;
 import java.net.HttpURLConnection;
@@ -32,7 +31,6 @@ final class LeaseObjectImport {
   private final KubernetesClient client;
   private final String namespace;
   private final String network;
-  private final AddressRange range;
   private final int blockSize;
   private final NetworkOwner networkOwner;
 
@@ -40,13 +38,11 @@ final class LeaseObjectImport {
       KubernetesClient client,
       String namespace,
       String network,
-      AddressRange range,
       int blockSize,
       NetworkOwner networkOwner) {
     this.client = client;
     this.namespace = namespace;
     this.network = network;
-    this.range = range;
     this.blockSize = blockSize;
     this.networkOwner = networkOwner;
   }
@@ -64,8 +60,14 @@ final class LeaseObjectImport {
             .resources(DhcpLease.class)
             .inNamespace(namespace)
             .withLabel(DhcpLabels.NETWORK, network)
+            // Projections are not records: listing only the others keeps an open cheap.
+            .withoutLabel(DhcpLabels.PROJECTED)
             .list()
             .getItems()) {
+      if (!networkOwner.owns(object)) {
+        // An earlier network's, waiting for the garbage collector.
+        continue;
+      }
       Versioned<Lease> record;
       try {
         record = LeaseObjects.fromObject(object);
@@ -73,7 +75,7 @@ final class LeaseObjectImport {
         // The per-lease store ignored such objects too; nothing was ever served from them.
         continue;
       }
-      LeaseBlockKey key = LeaseBlockKey.of(network, range, blockSize, record.value().address());
+      LeaseBlockKey key = LeaseBlockKey.of(network, blockSize, record.value().address());
       if (exists.test(key.name())) {
         continue;
       }

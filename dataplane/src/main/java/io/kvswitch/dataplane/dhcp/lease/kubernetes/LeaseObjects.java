@@ -6,17 +6,14 @@ import io.kvswitch.api.v1alpha1.DhcpLease;
 import io.kvswitch.api.v1alpha1.DhcpLeaseRecord;
 import io.kvswitch.api.v1alpha1.DhcpLeaseSpec;
 import io.kvswitch.api.v1alpha1.DhcpLeaseState;
-import io.kvswitch.api.v1alpha1.WorkloadReference;
 import io.kvswitch.dataplane.dhcp.lease.ClientKey;
 import io.kvswitch.dataplane.dhcp.lease.Lease;
 import io.kvswitch.dataplane.dhcp.lease.LeaseState;
-import io.kvswitch.dataplane.dhcp.lease.LeaseWrite;
 import io.kvswitch.dataplane.dhcp.lease.Versioned;
 import io.kvswitch.dataplane.dhcp.net.Ipv4Address;
 import io.kvswitch.dataplane.dhcp.net.MacAddress;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 
 /** Converts lease records to {@link DhcpLease} objects and back. */
 final class LeaseObjects {
@@ -24,40 +21,9 @@ final class LeaseObjects {
   private LeaseObjects() {}
 
   /**
-   * The object for a conditional write: {@code expectedVersion} becomes the resourceVersion
-   * precondition (none for a create).
-   */
-  static DhcpLease toObject(
-      String namespace,
-      String network,
-      NetworkOwner networkOwner,
-      LeaseWrite write,
-      Optional<WorkloadReference> owner) {
-    Lease lease = write.lease();
-    DhcpLeaseSpec spec = new DhcpLeaseSpec();
-    spec.setNetwork(network);
-    spec.setIp(lease.address().toString());
-    spec.setClientId(lease.client().value());
-    spec.setMac(lease.mac().toString());
-    spec.setHostname(lease.hostname().isEmpty() ? null : lease.hostname());
-    spec.setOwner(owner.orElse(null));
-    spec.setNode(lease.node());
-    spec.setState(toApi(lease.state()));
-    spec.setExpiresAt(lease.expiresAt().toString());
-    return object(
-        namespace,
-        network,
-        networkOwner,
-        spec,
-        write.expectedVersion() == LeaseWrite.CREATE
-            ? null
-            : ResourceVersions.format(write.expectedVersion()));
-  }
-
-  /**
    * The object showing a record of a {@link io.kvswitch.api.v1alpha1.DhcpLeaseBlock}, as the {@link
-   * LeaseProjector} writes it: the same name, labels and owner as a record written by {@link
-   * KubernetesLeaseStore}.
+   * LeaseProjector} writes it: the name, network and node labels and owner a record had when each
+   * lease was kept in its own object, and the {@link DhcpLabels#PROJECTED} label.
    *
    * @param resourceVersion the update's precondition, or null for a create
    */
@@ -81,9 +47,9 @@ final class LeaseObjects {
     return object(namespace, network, networkOwner, spec, resourceVersion);
   }
 
-  /** The labels a network's record carries: its network and the node that wrote it last. */
+  /** The labels of a projected record: its network, the node that wrote it last, projected. */
   static Map<String, String> labels(String network, String node) {
-    return Map.of(DhcpLabels.NETWORK, network, DhcpLabels.NODE, node);
+    return Map.of(DhcpLabels.NETWORK, network, DhcpLabels.NODE, node, DhcpLabels.PROJECTED, "true");
   }
 
   private static DhcpLease object(

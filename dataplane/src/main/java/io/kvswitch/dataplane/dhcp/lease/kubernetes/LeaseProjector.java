@@ -13,6 +13,7 @@ import io.kvswitch.dataplane.dhcp.net.Ipv4Address;
 import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,36 +23,33 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
  * Writes the records of a network's {@link DhcpLeaseBlock}s out as one {@link DhcpLease} object per
  * address, the view {@code kubectl get dhcpleases} shows, off the ACK path: nothing reads these
- * objects to answer a client, so they may lag behind the records (dataplane/DHCP.md, "Lease records
- * per block (design)").
+ * objects to answer a client, so they may lag behind the records (dataplane/DHCP.md, "The lease
+ * store in the Kubernetes API").
  *
- * <p><b>Which records.</b> Those of the blocks the predicate accepts (the main line answers it from
- * the block ledger: the node owning a block projects all of its records, whoever wrote them, so
- * every record has one projector). An object belongs to a projected block when the block holds its
- * address's record, or, when the record is gone, when its address lies in the block's {@code
- * range}. Objects of other blocks are left alone.
+ * <p><b>Which records.</b> Those of the addresses its {@link Scope} projects (in the agent, {@link
+ * BlockDuty}: the node owning an allocation block projects all of its records, whoever wrote them,
+ * so every record has one projector). An object of such an address whose record is gone is deleted;
+ * objects of other addresses are left alone.
  *
  * <p><b>A pass</b> diffs those records against the objects a {@link DhcpLease} informer holds (plus
  * this projector's own writes the informer has not shown yet) into a dirty set keyed by address, so
  * a record changed five times before its turn costs one write. Renewals (only {@code expiresAt}
  * differs) wait behind every other kind of change. The diff runs only when something may have
- * changed: a block's resourceVersion or projection, an informer event, {@link #changed()}, or a
- * write that did not succeed. Writes are creates, updates at the resourceVersion held (a 409 or 404
- * leaves the address dirty for the next pass) and deletes, as many as a token bucket allows; an
- * unanswered request ends the pass and leaves the rest dirty. Since every pass starts from the
+ * changed: a block's resourceVersion, the scope's version, an informer event, {@link #changed()},
+ * or a write that did not succeed. Writes are creates, updates at the resourceVersion held (a 409
+ * or 404 leaves the address dirty for the next pass) and deletes, as many as a token bucket allows;
+ * an unanswered request ends the pass and leaves the rest dirty. Since every pass starts from the
  * records and the objects as they are, a restart, an API server that was away or an object edited
  * by hand ends with the objects equal to the records.
  *
@@ -103,12 +101,36 @@ public final class LeaseProjector implements AutoCloseable {
     }
   }
 
+  /** Which addresses a projector writes objects of. */
+  public interface Scope {
+
+    /** Every address, for ever: one node projecting a whole network (benchmarks, tests). */
+    Scope EVERYTHING =
+        new Scope() {
+          @Override
+          public boolean projects(Ipv4Address address) {
+            return true;
+          }
+
+          @Override
+          public long version() {
+            return 0;
+          }
+        };
+
+    /** Whether this node projects the record, or deletes the object, of {@code address}. */
+    boolean projects(Ipv4Address address);
+
+    /** Changes whenever {@link #projects} may answer differently (a block taken over). */
+    long version();
+  }
+
   private final KubernetesClient client;
   private final String namespace;
   private final String network;
   private final NetworkOwner networkOwner;
   private final Supplier<? extends Collection<DhcpLeaseBlock>> blocks;
-  private final Predicate<DhcpLeaseBlock> projects;
+  private final Scope scope;
   private final Settings settings;
   private final WriteBudget budget;
   private final SharedIndexInformer<DhcpLease> informer;
@@ -125,6 +147,7 @@ public final class LeaseProjector implements AutoCloseable {
   private final LinkedHashMap<String, Dirty> renewals = new LinkedHashMap<>();
   private final Map<String, Written> ownWrites = new HashMap<>();
   private Map<String, String> lastDiffedBlocks = Map.of();
+  private long lastDiffedScope = Long.MIN_VALUE;
   private boolean failing;
   private int sentThisPass;
 
@@ -142,7 +165,7 @@ public final class LeaseProjector implements AutoCloseable {
       String network,
       NetworkOwner networkOwner,
       Supplier<? extends Collection<DhcpLeaseBlock>> blocks,
-      Predicate<DhcpLeaseBlock> projects,
+      Scope scope,
       Settings settings,
       InstantSource clock) {
     this.client = client;
@@ -150,7 +173,7 @@ public final class LeaseProjector implements AutoCloseable {
     this.network = network;
     this.networkOwner = networkOwner;
     this.blocks = blocks;
-    this.projects = projects;
+    this.scope = scope;
     this.settings = settings;
     this.budget = new WriteBudget(settings.writesPerSecond(), settings.burst(), clock);
     if (settings.off()) {
@@ -183,7 +206,7 @@ public final class LeaseProjector implements AutoCloseable {
    *
    * @param blocks the network's blocks as the lease store caches them now (called on every pass,
    *     from the projector's thread)
-   * @param projects whether this node projects a block (called on every pass)
+   * @param scope which addresses this node projects (asked on the projector's thread)
    */
   public static LeaseProjector start(
       KubernetesClient client,
@@ -191,7 +214,7 @@ public final class LeaseProjector implements AutoCloseable {
       String network,
       NetworkOwner networkOwner,
       Supplier<? extends Collection<DhcpLeaseBlock>> blocks,
-      Predicate<DhcpLeaseBlock> projects,
+      Scope scope,
       Settings settings) {
     LeaseProjector projector =
         open(
@@ -200,7 +223,7 @@ public final class LeaseProjector implements AutoCloseable {
             network,
             networkOwner,
             blocks,
-            projects,
+            scope,
             settings,
             InstantSource.system());
     projector.startPasses();
@@ -214,11 +237,11 @@ public final class LeaseProjector implements AutoCloseable {
       String network,
       NetworkOwner networkOwner,
       Supplier<? extends Collection<DhcpLeaseBlock>> blocks,
-      Predicate<DhcpLeaseBlock> projects,
+      Scope scope,
       Settings settings,
       InstantSource clock) {
     return new LeaseProjector(
-        client, namespace, network, networkOwner, blocks, projects, settings, clock);
+        client, namespace, network, networkOwner, blocks, scope, settings, clock);
   }
 
   void startPasses() {
@@ -272,18 +295,20 @@ public final class LeaseProjector implements AutoCloseable {
     if (informer == null || closed || !informer.hasSynced()) {
       return 0;
     }
-    Map<String, DhcpLeaseBlock> projected = new LinkedHashMap<>();
+    List<DhcpLeaseBlock> current = new ArrayList<>();
     Map<String, String> versions = new HashMap<>();
     for (DhcpLeaseBlock block : blocks.get()) {
-      if (block.getSpec() != null && projects.test(block)) {
-        projected.put(block.getMetadata().getName(), block);
+      if (block.getSpec() != null) {
+        current.add(block);
         versions.put(block.getMetadata().getName(), block.getMetadata().getResourceVersion());
       }
     }
-    if (stale || !versions.equals(lastDiffedBlocks)) {
+    long scopeVersion = scope.version();
+    if (stale || scopeVersion != lastDiffedScope || !versions.equals(lastDiffedBlocks)) {
       stale = false;
       lastDiffedBlocks = versions;
-      diff(projected.values());
+      lastDiffedScope = scopeVersion;
+      diff(current);
     }
     sentThisPass = 0;
     if (drain(urgent)) {
@@ -361,20 +386,21 @@ public final class LeaseProjector implements AutoCloseable {
   }
 
   /** Makes the dirty sets the differences between the projected records and the objects. */
-  private void diff(Collection<DhcpLeaseBlock> projected) {
+  private void diff(Collection<DhcpLeaseBlock> current) {
     pruneOwnWrites();
     List<OwnerReference> references = networkOwner.references();
     Map<String, Dirty> changes = new HashMap<>();
     Set<String> recorded = new HashSet<>();
-    AddressRanges ranges = new AddressRanges();
-    for (DhcpLeaseBlock block : projected) {
-      ranges.add(block.getSpec().getRange());
+    for (DhcpLeaseBlock block : current) {
       for (Map.Entry<String, DhcpLeaseRecord> entry : block.getSpec().getRecords().entrySet()) {
         String ip = entry.getKey();
         String name = DhcpLease.nameOf(network, ip);
         recorded.add(name);
         if (!wellFormed(ip, entry.getValue())) {
           malformedRecords.increment();
+          continue;
+        }
+        if (!scope.projects(Ipv4Address.parse(ip))) {
           continue;
         }
         DhcpLease existing = current(name);
@@ -391,7 +417,7 @@ public final class LeaseProjector implements AutoCloseable {
       if (recorded.contains(name)) {
         continue;
       }
-      Optional<Ipv4Address> address = addressOf(name).filter(ranges::contains);
+      Optional<Ipv4Address> address = addressOf(name).filter(scope::projects);
       DhcpLease existing = address.isPresent() ? current(name) : null;
       if (existing != null) {
         changes.put(
@@ -578,32 +604,6 @@ public final class LeaseProjector implements AutoCloseable {
 
   /** An object as this projector wrote it (null: deleted), at the version it had then. */
   private record Written(DhcpLease object, long version) {}
-
-  /** The address ranges of the projected blocks ({@code first-last}), for deletions. */
-  private final class AddressRanges {
-
-    private final TreeMap<Long, Long> lastByFirst = new TreeMap<>();
-
-    void add(String range) {
-      int dash = range == null ? -1 : range.indexOf('-');
-      try {
-        if (dash < 0) {
-          throw new IllegalArgumentException("no range");
-        }
-        long first = Ipv4Address.parse(range.substring(0, dash)).unsigned();
-        long last = Ipv4Address.parse(range.substring(dash + 1)).unsigned();
-        lastByFirst.merge(first, last, Math::max);
-      } catch (IllegalArgumentException e) {
-        // Its records are still projected; only objects without a record stay until it is fixed.
-        malformedRecords.increment();
-      }
-    }
-
-    boolean contains(Ipv4Address address) {
-      Map.Entry<Long, Long> floor = lastByFirst.floorEntry(address.unsigned());
-      return floor != null && address.unsigned() <= floor.getValue();
-    }
-  }
 
   /** Marks the diff stale on every change of an object (the projector's own writes included). */
   private final class StaleMarker implements ResourceEventHandler<DhcpLease> {

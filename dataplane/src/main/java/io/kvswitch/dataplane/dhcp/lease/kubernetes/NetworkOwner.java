@@ -58,6 +58,20 @@ public final class NetworkOwner {
     return of(found);
   }
 
+  /**
+   * Whether an object belongs to this network: it names the network's uid as an owner. Objects of a
+   * network deleted and created again under the same name name the old uid, and are garbage to be
+   * collected, not records. {@link #NONE} owns everything.
+   */
+  boolean owns(HasMetadata object) {
+    if (reference == null) {
+      return true;
+    }
+    List<OwnerReference> owners = object.getMetadata().getOwnerReferences();
+    return owners != null
+        && owners.stream().anyMatch(owner -> reference.getUid().equals(owner.getUid()));
+  }
+
   /** The owner references a record of the network carries: one, or none for {@link #NONE}. */
   List<OwnerReference> references() {
     return reference == null ? List.of() : List.of(reference);

@@ -72,13 +72,7 @@ final class ApiNode implements AutoCloseable {
             .build();
     this.store =
         KubernetesBlockRecordStore.open(
-            client,
-            NAMESPACE,
-            config.network(),
-            config.range(),
-            BLOCK_SIZE,
-            NetworkOwner.NONE,
-            owners);
+            client, NAMESPACE, config.network(), BLOCK_SIZE, NetworkOwner.NONE, owners);
     this.ledger =
         KubernetesBlockLedger.open(
             client, NAMESPACE, config.network(), config.range(), BLOCK_SIZE, nodes);

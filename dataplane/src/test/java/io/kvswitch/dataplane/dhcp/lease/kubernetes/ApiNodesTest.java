@@ -284,9 +284,9 @@ class ApiNodesTest {
   void aWriteWithoutAnAnswerInABatchThatGotAnswersIsAConflictNeverACommit() {
     ApiNode nodeA = node("node-a");
     Ipv4Address reached = Ipv4Address.parse("10.0.0.10");
-    // Another block (8 addresses each from 10.0.0.10), whose requests get no answer.
+    // Another block (aligned, 8 addresses each), whose requests get no answer.
     Ipv4Address lost = Ipv4Address.parse("10.0.0.18");
-    nodeA.unreachableFor(DhcpLeaseBlock.nameOf("blue", 1));
+    nodeA.unreachableFor(DhcpLeaseBlock.nameOf("blue", "10.0.0.16", 29));
 
     List<WriteOutcome> outcomes =
         nodeA.store.write(
@@ -332,7 +332,6 @@ class ApiNodesTest {
                   client,
                   ApiNode.NAMESPACE,
                   config.network(),
-                  config.range(),
                   ApiNode.BLOCK_SIZE,
                   NetworkOwner.NONE,
                   OwnerResolver.NONE);

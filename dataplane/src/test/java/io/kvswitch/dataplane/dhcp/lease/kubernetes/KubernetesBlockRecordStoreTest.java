@@ -19,7 +19,6 @@ import io.kvswitch.api.v1alpha1.DhcpLabels;
 import io.kvswitch.api.v1alpha1.DhcpLeaseBlock;
 import io.kvswitch.api.v1alpha1.DhcpLeaseRecord;
 import io.kvswitch.api.v1alpha1.DhcpLeaseState;
-import io.kvswitch.dataplane.dhcp.config.AddressRange;
 import io.kvswitch.dataplane.dhcp.lease.ClientKey;
 import io.kvswitch.dataplane.dhcp.lease.Lease;
 import io.kvswitch.dataplane.dhcp.lease.LeaseState;
@@ -61,8 +60,8 @@ class KubernetesBlockRecordStoreTest {
   private static final String NAMESPACE = "tenants";
   private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
 
-  /** 32 addresses, 4 blocks of 8: 10-17, 18-25, 26-33, 34-41. */
-  private static final AddressRange RANGE = AddressRange.parse("10.0.0.10", "10.0.0.41");
+  // The network's range is 10.0.0.10-10.0.0.41; the records are kept in aligned blocks of 8:
+  // 10.0.0.8-15, 10.0.0.16-23, 10.0.0.24-31, 10.0.0.32-39, 10.0.0.40-47.
 
   private static final int BLOCK_SIZE = 8;
 
@@ -135,7 +134,7 @@ class KubernetesBlockRecordStoreTest {
     clients.add(flaky);
     KubernetesBlockRecordStore store =
         KubernetesBlockRecordStore.openWithoutWatch(
-            flaky, NAMESPACE, "blue", RANGE, BLOCK_SIZE, OwnerResolver.NONE);
+            flaky, NAMESPACE, "blue", BLOCK_SIZE, OwnerResolver.NONE);
     stores.add(store);
     return store;
   }
@@ -143,7 +142,7 @@ class KubernetesBlockRecordStoreTest {
   private KubernetesBlockRecordStore node() {
     KubernetesBlockRecordStore store =
         KubernetesBlockRecordStore.open(
-            client, NAMESPACE, "blue", RANGE, BLOCK_SIZE, NetworkOwner.NONE, OwnerResolver.NONE);
+            client, NAMESPACE, "blue", BLOCK_SIZE, NetworkOwner.NONE, OwnerResolver.NONE);
     stores.add(store);
     return store;
   }
@@ -152,7 +151,7 @@ class KubernetesBlockRecordStoreTest {
   private KubernetesBlockRecordStore staleNode() {
     KubernetesBlockRecordStore store =
         KubernetesBlockRecordStore.openWithoutWatch(
-            client, NAMESPACE, "blue", RANGE, BLOCK_SIZE, OwnerResolver.NONE);
+            client, NAMESPACE, "blue", BLOCK_SIZE, OwnerResolver.NONE);
     stores.add(store);
     return store;
   }
@@ -240,17 +239,17 @@ class KubernetesBlockRecordStoreTest {
     List<Versioned<Lease>> second = committed(store.write(batch));
     assertThat(requestsSinceLastLook())
         .containsExactlyInAnyOrder(
-            "PUT /apis/kvswitch.io/v1alpha1/namespaces/tenants/dhcpleaseblocks/blue.block-0",
-            "PUT /apis/kvswitch.io/v1alpha1/namespaces/tenants/dhcpleaseblocks/blue.block-1");
+            "PUT /apis/kvswitch.io/v1alpha1/namespaces/tenants/dhcpleaseblocks/blue.10.0.0.8-29",
+            "PUT /apis/kvswitch.io/v1alpha1/namespaces/tenants/dhcpleaseblocks/blue.10.0.0.16-29");
     assertThat(store.requestsSent()).isEqualTo(6);
 
     assertThat(blocksInApi()).hasSize(2);
-    DhcpLeaseBlock block0 = blockInApi("blue.block-0");
+    DhcpLeaseBlock block0 = blockInApi("blue.10.0.0.8-29");
     assertThat(block0.getSpec().getRecords().keySet())
         .containsExactlyInAnyOrder(
             "10.0.0.10", "10.0.0.11", "10.0.0.12", "10.0.0.13", "10.0.0.14", "10.0.0.15");
     assertThat(block0.getSpec().getBound()).isEqualTo(6);
-    assertThat(block0.getSpec().getRange()).isEqualTo("10.0.0.10-10.0.0.17");
+    assertThat(block0.getSpec().getRange()).isEqualTo("10.0.0.8-10.0.0.15");
     assertThat(block0.getSpec().getRecords().get("10.0.0.10").getExpiresAt())
         .isEqualTo("2026-01-01T02:00:00Z");
     // Each record's version is the block version its write was made against, and the store's own
@@ -373,7 +372,7 @@ class KubernetesBlockRecordStoreTest {
     assertThat(outcomes.get(0)).isInstanceOf(WriteOutcome.Committed.class);
     assertThat(outcomes.get(1)).isEqualTo(new WriteOutcome.Conflict(Optional.of(aTwelve)));
     assertThat(outcomes.get(2)).isInstanceOf(WriteOutcome.Committed.class);
-    Map<String, DhcpLeaseRecord> records = blockInApi("blue.block-0").getSpec().getRecords();
+    Map<String, DhcpLeaseRecord> records = blockInApi("blue.10.0.0.8-29").getSpec().getRecords();
     assertThat(records.get("10.0.0.10").getExpiresAt()).isEqualTo("2026-01-01T03:00:00Z");
     assertThat(records.get("10.0.0.11").getNode()).isEqualTo("node-a");
     assertThat(records.get("10.0.0.12").getClientId()).isEqualTo(aTwelve.value().client().value());
@@ -424,7 +423,7 @@ class KubernetesBlockRecordStoreTest {
     }
     assertThat(blocksInApi())
         .extracting(b -> b.getMetadata().getName())
-        .containsExactlyInAnyOrder("blue.block-0", "blue.block-2", "blue.block-3");
+        .containsExactlyInAnyOrder("blue.10.0.0.8-29", "blue.10.0.0.24-29", "blue.10.0.0.40-29");
   }
 
   @Test
@@ -445,23 +444,32 @@ class KubernetesBlockRecordStoreTest {
     assertThat(a.reclaimExpired(NOW.plus(Duration.ofHours(1)))).isEqualTo(3);
 
     assertThat(requestsSinceLastLook()).hasSize(2);
-    assertThat(blockInApi("blue.block-0").getSpec().getBound()).isZero();
-    assertThat(blockInApi("blue.block-1").getSpec().getRecords().get("10.0.0.18").getState())
+    assertThat(blockInApi("blue.10.0.0.8-29").getSpec().getBound()).isZero();
+    assertThat(blockInApi("blue.10.0.0.16-29").getSpec().getRecords().get("10.0.0.18").getState())
         .isEqualTo(DhcpLeaseState.Released);
-    assertThat(blockInApi("blue.block-1").getSpec().getBound()).isEqualTo(1);
+    assertThat(blockInApi("blue.10.0.0.16-29").getSpec().getBound()).isEqualTo(1);
     assertThat(a.byAddress(ip(10)).orElseThrow().value().state()).isEqualTo(LeaseState.RELEASED);
   }
 
   @Test
-  void aReservedAddressOutsideTheRangeIsKeptInTheObjectOfItsSlash24() {
+  void anAddressOutsideTheRangeIsKeptInItsAlignedBlockLikeAnyOther() {
     KubernetesBlockRecordStore a = node();
 
     committed(a.write(List.of(create(200, 1, "node-a"))));
 
-    DhcpLeaseBlock fixed = blockInApi("blue.fixed-10.0.0");
-    assertThat(fixed.getSpec().getIndex()).isNull();
-    assertThat(fixed.getSpec().getRange()).isEqualTo("10.0.0.0-10.0.0.255");
-    assertThat(fixed.getSpec().getRecords()).containsOnlyKeys("10.0.0.200");
+    DhcpLeaseBlock block = blockInApi("blue.10.0.0.200-29");
+    assertThat(block.getSpec().getRange()).isEqualTo("10.0.0.200-10.0.0.207");
+    assertThat(block.getSpec().getRecords()).containsOnlyKeys("10.0.0.200");
+  }
+
+  @Test
+  void aBlockSizeThatIsNotAPowerOfTwoIsRefused() {
+    assertThatThrownBy(
+            () ->
+                KubernetesBlockRecordStore.open(
+                    client, NAMESPACE, "blue", 24, NetworkOwner.NONE, OwnerResolver.NONE))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("block size must be a power of two from 1 to 256, was 24");
   }
 
   @Test
@@ -477,7 +485,7 @@ class KubernetesBlockRecordStoreTest {
     Versioned<Lease> record = committed(outcomes).getFirst();
     assertThat(a.requestsSent() - before).as("the lost update and one read").isEqualTo(2);
     assertThat(a.byAddress(ip(11))).contains(record);
-    assertThat(blockInApi("blue.block-0").getSpec().getRecords().get("10.0.0.11").getRevision())
+    assertThat(blockInApi("blue.10.0.0.8-29").getSpec().getRecords().get("10.0.0.11").getRevision())
         .isEqualTo(record.version());
   }
 
@@ -487,14 +495,15 @@ class KubernetesBlockRecordStoreTest {
     KubernetesBlockRecordStore a = nodeBehind(api);
     committed(a.write(List.of(create(10, 1, "node-a"), create(18, 2, "node-a"))));
 
-    api.unreachablePath = "blue.block-1";
+    api.unreachablePath = "blue.10.0.0.16-29";
     List<WriteOutcome> outcomes =
         a.write(List.of(create(11, 3, "node-a"), create(19, 4, "node-a")));
 
     assertThat(outcomes.get(0)).isInstanceOf(WriteOutcome.Committed.class);
     // Not known to be durable: reported as a conflict against what the node last saw, never ACKed.
     assertThat(outcomes.get(1)).isEqualTo(new WriteOutcome.Conflict(Optional.empty()));
-    assertThat(blockInApi("blue.block-1").getSpec().getRecords()).containsOnlyKeys("10.0.0.18");
+    assertThat(blockInApi("blue.10.0.0.16-29").getSpec().getRecords())
+        .containsOnlyKeys("10.0.0.18");
   }
 
   @Test
@@ -523,7 +532,7 @@ class KubernetesBlockRecordStoreTest {
     server
         .expect()
         .get()
-        .withPath(blocks + "/" + DhcpLeaseBlock.nameOf("blue", 0))
+        .withPath(blocks + "/blue.10.0.0.8-29")
         .andReturn(404, new StatusBuilder().withCode(404).withReason("NotFound").build())
         .always();
 
@@ -533,5 +542,24 @@ class KubernetesBlockRecordStoreTest {
     assertThat(node.requestsSent())
         .as("the first create, then 2 x MAX_ATTEMPTS reads, each followed by a create")
         .isEqualTo(1 + 4L * KubernetesBlockRecordStore.MAX_ATTEMPTS);
+  }
+
+  @Test
+  void aWriteTheApiServerRefusesForGoodConflictsAtOnceWithoutRetries() {
+    KubernetesBlockRecordStore node = staleNode();
+    server
+        .expect()
+        .put()
+        .withPath(
+            "/apis/kvswitch.io/v1alpha1/namespaces/"
+                + NAMESPACE
+                + "/dhcpleaseblocks/blue.10.0.0.8-29")
+        .andReturn(422, new StatusBuilder().withCode(422).withReason("Invalid").build())
+        .always();
+
+    List<WriteOutcome> outcomes = node.write(List.of(create(10, 1, "node-a")));
+
+    assertThat(outcomes).containsExactly(new WriteOutcome.Conflict(Optional.empty()));
+    assertThat(node.requestsSent()).as("the create, then one refused update").isEqualTo(2);
   }
 }

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.kvswitch.api.v1alpha1.DhcpLease;
+import io.kvswitch.api.v1alpha1.DhcpLeaseBlock;
 import io.kvswitch.api.v1alpha1.DhcpLeaseSpec;
 import io.kvswitch.api.v1alpha1.DhcpLeaseState;
 import io.kvswitch.api.v1alpha1.VlanNetwork;
@@ -18,6 +19,7 @@ import io.kvswitch.dataplane.dhcp.lease.Lease;
 import io.kvswitch.dataplane.dhcp.lease.LeaseState;
 import io.kvswitch.dataplane.dhcp.lease.LeaseWrite;
 import io.kvswitch.dataplane.dhcp.lease.NetworkLeases;
+import io.kvswitch.dataplane.dhcp.lease.Versioned;
 import io.kvswitch.dataplane.dhcp.lease.WriteOutcome;
 import io.kvswitch.dataplane.dhcp.net.Ipv4Address;
 import io.kvswitch.dataplane.dhcp.net.MacAddress;
@@ -29,6 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,6 +51,11 @@ class KubernetesNetworkLeaseStoresTest {
 
   @BeforeEach
   void createNetwork() throws IOException {
+    registerCrds();
+    createVlanNetwork();
+  }
+
+  private void registerCrds() throws IOException {
     for (String file :
         List.of(
             "vlannetworks.kvswitch.io-v1.yml",
@@ -60,6 +68,9 @@ class KubernetesNetworkLeaseStoresTest {
         client.apiextensions().v1().customResourceDefinitions().resource(definition).create();
       }
     }
+  }
+
+  private VlanNetwork createVlanNetwork() {
     VlanNetwork network = new VlanNetwork();
     network.setMetadata(new ObjectMetaBuilder().withNamespace("apps").withName("web").build());
     VlanNetworkSpec spec = new VlanNetworkSpec();
@@ -67,14 +78,18 @@ class KubernetesNetworkLeaseStoresTest {
     spec.setVlanId(100);
     spec.setSubnet("10.0.0.0/24");
     network.setSpec(spec);
-    client.resource(network).create();
+    return client.resource(network).create();
   }
 
   private NetworkLeases open(String node) {
+    return open(node, RANGE);
+  }
+
+  private NetworkLeases open(String node, AddressRange range) {
     // node-a and node-b are in the cluster; node-c has left it.
     NodeDirectory directory = name -> !Set.of("node-a", "node-b").contains(name);
     return new KubernetesNetworkLeaseStores(client, node, OwnerResolver.NONE, directory)
-        .open("apps", "web", RANGE, 4);
+        .open("apps", "web", range, 4);
   }
 
   private static LeaseWrite endedLease(String ip, int client) {
@@ -167,6 +182,78 @@ class KubernetesNetworkLeaseStoresTest {
           .singleElement()
           .satisfies(owner -> assertThat(owner.getName()).isEqualTo("web"));
     }
+  }
+
+  @Test
+  void aChangedRangeKeepsEveryRecordWhereItWasSoNoAddressIsCommittedTwice() {
+    LeaseWrite first = liveLease("10.0.0.20", 1);
+    Versioned<Lease> committed;
+    try (NetworkLeases before = open("node-a")) {
+      committed =
+          ((WriteOutcome.Committed) before.store().write(List.of(first)).getFirst()).lease();
+    }
+
+    // The VlanNetwork's range now starts 4 addresses later: its allocation blocks are cut anew.
+    try (NetworkLeases after = open("node-b", AddressRange.parse("10.0.0.14", "10.0.0.29"))) {
+      assertThat(after.store().byAddress(ip("10.0.0.20"))).contains(committed);
+      assertThat(after.store().write(List.of(liveLease("10.0.0.20", 2))))
+          .as("another client cannot take the address")
+          .containsExactly(new WriteOutcome.Conflict(Optional.of(committed)));
+      Lease renewed = committed.value().withState(LeaseState.BOUND, NOW.plusSeconds(7200));
+      assertThat(after.store().write(List.of(new LeaseWrite(renewed, committed.version()))))
+          .as("its holder renews it")
+          .singleElement()
+          .isInstanceOf(WriteOutcome.Committed.class);
+    }
+  }
+
+  @Test
+  void recordsOfAnEarlierNetworkOfTheSameNameAreNotThisOnes() {
+    try (NetworkLeases old = open("node-a")) {
+      assertThat(old.store().write(List.of(liveLease("10.0.0.10", 1))))
+          .singleElement()
+          .isInstanceOf(WriteOutcome.Committed.class);
+    }
+    // Deleted and created again before the garbage collector removed the old records.
+    client.resources(VlanNetwork.class).inNamespace("apps").withName("web").delete();
+    await()
+        .until(
+            () ->
+                client.resources(VlanNetwork.class).inNamespace("apps").withName("web").get()
+                    == null);
+    VlanNetwork again = createVlanNetwork();
+
+    try (NetworkLeases fresh = open("node-a")) {
+      assertThat(fresh.store().byAddress(ip("10.0.0.10"))).isEmpty();
+      assertThat(fresh.store().write(List.of(liveLease("10.0.0.10", 2))))
+          .singleElement()
+          .isInstanceOf(WriteOutcome.Committed.class);
+    }
+    DhcpLeaseBlock block =
+        client
+            .resources(DhcpLeaseBlock.class)
+            .inNamespace("apps")
+            .withName(DhcpLeaseBlock.nameOf("web", "10.0.0.0", 27))
+            .get();
+    assertThat(block.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(owner -> assertThat(owner.getUid()).isEqualTo(again.getMetadata().getUid()));
+    assertThat(block.getSpec().getRecords()).containsOnlyKeys("10.0.0.10");
+    assertThat(block.getSpec().getRecords().get("10.0.0.10").getMac())
+        .isEqualTo("02:00:00:00:00:02");
+  }
+
+  private static LeaseWrite liveLease(String ip, int client) {
+    return new LeaseWrite(
+        new Lease(
+            Ipv4Address.parse(ip),
+            new ClientKey("hw-1-02000000000" + client),
+            MacAddress.parse("02:00:00:00:00:0" + client),
+            "",
+            "node-a",
+            NOW.plusSeconds(3600),
+            LeaseState.BOUND),
+        LeaseWrite.CREATE);
   }
 
   private Map<String, DhcpLease> leaseObjects() {

@@ -12,7 +12,6 @@ import io.kvswitch.api.v1alpha1.DhcpLeaseRecord;
 import io.kvswitch.api.v1alpha1.DhcpLeaseSpec;
 import io.kvswitch.api.v1alpha1.DhcpLeaseState;
 import io.kvswitch.api.v1alpha1.WorkloadReference;
-import io.kvswitch.dataplane.dhcp.config.AddressRange;
 import io.kvswitch.dataplane.dhcp.lease.ClientKey;
 import io.kvswitch.dataplane.dhcp.lease.Lease;
 import io.kvswitch.dataplane.dhcp.lease.LeaseState;
@@ -42,8 +41,7 @@ class LeaseObjectImportTest {
   private static final String NAMESPACE = "tenants";
   private static final Instant EXPIRY = Instant.parse("2030-01-01T00:00:00Z");
 
-  /** Blocks of 8: 10-17, 18-25, 26-33. */
-  private static final AddressRange RANGE = AddressRange.parse("10.0.0.10", "10.0.0.33");
+  // Blocks of 8 addresses, aligned: 10.0.0.8-15, 10.0.0.16-23, ...
 
   KubernetesClient client;
 
@@ -61,29 +59,30 @@ class LeaseObjectImportTest {
 
   private KubernetesBlockRecordStore open() {
     return KubernetesBlockRecordStore.open(
-        client, NAMESPACE, "blue", RANGE, 8, NetworkOwner.NONE, OwnerResolver.NONE);
+        client, NAMESPACE, "blue", 8, NetworkOwner.NONE, OwnerResolver.NONE);
   }
 
-  /** A lease object as the per-lease store wrote it. */
+  /** A lease object as the per-lease store wrote it: network and node labels, no projection. */
   private DhcpLease leaseObject(String ip, String macByte, Optional<WorkloadReference> owner) {
-    Lease lease =
-        new Lease(
-            Ipv4Address.parse(ip),
-            new ClientKey("hw-1-0200000000" + macByte),
-            MacAddress.parse("02:00:00:00:00:" + macByte),
-            "host-" + macByte,
-            "node-a",
-            EXPIRY,
-            LeaseState.BOUND);
-    return client
-        .resource(
-            LeaseObjects.toObject(
-                NAMESPACE,
-                "blue",
-                NetworkOwner.NONE,
-                new LeaseWrite(lease, LeaseWrite.CREATE),
-                owner))
-        .create();
+    DhcpLeaseSpec spec = new DhcpLeaseSpec();
+    spec.setNetwork("blue");
+    spec.setIp(ip);
+    spec.setClientId("hw-1-0200000000" + macByte);
+    spec.setMac("02:00:00:00:00:" + macByte);
+    spec.setHostname("host-" + macByte);
+    spec.setOwner(owner.orElse(null));
+    spec.setNode("node-a");
+    spec.setState(DhcpLeaseState.Bound);
+    spec.setExpiresAt(EXPIRY.toString());
+    DhcpLease object = new DhcpLease();
+    object.setMetadata(
+        new ObjectMetaBuilder()
+            .withNamespace(NAMESPACE)
+            .withName(DhcpLease.nameOf("blue", ip))
+            .withLabels(Map.of(DhcpLabels.NETWORK, "blue", DhcpLabels.NODE, "node-a"))
+            .build());
+    object.setSpec(spec);
+    return client.resource(object).create();
   }
 
   @Test
@@ -152,6 +151,26 @@ class LeaseObjectImportTest {
       assertThat(again.importedBlocks()).isZero();
       assertThat(again.all()).hasSize(3);
       assertThat(again.byAddress(Ipv4Address.parse("10.0.0.13"))).isEmpty();
+    }
+  }
+
+  @Test
+  void projectedObjectsAreNeverImported() {
+    DhcpLeaseRecord record = new DhcpLeaseRecord();
+    record.setClientId("hw-1-020000000009");
+    record.setMac("02:00:00:00:00:09");
+    record.setNode("node-a");
+    record.setState(DhcpLeaseState.Bound);
+    record.setExpiresAt(EXPIRY.toString());
+    client
+        .resource(
+            LeaseObjects.projectionOf(
+                NAMESPACE, "blue", NetworkOwner.NONE, "10.0.0.40", record, null))
+        .create();
+
+    try (KubernetesBlockRecordStore store = open()) {
+      assertThat(store.importedBlocks()).isZero();
+      assertThat(store.byAddress(Ipv4Address.parse("10.0.0.40"))).isEmpty();
     }
   }
 

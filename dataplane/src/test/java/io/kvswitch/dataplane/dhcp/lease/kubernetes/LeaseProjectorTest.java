@@ -22,6 +22,7 @@ import io.kvswitch.api.v1alpha1.DhcpLeaseState;
 import io.kvswitch.api.v1alpha1.VlanNetwork;
 import io.kvswitch.api.v1alpha1.WorkloadReference;
 import io.kvswitch.dataplane.dhcp.FakeClock;
+import io.kvswitch.dataplane.dhcp.net.Ipv4Address;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -49,14 +50,34 @@ class LeaseProjectorTest {
 
   private static final String NAMESPACE = "tenants";
   private static final String NETWORK = "blue";
-  private static final String OWN_BLOCK = DhcpLeaseBlock.nameOf(NETWORK, 0);
-  private static final String OTHER_BLOCK = DhcpLeaseBlock.nameOf(NETWORK, 1);
+  private static final String OWN_BLOCK = DhcpLeaseBlock.nameOf(NETWORK, "10.0.0.8", 29);
+  private static final String OTHER_BLOCK = DhcpLeaseBlock.nameOf(NETWORK, "10.0.0.16", 29);
 
   KubernetesClient client;
 
   private final FakeClock clock = new FakeClock();
   private final CachedBlocks blocks = new CachedBlocks();
   private final Set<String> projected = ConcurrentHashMap.newKeySet();
+
+  /** Projects the addresses of the blocks named in {@link #projected}. */
+  private final LeaseProjector.Scope scope =
+      new LeaseProjector.Scope() {
+        @Override
+        public boolean projects(Ipv4Address address) {
+          return projected.stream()
+              .map(name -> blocks.byName.get(name).getSpec().getRange().split("-"))
+              .anyMatch(
+                  range ->
+                      address.unsigned() >= Ipv4Address.parse(range[0]).unsigned()
+                          && address.unsigned() <= Ipv4Address.parse(range[1]).unsigned());
+        }
+
+        @Override
+        public long version() {
+          return projected.hashCode();
+        }
+      };
+
   private final NetworkOwner owner = NetworkOwner.of(network());
   private final List<LeaseProjector> projectors = new ArrayList<>();
   private final List<KubernetesClient> clients = new ArrayList<>();
@@ -69,8 +90,8 @@ class LeaseProjectorTest {
           client.apiextensions().v1().customResourceDefinitions().load(crd).item();
       client.apiextensions().v1().customResourceDefinitions().resource(definition).create();
     }
-    blocks.create(OWN_BLOCK, 0, "10.0.0.10-10.0.0.17");
-    blocks.create(OTHER_BLOCK, 1, "10.0.0.18-10.0.0.25");
+    blocks.create(OWN_BLOCK, "10.0.0.8-10.0.0.15");
+    blocks.create(OTHER_BLOCK, "10.0.0.16-10.0.0.23");
     projected.add(OWN_BLOCK);
   }
 
@@ -96,7 +117,14 @@ class LeaseProjectorTest {
 
     DhcpLease first = object("10.0.0.10");
     assertThat(first.getMetadata().getLabels())
-        .isEqualTo(Map.of(DhcpLabels.NETWORK, NETWORK, DhcpLabels.NODE, "node-a"));
+        .isEqualTo(
+            Map.of(
+                DhcpLabels.NETWORK,
+                NETWORK,
+                DhcpLabels.NODE,
+                "node-a",
+                DhcpLabels.PROJECTED,
+                "true"));
     assertThat(first.getMetadata().getOwnerReferences()).isEqualTo(owner.references());
     DhcpLeaseSpec spec = first.getSpec();
     assertThat(spec.getNetwork()).isEqualTo(NETWORK);
@@ -275,7 +303,7 @@ class LeaseProjectorTest {
             NETWORK,
             owner,
             blocks::all,
-            b -> projected.contains(b.getMetadata().getName()),
+            scope,
             LeaseProjector.Settings.writesPerSecond(0));
     projectors.add(projector);
     projector.changed();
@@ -350,7 +378,7 @@ class LeaseProjectorTest {
             NETWORK,
             owner,
             blocks::all,
-            b -> projected.contains(b.getMetadata().getName()),
+            scope,
             new LeaseProjector.Settings(50, 50, Duration.ofHours(1)));
     projectors.add(projector);
     await().until(projector::synced);
@@ -372,15 +400,7 @@ class LeaseProjectorTest {
 
   private LeaseProjector projectorOn(KubernetesClient on, LeaseProjector.Settings settings) {
     LeaseProjector projector =
-        LeaseProjector.open(
-            on,
-            NAMESPACE,
-            NETWORK,
-            owner,
-            blocks::all,
-            b -> projected.contains(b.getMetadata().getName()),
-            settings,
-            clock);
+        LeaseProjector.open(on, NAMESPACE, NETWORK, owner, blocks::all, scope, settings, clock);
     projectors.add(projector);
     await().until(projector::synced);
     return projector;
@@ -429,10 +449,9 @@ class LeaseProjectorTest {
     private final Map<String, DhcpLeaseBlock> byName = new ConcurrentHashMap<>();
     private final AtomicLong versions = new AtomicLong(100);
 
-    void create(String name, int index, String range) {
+    void create(String name, String range) {
       DhcpLeaseBlockSpec spec = new DhcpLeaseBlockSpec();
       spec.setNetwork(NETWORK);
-      spec.setIndex(index);
       spec.setRange(range);
       spec.setBound(0);
       store(name, spec);
@@ -469,7 +488,6 @@ class LeaseProjectorTest {
     private static DhcpLeaseBlockSpec copy(DhcpLeaseBlockSpec spec) {
       DhcpLeaseBlockSpec next = new DhcpLeaseBlockSpec();
       next.setNetwork(spec.getNetwork());
-      next.setIndex(spec.getIndex());
       next.setRange(spec.getRange());
       next.setRecords(spec.getRecords());
       return next;

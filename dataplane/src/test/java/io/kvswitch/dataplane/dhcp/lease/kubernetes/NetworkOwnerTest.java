@@ -81,7 +81,7 @@ class NetworkOwnerTest {
         client
             .resources(DhcpLeaseBlock.class)
             .inNamespace("apps")
-            .withName(DhcpLeaseBlock.nameOf("web", 0))
+            .withName(DhcpLeaseBlock.nameOf("web", "10.0.0.0", 27))
             .get();
     AddressBlock block =
         client
