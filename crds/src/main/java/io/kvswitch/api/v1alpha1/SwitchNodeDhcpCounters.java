@@ -40,6 +40,12 @@ public class SwitchNodeDhcpCounters {
   /** Networks (namespace/name) in which this node found no free address for its last new client. */
   private List<String> exhaustedNetworks = new ArrayList<>();
 
+  /**
+   * What the servers' lease stores in the API server counted: requests, conflicts, records that
+   * could not be read, and the projection as DhcpLease objects.
+   */
+  private SwitchNodeLeaseStoreCounters leaseStore;
+
   public Integer getServedVlans() {
     return servedVlans;
   }
@@ -94,5 +100,13 @@ public class SwitchNodeDhcpCounters {
 
   public void setExhaustedNetworks(List<String> exhaustedNetworks) {
     this.exhaustedNetworks = exhaustedNetworks;
+  }
+
+  public SwitchNodeLeaseStoreCounters getLeaseStore() {
+    return leaseStore;
+  }
+
+  public void setLeaseStore(SwitchNodeLeaseStoreCounters leaseStore) {
+    this.leaseStore = leaseStore;
   }
 }

@@ -1,6 +1,7 @@
 package io.kvswitch.dataplane.agent;
 
 import io.kvswitch.dataplane.bridge.Bridge;
+import io.kvswitch.dataplane.dhcp.lease.LeaseStoreCounters;
 import io.kvswitch.dataplane.metrics.PrometheusText;
 import io.kvswitch.dataplane.tunnel.VxlanRxDrop;
 import io.kvswitch.dataplane.tunnel.VxlanTxDrop;
@@ -9,7 +10,8 @@ import java.util.Map;
 /**
  * The agent's {@code GET /metrics}: the switch's port and MAC table metrics as the standalone
  * switch renders them ({@link PrometheusText}), then the overlay's and the DHCP server's totals
- * from the engine's counters, the same numbers the agent reports in its node state's status.
+ * from the engine's counters (its lease stores' included), the same numbers the agent reports in
+ * its node state's status.
  */
 public final class AgentMetrics {
 
@@ -130,6 +132,65 @@ public final class AgentMetrics {
     for (String network : dhcp.exhaustedNetworks()) {
       labelled(out, "kvswitch_dhcp_pool_exhausted", "network", network, 1);
     }
+    appendLeaseStore(out, dhcp.leaseStore());
+  }
+
+  /** The lease stores' requests and trouble in the API server, and their projection's. */
+  private static void appendLeaseStore(StringBuilder out, LeaseStoreCounters store) {
+    sample(
+        out,
+        "kvswitch_dhcp_lease_store_requests_total",
+        "Requests the lease stores sent to the API server to write lease records.",
+        "counter",
+        store.apiRequests());
+    sample(
+        out,
+        "kvswitch_dhcp_lease_store_block_conflicts_total",
+        "Lease block writes refused because the block had changed since it was read.",
+        "counter",
+        store.blockConflicts());
+    sample(
+        out,
+        "kvswitch_dhcp_lease_store_foreign_blocks_total",
+        "Lease blocks seen that belong to an earlier network of the same name.",
+        "counter",
+        store.foreignBlocks());
+    sample(
+        out,
+        "kvswitch_dhcp_lease_store_malformed_records_total",
+        "Lease blocks or records seen that could not be read.",
+        "counter",
+        store.malformedRecords());
+    sample(
+        out,
+        "kvswitch_dhcp_lease_store_imported_blocks_total",
+        "Lease blocks created from the DhcpLease objects of agents that kept one object per lease.",
+        "counter",
+        store.importedBlocks());
+    sample(
+        out,
+        "kvswitch_dhcp_lease_projection_writes_total",
+        "DhcpLease objects the projection created, updated or deleted.",
+        "counter",
+        store.projectionWrites());
+    sample(
+        out,
+        "kvswitch_dhcp_lease_projection_conflicts_total",
+        "DhcpLease writes refused because the object had changed or gone since it was read.",
+        "counter",
+        store.projectionConflicts());
+    sample(
+        out,
+        "kvswitch_dhcp_lease_projection_failures_total",
+        "DhcpLease writes without an answer, and projection passes that failed otherwise.",
+        "counter",
+        store.projectionFailures());
+    sample(
+        out,
+        "kvswitch_dhcp_lease_projection_pending",
+        "Addresses whose DhcpLease object differs from their lease record after the last pass.",
+        "gauge",
+        store.projectionPending());
   }
 
   private static void byLabel(

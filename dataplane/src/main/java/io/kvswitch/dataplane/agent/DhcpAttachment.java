@@ -384,11 +384,14 @@ public final class DhcpAttachment implements SwitchEngine, AutoCloseable {
     return delegate.counters().withDhcp(dhcpCounters());
   }
 
-  /** What the DHCP port and the servers counted, the closed servers' counts included. */
+  /**
+   * What the DHCP port, the servers and their lease stores counted, the closed servers' counts
+   * included (but not what their projections left pending).
+   */
   public synchronized DhcpCounters dhcpCounters() {
     DhcpCounterTotals totals = retired.copy();
     for (Served network : served.values()) {
-      totals.add(network.server().counters(), network.responder());
+      totals.add(network.server().counters(), network.responder(), network.leases().counters());
     }
     return totals.report(
         served.size(), port == null ? null : port.counters(), List.copyOf(exhaustedNetworks));
@@ -474,7 +477,8 @@ public final class DhcpAttachment implements SwitchEngine, AutoCloseable {
   /** Closes a server that no longer serves, keeping what it counted. */
   private void retire(Served server) {
     server.close();
-    retired.add(server.server().counters(), server.responder());
+    retired.add(
+        server.server().counters(), server.responder(), server.leases().counters().closed());
   }
 
   /** Called on the DHCP port's thread: where the switch learned the client's MAC. */

@@ -2,6 +2,7 @@ package io.kvswitch.dataplane.agent;
 
 import io.kvswitch.dataplane.dhcp.codec.DhcpMessageType;
 import io.kvswitch.dataplane.dhcp.frame.DhcpFrameResponder;
+import io.kvswitch.dataplane.dhcp.lease.LeaseStoreCounters;
 import io.kvswitch.dataplane.dhcp.port.DhcpPortCounters;
 import io.kvswitch.dataplane.dhcp.server.DhcpServerCounters;
 import io.kvswitch.dataplane.dhcp.server.DropReason;
@@ -12,9 +13,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Adds up what DHCP servers and their frame responders counted. The attachment keeps one of these
- * for the servers it has closed, so that a VLAN whose configuration changed (a new server) does not
- * take its counts back.
+ * Adds up what DHCP servers, their frame responders and their lease stores counted. The attachment
+ * keeps one of these for the servers it has closed, so that a VLAN whose configuration changed (a
+ * new server, with a new store) does not take its counts back.
  */
 final class DhcpCounterTotals {
 
@@ -23,9 +24,14 @@ final class DhcpCounterTotals {
   private final EnumMap<DropReason, Long> serverDrops = new EnumMap<>(DropReason.class);
   private long malformed;
   private long failed;
+  private LeaseStoreCounters leaseStore = LeaseStoreCounters.NONE;
 
-  /** Adds one server's counters and those of the responder in front of it. */
-  void add(DhcpServerCounters server, DhcpFrameResponder responder) {
+  /**
+   * Adds one server's counters, those of the responder in front of it and those of its lease store
+   * (of a closed store: {@link LeaseStoreCounters#closed()}, so nothing stays pending).
+   */
+  void add(DhcpServerCounters server, DhcpFrameResponder responder, LeaseStoreCounters leaseStore) {
+    this.leaseStore = this.leaseStore.plus(leaseStore);
     for (DhcpMessageType type : DhcpMessageType.values()) {
       received.merge(type, server.received(type), Long::sum);
       sent.merge(type, server.sent(type), Long::sum);
@@ -44,6 +50,7 @@ final class DhcpCounterTotals {
     copy.serverDrops.putAll(serverDrops);
     copy.malformed = malformed;
     copy.failed = failed;
+    copy.leaseStore = leaseStore;
     return copy;
   }
 
@@ -76,7 +83,8 @@ final class DhcpCounterTotals {
             DhcpMessageType.INFORM),
         byType(sent, DhcpMessageType.OFFER, DhcpMessageType.ACK, DhcpMessageType.NAK),
         drops,
-        exhaustedNetworks);
+        exhaustedNetworks,
+        leaseStore);
   }
 
   private static Map<String, Long> byType(

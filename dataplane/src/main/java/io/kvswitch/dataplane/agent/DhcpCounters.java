@@ -1,5 +1,6 @@
 package io.kvswitch.dataplane.agent;
 
+import io.kvswitch.dataplane.dhcp.lease.LeaseStoreCounters;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,6 +16,8 @@ import java.util.TreeMap;
  * @param sent messages the servers sent, by type label ({@code offer}, {@code ack}, {@code nak})
  * @param drops requests without an answer, by reason label (the port's and the servers')
  * @param exhaustedNetworks networks (namespace/name) whose pool had no address for a new client
+ * @param leaseStore what the servers' lease stores counted, those of closed servers included; its
+ *     {@code projectionPending} only of the stores open now
  */
 public record DhcpCounters(
     int servedVlans,
@@ -23,10 +26,11 @@ public record DhcpCounters(
     Map<String, Long> received,
     Map<String, Long> sent,
     Map<String, Long> drops,
-    List<String> exhaustedNetworks) {
+    List<String> exhaustedNetworks,
+    LeaseStoreCounters leaseStore) {
 
   public static final DhcpCounters NONE =
-      new DhcpCounters(0, 0, 0, Map.of(), Map.of(), Map.of(), List.of());
+      new DhcpCounters(0, 0, 0, Map.of(), Map.of(), Map.of(), List.of(), LeaseStoreCounters.NONE);
 
   public DhcpCounters {
     received = Map.copyOf(new TreeMap<>(received));
@@ -43,7 +47,8 @@ public record DhcpCounters(
         && total(received) == 0
         && total(sent) == 0
         && total(drops) == 0
-        && exhaustedNetworks.isEmpty();
+        && exhaustedNetworks.isEmpty()
+        && leaseStore.isEmpty();
   }
 
   /** Requests dropped for any reason. */

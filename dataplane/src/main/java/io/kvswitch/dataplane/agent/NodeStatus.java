@@ -6,8 +6,10 @@ import io.kvswitch.api.v1alpha1.ConditionTypes;
 import io.kvswitch.api.v1alpha1.MirrorCounters;
 import io.kvswitch.api.v1alpha1.SwitchNodeCounters;
 import io.kvswitch.api.v1alpha1.SwitchNodeDhcpCounters;
+import io.kvswitch.api.v1alpha1.SwitchNodeLeaseStoreCounters;
 import io.kvswitch.api.v1alpha1.SwitchNodeOverlayCounters;
 import io.kvswitch.api.v1alpha1.SwitchNodeStateStatus;
+import io.kvswitch.dataplane.dhcp.lease.LeaseStoreCounters;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -111,7 +113,22 @@ public final class NodeStatus {
     dhcp.setSent(new TreeMap<>(counters.sent()));
     dhcp.setDrops(new TreeMap<>(counters.drops()));
     dhcp.setExhaustedNetworks(new ArrayList<>(counters.exhaustedNetworks()));
+    dhcp.setLeaseStore(leaseStore(counters.leaseStore()));
     return dhcp;
+  }
+
+  private static SwitchNodeLeaseStoreCounters leaseStore(LeaseStoreCounters counters) {
+    SwitchNodeLeaseStoreCounters store = new SwitchNodeLeaseStoreCounters();
+    store.setApiRequests(counters.apiRequests());
+    store.setBlockConflicts(counters.blockConflicts());
+    store.setForeignBlocks(counters.foreignBlocks());
+    store.setMalformedRecords(counters.malformedRecords());
+    store.setImportedBlocks(counters.importedBlocks());
+    store.setProjectionWrites(counters.projectionWrites());
+    store.setProjectionConflicts(counters.projectionConflicts());
+    store.setProjectionFailures(counters.projectionFailures());
+    store.setProjectionPending(counters.projectionPending());
+    return store;
   }
 
   private static Condition ready(List<Condition> conditions) {

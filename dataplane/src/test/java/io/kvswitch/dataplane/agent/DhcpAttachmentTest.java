@@ -18,8 +18,10 @@ import io.kvswitch.dataplane.dhcp.frame.DhcpFrame;
 import io.kvswitch.dataplane.dhcp.frame.DhcpFrameCodec;
 import io.kvswitch.dataplane.dhcp.lease.InMemoryNetworkLeaseStores;
 import io.kvswitch.dataplane.dhcp.lease.LeaseState;
+import io.kvswitch.dataplane.dhcp.lease.LeaseStoreCounters;
 import io.kvswitch.dataplane.dhcp.lease.LeaseStoreUnavailableException;
 import io.kvswitch.dataplane.dhcp.lease.NetworkLeaseStores;
+import io.kvswitch.dataplane.dhcp.lease.kubernetes.LeaseProjector;
 import io.kvswitch.dataplane.dhcp.net.Ipv4Address;
 import io.kvswitch.dataplane.dhcp.net.MacAddress;
 import io.kvswitch.dataplane.dhcp.port.SwitchDhcpPort;
@@ -350,6 +352,9 @@ class DhcpAttachmentTest {
     assertThat(counters.sent()).containsEntry("offer", 2L).containsEntry("ack", 2L);
     assertThat(counters.dropped()).isEqualTo(1);
     assertThat(counters.exhaustedNetworks()).containsExactly("apps/db");
+    assertThat(counters.leaseStore())
+        .as("stores in memory send nothing anywhere")
+        .isEqualTo(LeaseStoreCounters.NONE);
     assertThat(node.engine.counters().dhcp()).isEqualTo(counters);
 
     // A new range for VLAN 10 is a new server; what the old one counted stays in the totals. VLAN
@@ -365,6 +370,84 @@ class DhcpAttachmentTest {
     assertThat(after.sent()).isEqualTo(counters.sent());
     assertThat(after.drops()).isEqualTo(counters.drops());
     assertThat(after.exhaustedNetworks()).isEmpty();
+    assertThat(after.leaseStore()).isEqualTo(LeaseStoreCounters.NONE);
+  }
+
+  @Test
+  void theLeaseStoresInTheApiServerAreCountedAndTheirCountsOutliveReplacedServers() {
+    // One projection write, then none for hours: the second lease's object stays pending.
+    LeaseProjector.Settings oneWrite = new LeaseProjector.Settings(1e-4, 1, Duration.ofMillis(200));
+    try (LeaseStoresInMockApi api =
+            new LeaseStoresInMockApi().network("apps", "web", 10, "10.0.10.0/24");
+        DhcpNode node = new DhcpNode("fabric", "node-a", api.storesOf("node-a", oneWrite))) {
+      SwitchNodeStateSpec spec = spec("fabric", "node-a");
+      spec.getVlans().add(dhcpVlan(10, "apps/web"));
+      spec.getPorts().add(port("apps/a", 10, "02:00:00:00:00:0a"));
+      spec.getPorts().add(port("apps/d", 10, "02:00:00:00:00:0d"));
+      assertThat(node.apply(1, spec).succeeded()).isTrue();
+      assertThat(node.engine.dhcpCounters().leaseStore()).isEqualTo(LeaseStoreCounters.NONE);
+
+      Ipv4Address first =
+          lease(node.hostEnd("apps/a"), new TestClient("02:00:00:00:00:0a")).message().yiaddr();
+      // Acknowledged after its record was written: the block's object created, then updated.
+      assertThat(node.engine.dhcpCounters().leaseStore().apiRequests()).isEqualTo(2);
+      Ipv4Address second =
+          lease(node.hostEnd("apps/d"), new TestClient("02:00:00:00:00:0d")).message().yiaddr();
+      // The same block again: one update.
+      assertThat(node.engine.dhcpCounters().leaseStore().apiRequests()).isEqualTo(3);
+      assertThat(api.leaseBlocks("apps"))
+          .singleElement()
+          .satisfies(
+              block ->
+                  assertThat(block.getSpec().getRecords())
+                      .containsOnlyKeys(first.toString(), second.toString()));
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () ->
+                  assertThat(node.engine.dhcpCounters().leaseStore())
+                      .isEqualTo(new LeaseStoreCounters(3, 0, 0, 0, 0, 1, 0, 0, 1)));
+      assertThat(api.leaseObjects("apps")).hasSize(1);
+      assertThat(node.engine.dhcpCounters().isEmpty()).isFalse();
+
+      // A new range: a new server with a new store. The closed store's counts stay. The new
+      // store's projection takes the old one's diff over (the old records now lie outside the
+      // range; such addresses go with block 0, which this node looks after): it writes the object
+      // that was left pending with its one write, and nothing is pending any more.
+      SwitchNodeStateSpec moved = spec("fabric", "node-a");
+      moved.getVlans().add(dhcpVlan(10, "apps/web"));
+      moved.getVlans().getFirst().getDhcp().setRangeStart("10.0.10.150");
+      moved.getPorts().addAll(spec.getPorts());
+      assertThat(node.apply(2, moved).succeeded()).isTrue();
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () ->
+                  assertThat(node.engine.dhcpCounters().leaseStore())
+                      .isEqualTo(new LeaseStoreCounters(3, 0, 0, 0, 0, 2, 0, 0, 0)));
+      assertThat(api.leaseObjects("apps")).hasSize(2);
+
+      // A lease from the new store: a new block object (create, update); its projection has no
+      // write left, so the new lease's object is pending.
+      Ipv4Address third =
+          lease(node.hostEnd("apps/d"), new TestClient("02:00:00:00:00:1d")).message().yiaddr();
+      assertThat(third).isEqualTo(Ipv4Address.parse("10.0.10.150"));
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () ->
+                  assertThat(node.engine.dhcpCounters().leaseStore())
+                      .isEqualTo(new LeaseStoreCounters(5, 0, 0, 0, 0, 2, 0, 0, 1)));
+
+      // DHCP off: no server and nothing pending; the totals stay.
+      SwitchNodeStateSpec off = spec("fabric", "node-a");
+      off.getVlans().add(vlan(10, "apps/web"));
+      off.getPorts().addAll(spec.getPorts());
+      assertThat(node.apply(3, off).succeeded()).isTrue();
+      DhcpCounters stopped = node.engine.dhcpCounters();
+      assertThat(stopped.servedVlans()).isZero();
+      assertThat(stopped.leaseStore()).isEqualTo(new LeaseStoreCounters(5, 0, 0, 0, 0, 2, 0, 0, 0));
+    }
   }
 
   @Test

@@ -10,8 +10,10 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kvswitch.api.v1alpha1.SwitchNodeDhcpCounters;
+import io.kvswitch.api.v1alpha1.SwitchNodeLeaseStoreCounters;
 import io.kvswitch.api.v1alpha1.SwitchNodeState;
 import io.kvswitch.api.v1alpha1.SwitchNodeStateSpec;
+import io.kvswitch.dataplane.dhcp.lease.LeaseStoreCounters;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -121,7 +123,8 @@ class NodeAgentTest {
                     Map.of("discover", 6L, "request", 6L),
                     Map.of("offer", 5L, "ack", 5L),
                     Map.of("pool_exhausted", 1L, "queue_full", 0L),
-                    List.of("apps/web"))));
+                    List.of("apps/web"),
+                    new LeaseStoreCounters(40, 3, 1, 2, 4, 25, 5, 6, 7))));
     SwitchNodeState written = write("node-a", web("apps/a", "apps/b"));
     // Another node's state must not reach this agent.
     SwitchNodeStateSpec other = spec("fabric", "node-b");
@@ -159,6 +162,16 @@ class NodeAgentTest {
     assertThat(dhcp.getDrops())
         .containsOnly(Map.entry("pool_exhausted", 1L), Map.entry("queue_full", 0L));
     assertThat(dhcp.getExhaustedNetworks()).containsExactly("apps/web");
+    SwitchNodeLeaseStoreCounters leaseStore = dhcp.getLeaseStore();
+    assertThat(leaseStore.getApiRequests()).isEqualTo(40);
+    assertThat(leaseStore.getBlockConflicts()).isEqualTo(3);
+    assertThat(leaseStore.getForeignBlocks()).isEqualTo(1);
+    assertThat(leaseStore.getMalformedRecords()).isEqualTo(2);
+    assertThat(leaseStore.getImportedBlocks()).isEqualTo(4);
+    assertThat(leaseStore.getProjectionWrites()).isEqualTo(25);
+    assertThat(leaseStore.getProjectionConflicts()).isEqualTo(5);
+    assertThat(leaseStore.getProjectionFailures()).isEqualTo(6);
+    assertThat(leaseStore.getProjectionPending()).isEqualTo(7);
   }
 
   @Test

@@ -18,6 +18,14 @@ public interface NetworkLeases extends AutoCloseable {
    */
   int reclaimExpired(Instant now);
 
+  /**
+   * What the store and its projection counted since this object was opened; {@link
+   * LeaseStoreCounters#NONE} for a store that sends nothing anywhere (memory).
+   */
+  default LeaseStoreCounters counters() {
+    return LeaseStoreCounters.NONE;
+  }
+
   /** Stops watching the network's records; the records themselves stay. */
   @Override
   void close();

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kvswitch.dataplane.dhcp.config.AddressRange;
 import io.kvswitch.dataplane.dhcp.lease.BlockLedger;
 import io.kvswitch.dataplane.dhcp.lease.LeaseStore;
+import io.kvswitch.dataplane.dhcp.lease.LeaseStoreCounters;
 import io.kvswitch.dataplane.dhcp.lease.NetworkLeaseStores;
 import io.kvswitch.dataplane.dhcp.lease.NetworkLeases;
 import java.time.Instant;
@@ -95,6 +96,20 @@ public final class KubernetesNetworkLeaseStores implements NetworkLeaseStores {
       @Override
       public int reclaimExpired(Instant now) {
         return store.reclaimExpired(now, duty.fresh());
+      }
+
+      @Override
+      public LeaseStoreCounters counters() {
+        return new LeaseStoreCounters(
+            store.requestsSent(),
+            store.blockConflicts(),
+            store.foreignBlocks(),
+            store.malformedRecords(),
+            store.importedBlocks(),
+            projector.created() + projector.updated() + projector.deleted(),
+            projector.conflicts(),
+            projector.failures(),
+            projector.pending());
       }
 
       @Override
