@@ -86,6 +86,9 @@ cleanup() {
       wait "${pid[$s]}" 2>/dev/null || true
       # A kvswitch server prints its counters (messages by type, drops by reason) on exit.
       [ "$s" = kea ] || sed -n "s/^received/$s counters: received/p" "$work/$s.log" >&2 || true
+      # And the first failures it logged, if any (their count is "failed replies" above).
+      [ "$s" = kea ] || grep -m 3 -A 6 "DHCP server failed\|cannot send DHCP reply" "$work/$s.log" \
+        | sed "s/^/$s: /" >&2 || true
     fi
     ip netns del "kdb$id${short[$s]}s" 2>/dev/null || true
     ip netns del "kdb$id${short[$s]}c" 2>/dev/null || true
