@@ -499,12 +499,33 @@ public final class DhcpAttachment implements SwitchEngine, AutoCloseable {
         .map(SwitchNodePort::getName);
   }
 
-  private void reclaimExpired() {
-    List<Served> now;
+  /**
+   * The minute's round over the served networks: opens anew the store of a network that was deleted
+   * and created again under the same name, and reclaims the others' expired leases.
+   */
+  void reclaimExpired() {
+    Map<Integer, Served> now;
     synchronized (this) {
-      now = List.copyOf(served.values());
+      now = Map.copyOf(served);
     }
-    for (Served network : now) {
+    for (Map.Entry<Integer, Served> entry : now.entrySet()) {
+      Served network = entry.getValue();
+      if (replaced(network)) {
+        int vlan = entry.getKey();
+        LOG.info(
+            "DHCP {}/{}: the VlanNetwork was deleted and created again; opening its lease store"
+                + " anew",
+            network.namespace(),
+            network.network());
+        Wanted want;
+        synchronized (this) {
+          want = wanted.get(vlan);
+        }
+        if (want != null) {
+          opener.execute(() -> open(vlan, want));
+        }
+        continue;
+      }
       try {
         int reclaimed = network.leases().reclaimExpired(clock.instant());
         if (reclaimed > 0) {
@@ -517,6 +538,19 @@ public final class DhcpAttachment implements SwitchEngine, AutoCloseable {
       } catch (RuntimeException e) {
         LOG.debug("DHCP {}/{}: reclaim failed: {}", network.namespace(), network.network(), e);
       }
+    }
+  }
+
+  private boolean replaced(Served network) {
+    try {
+      return network.leases().replacedByAnotherNetwork();
+    } catch (RuntimeException e) {
+      LOG.debug(
+          "DHCP {}/{}: cannot tell whether the network was replaced: {}",
+          network.namespace(),
+          network.network(),
+          e);
+      return false;
     }
   }
 

@@ -25,6 +25,7 @@ import io.kvswitch.dataplane.dhcp.lease.kubernetes.LeaseProjector;
 import io.kvswitch.dataplane.dhcp.net.Ipv4Address;
 import io.kvswitch.dataplane.dhcp.net.MacAddress;
 import io.kvswitch.dataplane.dhcp.port.SwitchDhcpPort;
+import io.kvswitch.dataplane.dhcp.server.DhcpServer;
 import io.kvswitch.dataplane.engine.DropReason;
 import io.kvswitch.dataplane.engine.PortVlanConfig;
 import io.kvswitch.dataplane.engine.StormControlSettings;
@@ -371,6 +372,42 @@ class DhcpAttachmentTest {
     assertThat(after.drops()).isEqualTo(counters.drops());
     assertThat(after.exhaustedNetworks()).isEmpty();
     assertThat(after.leaseStore()).isEqualTo(LeaseStoreCounters.NONE);
+  }
+
+  @Test
+  void aNetworkDeletedAndCreatedAgainGetsItsLeaseStoreOpenedAnew() {
+    try (LeaseStoresInMockApi api =
+            new LeaseStoresInMockApi().network("apps", "web", 10, "10.0.10.0/24");
+        DhcpNode node = new DhcpNode("fabric", "node-a", api.storesOf("node-a"))) {
+      SwitchNodeStateSpec spec = spec("fabric", "node-a");
+      spec.getVlans().add(dhcpVlan(10, "apps/web"));
+      spec.getPorts().add(port("apps/a", 10, "02:00:00:00:00:0a"));
+      spec.getPorts().add(port("apps/d", 10, "02:00:00:00:00:0d"));
+      assertThat(node.apply(1, spec).succeeded()).isTrue();
+      lease(node.hostEnd("apps/a"), new TestClient("02:00:00:00:00:0a"));
+      DhcpServer before = node.engine.server(10).orElseThrow();
+
+      node.engine.reclaimExpired();
+      assertThat(node.engine.server(10)).as("the same network: nothing reopened").contains(before);
+
+      // Deleted and created again under the same name; the node state does not change.
+      api.recreate("apps", "web", 10, "10.0.10.0/24");
+      String uid = api.uidOf("apps", "web");
+      node.engine.reclaimExpired();
+      await().atMost(WAIT).until(() -> node.engine.server(10).filter(s -> s != before).isPresent());
+
+      // The garbage collector deletes the old network's block (the mock server has none); the new
+      // store then writes blocks owned by the new network.
+      api.collectGarbage("apps");
+      lease(node.hostEnd("apps/d"), new TestClient("02:00:00:00:00:0d"));
+      assertThat(api.leaseBlocks("apps"))
+          .singleElement()
+          .satisfies(
+              block ->
+                  assertThat(block.getMetadata().getOwnerReferences())
+                      .singleElement()
+                      .satisfies(owner -> assertThat(owner.getUid()).isEqualTo(uid)));
+    }
   }
 
   @Test

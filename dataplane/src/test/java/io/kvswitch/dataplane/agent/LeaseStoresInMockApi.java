@@ -39,6 +39,37 @@ final class LeaseStoresInMockApi implements AutoCloseable {
     return this;
   }
 
+  /** Deletes the VlanNetwork and creates it again: the same name, a new uid. */
+  LeaseStoresInMockApi recreate(String namespace, String name, int vlanId, String subnet) {
+    client.resources(VlanNetwork.class).inNamespace(namespace).withName(name).delete();
+    return network(namespace, name, vlanId, subnet);
+  }
+
+  /** Deletes the namespace's lease blocks whose owner is no VlanNetwork that exists now. */
+  void collectGarbage(String namespace) {
+    List<String> live =
+        client.resources(VlanNetwork.class).inNamespace(namespace).list().getItems().stream()
+            .map(n -> n.getMetadata().getUid())
+            .toList();
+    for (DhcpLeaseBlock block : leaseBlocks(namespace)) {
+      if (block.getMetadata().getOwnerReferences().stream()
+          .noneMatch(owner -> live.contains(owner.getUid()))) {
+        client.resource(block).delete();
+      }
+    }
+  }
+
+  /** The uid of the VlanNetwork now. */
+  String uidOf(String namespace, String name) {
+    return client
+        .resources(VlanNetwork.class)
+        .inNamespace(namespace)
+        .withName(name)
+        .get()
+        .getMetadata()
+        .getUid();
+  }
+
   /** The stores of one node, as the agent opens them (every other node counts as present). */
   KubernetesNetworkLeaseStores storesOf(String node) {
     return storesOf(node, LeaseProjector.Settings.DEFAULT);

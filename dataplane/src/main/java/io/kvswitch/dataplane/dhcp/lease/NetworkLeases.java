@@ -26,6 +26,17 @@ public interface NetworkLeases extends AutoCloseable {
     return LeaseStoreCounters.NONE;
   }
 
+  /**
+   * Whether the network these stores were opened for is gone and another of the same name has taken
+   * its place (deleted and created again): the stores then write records the garbage collector
+   * deletes, and must be opened again. False when that cannot be told.
+   *
+   * @throws RuntimeException when the API server cannot be asked
+   */
+  default boolean replacedByAnotherNetwork() {
+    return false;
+  }
+
   /** Stops watching the network's records; the records themselves stay. */
   @Override
   void close();

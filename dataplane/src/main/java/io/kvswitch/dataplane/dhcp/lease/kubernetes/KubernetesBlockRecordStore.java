@@ -38,8 +38,8 @@ import java.util.function.Predicate;
 /**
  * The lease store of one VlanNetwork with the records of each address block kept in one {@link
  * DhcpLeaseBlock} object, so that a batch from the group committer costs one conditional write per
- * block it touches instead of one per lease (dataplane/DHCP.md, "Lease records per block
- * (design)"). Not used by the agent yet.
+ * block it touches instead of one per lease (dataplane/DHCP.md, "The lease store in the Kubernetes
+ * API").
  *
  * <p><b>Versions.</b> A record's version is its {@code revision}: the resourceVersion of the block
  * object that the write which last changed it was made against. One resourceVersion can be the
@@ -270,8 +270,8 @@ public final class KubernetesBlockRecordStore implements LeaseStore, AutoCloseab
   }
 
   /**
-   * Blocks seen that belong to an earlier network of the same name (ignored, and replaced when
-   * written).
+   * Times a block of an earlier network of the same name was met (in the informer's events and in
+   * reads): ignored; writes to it wait until the garbage collector has deleted it.
    */
   public long foreignBlocks() {
     return foreignBlocks.sum();
@@ -449,6 +449,7 @@ public final class KubernetesBlockRecordStore implements LeaseStore, AutoCloseab
         return created;
       } catch (KubernetesClientException e) {
         if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+          answered |= isRefusal(e);
           throw e;
         }
         answered = true;
@@ -463,11 +464,20 @@ public final class KubernetesBlockRecordStore implements LeaseStore, AutoCloseab
      */
     private DhcpLeaseBlock readFresh() {
       DhcpLeaseBlock stored = readStored();
-      if (networkOwner.owns(stored)) {
-        return stored;
+      if (!networkOwner.owns(stored)) {
+        // The block of an earlier network of this name, not yet collected. Writing into it would
+        // have the collector delete our records with it, and replacing it would erase the records
+        // of a node that still serves that network: the writes of this block wait for the
+        // collector (they conflict; the clients try again).
+        answered = true;
+        throw new IllegalStateException(
+            "DhcpLeaseBlock "
+                + namespace
+                + "/"
+                + key.name()
+                + " belongs to an earlier VlanNetwork of this name");
       }
-      // Written against its resourceVersion, the update replaces the old network's records.
-      return LeaseBlockObjects.adopted(stored, network, networkOwner, key);
+      return stored;
     }
 
     private DhcpLeaseBlock readStored() {
@@ -523,8 +533,15 @@ public final class KubernetesBlockRecordStore implements LeaseStore, AutoCloseab
   private void cacheFromApi(DhcpLeaseBlock object) {
     if (!networkOwner.owns(object)) {
       // A block of a network deleted and created again under this name, not yet collected: its
-      // records are not this network's. A write to it replaces it (readFresh).
+      // records are not this network's. Should it replace a block of ours (only a hand edit does
+      // that), our records of it go too.
       foreignBlocks.increment();
+      try {
+        cache.remove(object);
+      } catch (RuntimeException e) {
+        malformedBlocks.increment();
+      }
+      onChange.run();
       return;
     }
     try {

@@ -113,6 +113,19 @@ public final class KubernetesNetworkLeaseStores implements NetworkLeaseStores {
       }
 
       @Override
+      public boolean replacedByAnotherNetwork() {
+        if (networkOwner == NetworkOwner.NONE) {
+          return false;
+        }
+        try {
+          return !NetworkOwner.lookUp(client, namespace, network).sameAs(networkOwner);
+        } catch (IllegalStateException gone) {
+          // Deleted and not created again: the operator takes its VLAN off the node.
+          return false;
+        }
+      }
+
+      @Override
       public void close() {
         projector.close();
         ledger.close();

@@ -60,17 +60,6 @@ final class LeaseBlockObjects {
     return next;
   }
 
-  /**
-   * A block of an earlier network of the same name, made this network's: its name and
-   * resourceVersion (the update's precondition) kept, its records and owner replaced.
-   */
-  static DhcpLeaseBlock adopted(
-      DhcpLeaseBlock foreign, String network, NetworkOwner networkOwner, LeaseBlockKey key) {
-    DhcpLeaseBlock fresh = empty(foreign.getMetadata().getNamespace(), network, networkOwner, key);
-    fresh.getMetadata().setResourceVersion(foreign.getMetadata().getResourceVersion());
-    return fresh;
-  }
-
   /** The stored form of a lease, versioned by the resourceVersion its write is made against. */
   static DhcpLeaseRecord toRecord(Lease lease, long revision, Optional<WorkloadReference> owner) {
     DhcpLeaseRecord record = new DhcpLeaseRecord();

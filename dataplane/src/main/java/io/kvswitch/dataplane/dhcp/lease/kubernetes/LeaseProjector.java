@@ -146,6 +146,10 @@ public final class LeaseProjector implements AutoCloseable {
   private final LinkedHashMap<String, Dirty> urgent = new LinkedHashMap<>();
   private final LinkedHashMap<String, Dirty> renewals = new LinkedHashMap<>();
   private final Map<String, Written> ownWrites = new HashMap<>();
+
+  /** Addresses whose last write was refused for good, so that each is logged once. */
+  private final Set<String> refusedNames = new HashSet<>();
+
   private Map<String, String> lastDiffedBlocks = Map.of();
   private long lastDiffedScope = Long.MIN_VALUE;
   private boolean failing;
@@ -349,8 +353,8 @@ public final class LeaseProjector implements AutoCloseable {
   }
 
   /**
-   * Records (or block ranges) met that are not well-formed; each diff counts them again. Such a
-   * record is not projected and its object is left alone.
+   * Records met that are not well-formed; each diff counts them again. Such a record is not
+   * projected and its object is left alone.
    */
   public long malformedRecords() {
     return malformedRecords.sum();
@@ -419,7 +423,9 @@ public final class LeaseProjector implements AutoCloseable {
       }
       Optional<Ipv4Address> address = addressOf(name).filter(scope::projects);
       DhcpLease existing = address.isPresent() ? current(name) : null;
-      if (existing != null) {
+      // Only projections are deleted: an object without the label was written by an agent that
+      // kept one object per lease (during an upgrade), and is a record until it is imported.
+      if (existing != null && isProjection(existing)) {
         changes.put(
             name,
             new Dirty(name, address.get().toString(), ProjectionChange.DELETE, null, existing));
@@ -488,6 +494,7 @@ public final class LeaseProjector implements AutoCloseable {
         }
       }
       failing = false;
+      refusedNames.remove(dirty.name());
       return Sent.DONE;
     } catch (KubernetesClientException e) {
       stale = true;
@@ -499,6 +506,16 @@ public final class LeaseProjector implements AutoCloseable {
         return Sent.REFUSED;
       }
       failures.increment();
+      if (isRefusal(e)) {
+        // Refused for good (an invalid label, no rights): this address stays dirty and is tried
+        // on later passes, but does not hold the others up.
+        if (refusedNames.add(dirty.name())) {
+          LOG.log(
+              System.Logger.Level.WARNING,
+              "DhcpLease " + namespace + "/" + dirty.name() + " refused: " + e.getMessage());
+        }
+        return Sent.REFUSED;
+      }
       if (!failing) {
         failing = true;
         LOG.log(
@@ -512,6 +529,16 @@ public final class LeaseProjector implements AutoCloseable {
       }
       return Sent.UNANSWERED;
     }
+  }
+
+  private static boolean isProjection(DhcpLease object) {
+    Map<String, String> labels = object.getMetadata().getLabels();
+    return labels != null && "true".equals(labels.get(DhcpLabels.PROJECTED));
+  }
+
+  /** A definite answer that the request will never be accepted as it is. */
+  private static boolean isRefusal(KubernetesClientException e) {
+    return e.getCode() >= 400 && e.getCode() < 500 && e.getCode() != 408 && e.getCode() != 429;
   }
 
   private void remember(DhcpLease stored) {

@@ -72,6 +72,14 @@ public final class NetworkOwner {
         && owners.stream().anyMatch(owner -> reference.getUid().equals(owner.getUid()));
   }
 
+  /** Whether both name the same network object (the same uid; {@link #NONE} only itself). */
+  boolean sameAs(NetworkOwner other) {
+    if (reference == null || other.reference == null) {
+      return reference == other.reference;
+    }
+    return reference.getUid().equals(other.reference.getUid());
+  }
+
   /** The owner references a record of the network carries: one, or none for {@link #NONE}. */
   List<OwnerReference> references() {
     return reference == null ? List.of() : List.of(reference);

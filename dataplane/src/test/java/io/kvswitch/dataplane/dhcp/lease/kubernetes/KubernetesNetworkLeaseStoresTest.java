@@ -225,6 +225,11 @@ class KubernetesNetworkLeaseStoresTest {
 
     try (NetworkLeases fresh = open("node-a")) {
       assertThat(fresh.store().byAddress(ip("10.0.0.10"))).isEmpty();
+      // The old block is in the way until the garbage collector deletes it: the write waits
+      // (conflicts, the client tries again) rather than write records the collector would take.
+      assertThat(fresh.store().write(List.of(liveLease("10.0.0.10", 2))))
+          .containsExactly(new WriteOutcome.Conflict(Optional.empty()));
+      client.resources(DhcpLeaseBlock.class).inNamespace("apps").delete();
       assertThat(fresh.store().write(List.of(liveLease("10.0.0.10", 2))))
           .singleElement()
           .isInstanceOf(WriteOutcome.Committed.class);
@@ -241,6 +246,22 @@ class KubernetesNetworkLeaseStoresTest {
     assertThat(block.getSpec().getRecords()).containsOnlyKeys("10.0.0.10");
     assertThat(block.getSpec().getRecords().get("10.0.0.10").getMac())
         .isEqualTo("02:00:00:00:00:02");
+  }
+
+  @Test
+  void aNodeTellsWhenItsNetworkWasDeletedAndCreatedAgain() throws Exception {
+    try (NetworkLeases leases = open("node-a")) {
+      assertThat(leases.replacedByAnotherNetwork()).isFalse();
+      client.resources(VlanNetwork.class).inNamespace("apps").withName("web").delete();
+      await()
+          .until(
+              () ->
+                  client.resources(VlanNetwork.class).inNamespace("apps").withName("web").get()
+                      == null);
+      assertThat(leases.replacedByAnotherNetwork()).as("deleted, not created again").isFalse();
+      createVlanNetwork();
+      assertThat(leases.replacedByAnotherNetwork()).isTrue();
+    }
   }
 
   private static LeaseWrite liveLease(String ip, int client) {

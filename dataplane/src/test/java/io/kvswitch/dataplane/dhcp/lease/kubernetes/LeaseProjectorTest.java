@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -12,6 +13,7 @@ import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.kvswitch.api.v1alpha1.DhcpLabels;
 import io.kvswitch.api.v1alpha1.DhcpLease;
 import io.kvswitch.api.v1alpha1.DhcpLeaseBlock;
@@ -54,6 +56,7 @@ class LeaseProjectorTest {
   private static final String OTHER_BLOCK = DhcpLeaseBlock.nameOf(NETWORK, "10.0.0.16", 29);
 
   KubernetesClient client;
+  KubernetesMockServer server;
 
   private final FakeClock clock = new FakeClock();
   private final CachedBlocks blocks = new CachedBlocks();
@@ -228,9 +231,9 @@ class LeaseProjectorTest {
   void objectsOfBlocksThisNodeDoesNotProjectAreLeftAloneUntilItTakesThemOver() {
     blocks.put(OWN_BLOCK, "10.0.0.10", record(1, "node-a", DhcpLeaseState.Bound, "T01"));
     blocks.put(OTHER_BLOCK, "10.0.0.18", record(2, "node-b", DhcpLeaseState.Bound, "T01"));
-    // Objects without a record: one in the other node's block, one outside every block.
-    createByHand("10.0.0.19", 3);
-    createByHand("10.0.0.200", 4);
+    // Projections without a record: one in the other node's block, one outside every block.
+    createStaleProjection("10.0.0.19", 3);
+    createStaleProjection("10.0.0.200", 4);
     LeaseProjector projector = projector(LeaseProjector.Settings.DEFAULT);
 
     assertThat(projector.runOnce()).isEqualTo(1);
@@ -352,6 +355,44 @@ class LeaseProjectorTest {
     assertThat(projector.runOnce()).isEqualTo(1);
     assertThat(projector.updated()).isEqualTo(1);
     assertThat(object("10.0.0.10").getSpec().getMac()).isEqualTo("02:00:00:00:00:01");
+  }
+
+  @Test
+  void anObjectWithoutTheProjectionLabelIsNeverDeleted() {
+    // Written by an agent that kept one object per lease, after this one opened: a record of its
+    // own until it is imported.
+    createByHand("10.0.0.12", 5);
+    createStaleProjection("10.0.0.13", 6);
+    LeaseProjector projector = projector(LeaseProjector.Settings.DEFAULT);
+
+    assertThat(projector.runOnce()).isEqualTo(1);
+    assertThat(object("10.0.0.12")).isNotNull();
+    assertThat(object("10.0.0.13")).isNull();
+  }
+
+  @Test
+  void anUpdateRefusedForGoodDoesNotHoldTheOthersUp() {
+    blocks.put(OWN_BLOCK, "10.0.0.10", record(1, "node-a", DhcpLeaseState.Bound, "T01"));
+    createStaleProjection("10.0.0.10", 1);
+    server
+        .expect()
+        .put()
+        .withPath(
+            "/apis/kvswitch.io/v1alpha1/namespaces/"
+                + NAMESPACE
+                + "/dhcpleases/"
+                + DhcpLease.nameOf(NETWORK, "10.0.0.10"))
+        .andReturn(422, new StatusBuilder().withCode(422).withReason("Invalid").build())
+        .always();
+    LeaseProjector projector = projector(LeaseProjector.Settings.DEFAULT);
+    assertThat(projector.runOnce()).isEqualTo(1);
+    assertThat(projector.failures()).isEqualTo(1);
+
+    // The refused address keeps its place at the head; the new one behind it is written anyway.
+    blocks.put(OWN_BLOCK, "10.0.0.11", record(2, "node-a", DhcpLeaseState.Bound, "T01"));
+    assertThat(projector.runOnce()).isEqualTo(2);
+    assertThat(object("10.0.0.11")).isNotNull();
+    assertThat(projector.pending()).isEqualTo(1);
   }
 
   @Test
@@ -544,6 +585,22 @@ class LeaseProjectorTest {
 
   private void createByHand(String ip, int clientNumber) {
     client.resource(hand(ip, clientNumber)).create();
+  }
+
+  /** An object a projector wrote for a record that is gone now. */
+  private void createStaleProjection(String ip, int clientNumber) {
+    DhcpLease object = hand(ip, clientNumber);
+    object
+        .getMetadata()
+        .setLabels(
+            Map.of(
+                DhcpLabels.NETWORK,
+                NETWORK,
+                DhcpLabels.NODE,
+                "by-hand",
+                DhcpLabels.PROJECTED,
+                "true"));
+    client.resource(object).create();
   }
 
   private DhcpLease object(String ip) {
