@@ -1,19 +1,13 @@
 package io.kvswitch.dataplane.agent;
 
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import io.kvswitch.dataplane.testing.ProjectCrds;
 import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.stream.Stream;
 
 /**
  * fabric8's mock API server in CRUD mode, with the project's CRDs registered, that can go away and
@@ -45,17 +39,7 @@ final class RestartableMockApi implements AutoCloseable {
 
   /** Registers the CRDs from crds/manifests, as the chart would have installed them. */
   void registerCrds(KubernetesClient client) {
-    try (Stream<Path> files = Files.list(Path.of("../crds/manifests"))) {
-      for (Path file : files.filter(f -> f.toString().endsWith(".yml")).sorted().toList()) {
-        try (InputStream in = Files.newInputStream(file)) {
-          CustomResourceDefinition crd =
-              client.apiextensions().v1().customResourceDefinitions().load(in).item();
-          client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    ProjectCrds.register(client);
   }
 
   /** Stops answering: open connections and watches are closed, new ones refused. */

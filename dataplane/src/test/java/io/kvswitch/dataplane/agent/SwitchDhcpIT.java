@@ -11,7 +11,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.kvswitch.api.v1alpha1.DhcpLeaseRecord;
@@ -34,9 +33,9 @@ import io.kvswitch.dataplane.testing.Commands;
 import io.kvswitch.dataplane.testing.NetNamespace;
 import io.kvswitch.dataplane.testing.NetworkLab;
 import io.kvswitch.dataplane.testing.NetworkLabExtension;
+import io.kvswitch.dataplane.testing.ProjectCrds;
 import io.kvswitch.dataplane.testing.Veth;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -75,18 +74,7 @@ class SwitchDhcpIT {
 
   @BeforeEach
   void registerCrds() throws IOException {
-    for (String file :
-        List.of(
-            "vlannetworks.kvswitch.io-v1.yml",
-            "dhcpleases.kvswitch.io-v1.yml",
-            "dhcpleaseblocks.kvswitch.io-v1.yml",
-            "addressblocks.kvswitch.io-v1.yml")) {
-      try (InputStream crd = Files.newInputStream(Path.of("../crds/manifests", file))) {
-        CustomResourceDefinition definition =
-            client.apiextensions().v1().customResourceDefinitions().load(crd).item();
-        client.apiextensions().v1().customResourceDefinitions().resource(definition).create();
-      }
-    }
+    ProjectCrds.register(client);
     // The leases belong to their network: the agent reads it to name it as their owner.
     VlanNetwork web = new VlanNetwork();
     web.setMetadata(new ObjectMetaBuilder().withNamespace("apps").withName("web").build());

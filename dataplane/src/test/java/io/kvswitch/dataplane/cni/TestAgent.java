@@ -1,17 +1,12 @@
 package io.kvswitch.dataplane.cni;
 
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kvswitch.dataplane.agent.BridgeSwitchEngine;
 import io.kvswitch.dataplane.bridge.Bridge;
 import io.kvswitch.dataplane.port.linux.AfPacketOptions;
 import io.kvswitch.dataplane.port.linux.AfPacketPort;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.kvswitch.dataplane.testing.ProjectCrds;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 
 /**
  * The CNI side of an agent for switch "fabric" on node "node-a": a running bridge with AF_PACKET
@@ -74,26 +69,7 @@ final class TestAgent implements AutoCloseable {
   }
 
   private static void registerCrds(KubernetesClient client) {
-    try (Stream<Path> files = Files.list(Path.of("../crds/manifests"))) {
-      for (Path file : files.filter(f -> f.toString().endsWith(".yml")).sorted().toList()) {
-        try (InputStream in = Files.newInputStream(file)) {
-          CustomResourceDefinition crd =
-              client.apiextensions().v1().customResourceDefinitions().load(in).item();
-          // A second agent on the same server (a restart) finds them there.
-          if (client
-                  .apiextensions()
-                  .v1()
-                  .customResourceDefinitions()
-                  .withName(crd.getMetadata().getName())
-                  .get()
-              == null) {
-            client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-          }
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    ProjectCrds.register(client);
   }
 
   @Override

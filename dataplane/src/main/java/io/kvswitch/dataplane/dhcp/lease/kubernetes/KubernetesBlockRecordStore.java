@@ -381,7 +381,7 @@ public final class KubernetesBlockRecordStore implements LeaseStore, AutoCloseab
           blockConflicts.increment();
           return Optional.of(readFresh());
         }
-        if (isRefusal(e)) {
+        if (ApiAnswers.refusedForGood(e)) {
           // Answered, and final (403, 422, ...): trying again would be refused again.
           answered = true;
           throw e;
@@ -449,7 +449,7 @@ public final class KubernetesBlockRecordStore implements LeaseStore, AutoCloseab
         return created;
       } catch (KubernetesClientException e) {
         if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-          answered |= isRefusal(e);
+          answered |= ApiAnswers.refusedForGood(e);
           throw e;
         }
         answered = true;
@@ -512,11 +512,6 @@ public final class KubernetesBlockRecordStore implements LeaseStore, AutoCloseab
       return Optional.ofNullable(previous.getOwner());
     }
     return Optional.empty();
-  }
-
-  /** A definite answer that the request will never be accepted as it is. */
-  private static boolean isRefusal(KubernetesClientException e) {
-    return e.getCode() >= 400 && e.getCode() < 500 && e.getCode() != 408 && e.getCode() != 429;
   }
 
   private static boolean isConflict(KubernetesClientException e) {

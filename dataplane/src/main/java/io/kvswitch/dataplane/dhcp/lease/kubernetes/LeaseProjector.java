@@ -506,7 +506,7 @@ public final class LeaseProjector implements AutoCloseable {
         return Sent.REFUSED;
       }
       failures.increment();
-      if (isRefusal(e)) {
+      if (ApiAnswers.refusedForGood(e)) {
         // Refused for good (an invalid label, no rights): this address stays dirty and is tried
         // on later passes, but does not hold the others up.
         if (refusedNames.add(dirty.name())) {
@@ -534,11 +534,6 @@ public final class LeaseProjector implements AutoCloseable {
   private static boolean isProjection(DhcpLease object) {
     Map<String, String> labels = object.getMetadata().getLabels();
     return labels != null && "true".equals(labels.get(DhcpLabels.PROJECTED));
-  }
-
-  /** A definite answer that the request will never be accepted as it is. */
-  private static boolean isRefusal(KubernetesClientException e) {
-    return e.getCode() >= 400 && e.getCode() < 500 && e.getCode() != 408 && e.getCode() != 429;
   }
 
   private void remember(DhcpLease stored) {

@@ -1,9 +1,7 @@
 package io.kvswitch.dataplane.dhcp.lease.kubernetes;
 
 import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
@@ -59,17 +57,7 @@ final class ApiNode implements AutoCloseable {
       OwnerResolver owners,
       NodeDirectory nodes) {
     this.name = name;
-    Config config0 =
-        new ConfigBuilder(apiServer)
-            // A refused connection must fail the write now, not after retries with back-off.
-            .withRequestRetryBackoffLimit(0)
-            .withRequestTimeout(5_000)
-            .build();
-    this.client =
-        new KubernetesClientBuilder()
-            .withConfig(config0)
-            .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("outage", new Outage()))
-            .build();
+    this.client = ClientBehind.interceptor(apiServer, new Outage());
     this.store =
         KubernetesBlockRecordStore.open(
             client, NAMESPACE, config.network(), BLOCK_SIZE, NetworkOwner.NONE, owners);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.kvswitch.api.v1alpha1.AddressBlock;
@@ -27,10 +26,8 @@ import io.kvswitch.dataplane.dhcp.lease.Versioned;
 import io.kvswitch.dataplane.dhcp.lease.WriteOutcome;
 import io.kvswitch.dataplane.dhcp.net.Ipv4Address;
 import io.kvswitch.dataplane.dhcp.net.MacAddress;
+import io.kvswitch.dataplane.testing.ProjectCrds;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -70,17 +67,7 @@ class ApiNodesTest {
 
   @BeforeEach
   void registerCrds() throws IOException {
-    for (String file :
-        List.of(
-            "dhcpleases.kvswitch.io-v1.yml",
-            "dhcpleaseblocks.kvswitch.io-v1.yml",
-            "addressblocks.kvswitch.io-v1.yml")) {
-      try (InputStream crd = Files.newInputStream(Path.of("../crds/manifests", file))) {
-        CustomResourceDefinition definition =
-            client.apiextensions().v1().customResourceDefinitions().load(crd).item();
-        client.apiextensions().v1().customResourceDefinitions().resource(definition).create();
-      }
-    }
+    ProjectCrds.register(client);
   }
 
   @AfterEach

@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.StatusBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
@@ -28,11 +25,9 @@ import io.kvswitch.dataplane.dhcp.lease.Versioned;
 import io.kvswitch.dataplane.dhcp.lease.WriteOutcome;
 import io.kvswitch.dataplane.dhcp.net.Ipv4Address;
 import io.kvswitch.dataplane.dhcp.net.MacAddress;
+import io.kvswitch.dataplane.testing.ProjectCrds;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -73,12 +68,7 @@ class KubernetesBlockRecordStoreTest {
 
   @BeforeEach
   void registerCrd() throws IOException {
-    try (InputStream crd =
-        Files.newInputStream(Path.of("../crds/manifests", "dhcpleaseblocks.kvswitch.io-v1.yml"))) {
-      CustomResourceDefinition definition =
-          client.apiextensions().v1().customResourceDefinitions().load(crd).item();
-      client.apiextensions().v1().customResourceDefinitions().resource(definition).create();
-    }
+    ProjectCrds.register(client);
   }
 
   @AfterEach
@@ -122,15 +112,7 @@ class KubernetesBlockRecordStoreTest {
 
   /** A stale node whose requests go through {@code api}. */
   private KubernetesBlockRecordStore nodeBehind(FlakyApi api) {
-    KubernetesClient flaky =
-        new KubernetesClientBuilder()
-            .withConfig(
-                new ConfigBuilder(client.getConfiguration())
-                    .withRequestRetryBackoffLimit(0)
-                    .withRequestTimeout(5_000)
-                    .build())
-            .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("flaky", api))
-            .build();
+    KubernetesClient flaky = ClientBehind.interceptor(client.getConfiguration(), api);
     clients.add(flaky);
     KubernetesBlockRecordStore store =
         KubernetesBlockRecordStore.openWithoutWatch(

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.kvswitch.api.v1alpha1.DhcpLease;
@@ -23,10 +22,8 @@ import io.kvswitch.dataplane.dhcp.lease.Versioned;
 import io.kvswitch.dataplane.dhcp.lease.WriteOutcome;
 import io.kvswitch.dataplane.dhcp.net.Ipv4Address;
 import io.kvswitch.dataplane.dhcp.net.MacAddress;
+import io.kvswitch.dataplane.testing.ProjectCrds;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -56,18 +53,7 @@ class KubernetesNetworkLeaseStoresTest {
   }
 
   private void registerCrds() throws IOException {
-    for (String file :
-        List.of(
-            "vlannetworks.kvswitch.io-v1.yml",
-            "dhcpleases.kvswitch.io-v1.yml",
-            "dhcpleaseblocks.kvswitch.io-v1.yml",
-            "addressblocks.kvswitch.io-v1.yml")) {
-      try (InputStream crd = Files.newInputStream(Path.of("../crds/manifests", file))) {
-        CustomResourceDefinition definition =
-            client.apiextensions().v1().customResourceDefinitions().load(crd).item();
-        client.apiextensions().v1().customResourceDefinitions().resource(definition).create();
-      }
-    }
+    ProjectCrds.register(client);
   }
 
   private VlanNetwork createVlanNetwork() {
@@ -92,6 +78,25 @@ class KubernetesNetworkLeaseStoresTest {
         .open("apps", "web", range, 4);
   }
 
+  /**
+   * Block 0 for node-a, 1 for node-b, 3 for node-c (departed), 2 for nobody; one lease that has
+   * ended in each: 10.0.0.10, .14, .18 and .22.
+   */
+  private static void claimBlocksAndEndOneLeaseInEach(NetworkLeases a) throws Exception {
+    a.ledger().claim(0, "node-a", a.ledger().read().version());
+    a.ledger().claim(1, "node-b", a.ledger().read().version());
+    a.ledger().claim(3, "node-c", a.ledger().read().version());
+    assertThat(
+            a.store()
+                .write(
+                    List.of(
+                        endedLease("10.0.0.10", 1),
+                        endedLease("10.0.0.14", 2),
+                        endedLease("10.0.0.18", 3),
+                        endedLease("10.0.0.22", 4))))
+        .allMatch(o -> o instanceof WriteOutcome.Committed);
+  }
+
   private static LeaseWrite endedLease(String ip, int client) {
     return new LeaseWrite(
         new Lease(
@@ -113,18 +118,7 @@ class KubernetesNetworkLeaseStoresTest {
   void eachNodeReclaimsItsOwnBlocksAndThoseNobodyLiveOwns() throws Exception {
     try (NetworkLeases a = open("node-a");
         NetworkLeases b = open("node-b")) {
-      a.ledger().claim(0, "node-a", a.ledger().read().version());
-      a.ledger().claim(1, "node-b", a.ledger().read().version());
-      a.ledger().claim(3, "node-c", a.ledger().read().version());
-      assertThat(
-              a.store()
-                  .write(
-                      List.of(
-                          endedLease("10.0.0.10", 1),
-                          endedLease("10.0.0.14", 2),
-                          endedLease("10.0.0.18", 3),
-                          endedLease("10.0.0.22", 4))))
-          .allMatch(o -> o instanceof WriteOutcome.Committed);
+      claimBlocksAndEndOneLeaseInEach(a);
       await().until(() -> b.ledger().read().value().size() == 3);
       await().until(() -> b.store().byAddress(ip("10.0.0.22")).isPresent());
 
@@ -149,18 +143,7 @@ class KubernetesNetworkLeaseStoresTest {
   @Test
   void aNodeProjectsTheRecordsOfTheBlocksItLooksAfterAsDhcpLeaseObjects() throws Exception {
     try (NetworkLeases a = open("node-a")) {
-      a.ledger().claim(0, "node-a", a.ledger().read().version());
-      a.ledger().claim(1, "node-b", a.ledger().read().version());
-      a.ledger().claim(3, "node-c", a.ledger().read().version());
-      assertThat(
-              a.store()
-                  .write(
-                      List.of(
-                          endedLease("10.0.0.10", 1),
-                          endedLease("10.0.0.14", 2),
-                          endedLease("10.0.0.18", 3),
-                          endedLease("10.0.0.22", 4))))
-          .allMatch(o -> o instanceof WriteOutcome.Committed);
+      claimBlocksAndEndOneLeaseInEach(a);
 
       // Its own block 0, unowned block 2 and departed node-c's block 3; node B (in the cluster,
       // not running here) projects its own block 1.

@@ -3,7 +3,6 @@ package io.kvswitch.dataplane.dhcp.lease.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.kvswitch.api.v1alpha1.DhcpLabels;
@@ -20,10 +19,8 @@ import io.kvswitch.dataplane.dhcp.lease.Versioned;
 import io.kvswitch.dataplane.dhcp.lease.WriteOutcome;
 import io.kvswitch.dataplane.dhcp.net.Ipv4Address;
 import io.kvswitch.dataplane.dhcp.net.MacAddress;
+import io.kvswitch.dataplane.testing.ProjectCrds;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -47,14 +44,7 @@ class LeaseObjectImportTest {
 
   @BeforeEach
   void registerCrds() throws IOException {
-    for (String file :
-        List.of("dhcpleases.kvswitch.io-v1.yml", "dhcpleaseblocks.kvswitch.io-v1.yml")) {
-      try (InputStream crd = Files.newInputStream(Path.of("../crds/manifests", file))) {
-        CustomResourceDefinition definition =
-            client.apiextensions().v1().customResourceDefinitions().load(crd).item();
-        client.apiextensions().v1().customResourceDefinitions().resource(definition).create();
-      }
-    }
+    ProjectCrds.register(client);
   }
 
   private KubernetesBlockRecordStore open() {

@@ -5,10 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
@@ -25,11 +22,9 @@ import io.kvswitch.api.v1alpha1.VlanNetwork;
 import io.kvswitch.api.v1alpha1.WorkloadReference;
 import io.kvswitch.dataplane.dhcp.FakeClock;
 import io.kvswitch.dataplane.dhcp.net.Ipv4Address;
+import io.kvswitch.dataplane.testing.ProjectCrds;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,12 +82,7 @@ class LeaseProjectorTest {
 
   @BeforeEach
   void registerCrdAndBlocks() throws IOException {
-    try (InputStream crd =
-        Files.newInputStream(Path.of("../crds/manifests", "dhcpleases.kvswitch.io-v1.yml"))) {
-      CustomResourceDefinition definition =
-          client.apiextensions().v1().customResourceDefinitions().load(crd).item();
-      client.apiextensions().v1().customResourceDefinitions().resource(definition).create();
-    }
+    ProjectCrds.register(client);
     blocks.create(OWN_BLOCK, "10.0.0.8-10.0.0.15");
     blocks.create(OTHER_BLOCK, "10.0.0.16-10.0.0.23");
     projected.add(OWN_BLOCK);
@@ -449,15 +439,7 @@ class LeaseProjectorTest {
 
   /** A projector whose writes go through {@code api}; its reads reach the server. */
   private LeaseProjector projectorBehind(FlakyWrites api) {
-    KubernetesClient flaky =
-        new KubernetesClientBuilder()
-            .withConfig(
-                new ConfigBuilder(client.getConfiguration())
-                    .withRequestRetryBackoffLimit(0)
-                    .withRequestTimeout(5_000)
-                    .build())
-            .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("flaky", api))
-            .build();
+    KubernetesClient flaky = ClientBehind.interceptor(client.getConfiguration(), api);
     clients.add(flaky);
     return projectorOn(flaky, LeaseProjector.Settings.DEFAULT);
   }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.kvswitch.api.v1alpha1.AddressBlock;
@@ -21,10 +20,8 @@ import io.kvswitch.dataplane.dhcp.lease.NetworkLeases;
 import io.kvswitch.dataplane.dhcp.lease.WriteOutcome;
 import io.kvswitch.dataplane.dhcp.net.Ipv4Address;
 import io.kvswitch.dataplane.dhcp.net.MacAddress;
+import io.kvswitch.dataplane.testing.ProjectCrds;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,18 +38,7 @@ class NetworkOwnerTest {
 
   @BeforeEach
   void registerCrds() throws IOException {
-    for (String file :
-        List.of(
-            "vlannetworks.kvswitch.io-v1.yml",
-            "dhcpleases.kvswitch.io-v1.yml",
-            "dhcpleaseblocks.kvswitch.io-v1.yml",
-            "addressblocks.kvswitch.io-v1.yml")) {
-      try (InputStream crd = Files.newInputStream(Path.of("../crds/manifests", file))) {
-        CustomResourceDefinition definition =
-            client.apiextensions().v1().customResourceDefinitions().load(crd).item();
-        client.apiextensions().v1().customResourceDefinitions().resource(definition).create();
-      }
-    }
+    ProjectCrds.register(client);
   }
 
   @Test
